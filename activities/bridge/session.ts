@@ -1,0 +1,209 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { PowerShell } from 'node-powershell';
+import { BridgeError } from './errors';
+import { envelopeSchema, type Envelope } from './envelope';
+import type { ExecutableConfig } from './executable';
+import { dispatcherPath } from './paths';
+import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostScript } from './protocol';
+import { redact } from './redact';
+
+/** node-powershell internals this wrapper has to reach to contain its failure modes. */
+interface ShellInternals {
+  exitPromise: Promise<void>;
+  process: ChildProcess;
+  debuggers: Record<'comment' | 'command' | 'output', (...args: unknown[]) => void>;
+}
+
+export interface CallOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Values to mask in anything this call reports (error text, stray output). */
+  secrets?: readonly string[];
+}
+
+export interface CallOutcome {
+  envelope: Envelope;
+  /** Console text outside the frame (stray output) and stderr, for diagnostics; already redacted. */
+  noise: string;
+  durationMs: number;
+  pid: number;
+}
+
+type KillReason = 'timeout' | 'cancelled' | 'disposed';
+
+const silent = () => undefined;
+const EXCERPT = 2000;
+
+/**
+ * One long-lived PowerShell process driven through node-powershell, with its defaults fixed:
+ * -NoProfile -NonInteractive; stderr is data, not failure; no command history is kept; node-powershell's
+ * debug output (which would print every command) is switched off; a process that exits at any time
+ * never becomes an unhandled rejection; a timeout or cancellation kills the process instead of
+ * leaving the command running with the next call queued behind it.
+ */
+export class PowerShellSession {
+  private shell: PowerShell;
+  private internals: ShellInternals;
+  private exited = false;
+  private exitDetail = '';
+  private killReason: KillReason | undefined;
+  private busy = false;
+  calls = 0;
+
+  private constructor(private readonly config: ExecutableConfig) {
+    if (process.env.NODE_POWERSHELL) {
+      throw new BridgeError('InvalidInput', 'NODE_POWERSHELL is set: it would silently override the executable cloudtrust chose; unset it and use CLOUDTRUST_POWERSHELL');
+    }
+    this.shell = new PowerShell({
+      executable: config.executable,
+      executableOptions: config.executableOptions,
+      spawnOptions: { env: config.env, windowsHide: true },
+      throwOnInvocationError: false,
+      debug: false,
+    });
+    this.internals = this.shell as unknown as ShellInternals;
+    this.internals.debuggers = { comment: silent, command: silent, output: silent };
+    // A write to a pipe whose reader has died emits 'error' more than once; node-powershell listens only once.
+    for (const stream of [this.shell.streams.stdin, this.shell.streams.stdout, this.shell.streams.stderr]) stream.on('error', silent);
+    this.internals.exitPromise.then(
+      () => this.markExited('exited'),
+      (error: unknown) => this.markExited(describeExit(error)),
+    );
+  }
+
+  static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number }): Promise<PowerShellSession> {
+    const session = new PowerShellSession(config);
+    try {
+      const callId = newCallId();
+      const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts);
+      const outcome = await session.send(callId, 'host bootstrap', line, { timeoutMs: options.timeoutMs });
+      if (!outcome.envelope.ok) {
+        throw new BridgeError('Unsupported', `the PowerShell host refused to start: ${outcome.envelope.errors.map((e) => e.message).join('; ')}`, outcome.envelope.errors);
+      }
+      return session;
+    } catch (error) {
+      session.kill('disposed');
+      if (error instanceof BridgeError && error.kind === 'HostCrashed') {
+        throw new BridgeError('HostCrashed', `cannot start ${config.executable}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  get pid(): number {
+    return this.internals.process.pid ?? -1;
+  }
+
+  get alive(): boolean {
+    return !this.exited && this.killReason === undefined;
+  }
+
+  get idle(): boolean {
+    return this.alive && !this.busy;
+  }
+
+  async call(scriptId: string, args: unknown, options: CallOptions): Promise<CallOutcome> {
+    const callId = newCallId();
+    const line = buildCallLine(callId, scriptId, toBase64Json(args));
+    return this.send(callId, scriptId, line, options);
+  }
+
+  private async send(callId: string, label: string, line: string, options: CallOptions): Promise<CallOutcome> {
+    if (!this.alive) throw new BridgeError('HostCrashed', `${label}: the PowerShell process ${this.pid} is not running (${this.exitDetail || this.killReason})`);
+    if (this.busy) throw new Error('a PowerShellSession runs one call at a time');
+    if (options.signal?.aborted) throw new BridgeError('Cancelled', `${label}: cancelled before it started`);
+    this.busy = true;
+    this.calls += 1;
+    const started = Date.now();
+    const timer = setTimeout(() => this.kill('timeout'), options.timeoutMs);
+    const onAbort = () => this.kill('cancelled');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const secrets = options.secrets ?? [];
+    try {
+      let stdout = '';
+      let stderr = '';
+      try {
+        const record = await this.shell.invoke(line);
+        stdout = record.stdout?.toString('utf8') ?? '';
+        stderr = record.stderr?.toString('utf8') ?? '';
+      } catch (error) {
+        if (!this.killReason && !this.exited) this.markExited(describeExit(error));
+      }
+      const durationMs = Date.now() - started;
+      if (this.killReason === 'timeout') throw new BridgeError('Timeout', `${label}: no answer within ${options.timeoutMs} ms; the PowerShell process was killed`);
+      if (this.killReason === 'cancelled') throw new BridgeError('Cancelled', `${label}: cancelled; the PowerShell process was killed`);
+      if (this.killReason === 'disposed') throw new BridgeError('HostCrashed', `${label}: the PowerShell process was shut down`);
+      const found = extractEnvelope(stdout, callId);
+      const noise = redact(removeFrame(stdout, callId) + (stderr ? `\n[stderr] ${stderr}` : ''), secrets).trim();
+      if (found === undefined) {
+        if (this.exited || !this.alive) {
+          throw new BridgeError('HostCrashed', `${label}: the PowerShell process died during the call (${this.exitDetail})${noise ? `; last output: ${noise.slice(-EXCERPT)}` : ''}`);
+        }
+        throw new BridgeError('StepFailed', `${label}: the host answered without a result envelope${noise ? `; output: ${noise.slice(0, EXCERPT)}` : ''}`);
+      }
+      const parsed = envelopeSchema.safeParse(found);
+      if (!parsed.success) {
+        throw new BridgeError('ContractViolation', `${label}: malformed result envelope: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      }
+      return { envelope: redactEnvelope(parsed.data, secrets), noise, durationMs, pid: this.pid };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.shell.history.length = 0;
+      this.busy = false;
+    }
+  }
+
+  /** Stops the process at once (and, on Windows, its whole tree). Safe to call more than once. */
+  kill(reason: KillReason): void {
+    if (this.killReason === undefined) this.killReason = reason;
+    if (this.exited) return;
+    const child = this.internals.process;
+    if (process.platform === 'win32' && child.pid) {
+      spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', silent);
+    } else {
+      child.kill('SIGKILL');
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.exited) return;
+    this.kill('disposed');
+    await this.internals.exitPromise.catch(silent);
+  }
+
+  private markExited(detail: string): void {
+    this.exited = true;
+    this.exitDetail = detail;
+  }
+}
+
+function describeExit(error: unknown): string {
+  if (!error) return 'exited';
+  const e = error as { exitCode?: number | null; signalCode?: string | null; originalError?: Error; message?: string };
+  const parts = [];
+  if (e.exitCode !== undefined && e.exitCode !== null) parts.push(`exit code ${e.exitCode}`);
+  if (e.signalCode) parts.push(`signal ${e.signalCode}`);
+  if (e.originalError?.message) parts.push(e.originalError.message);
+  if (parts.length === 0 && e.message) parts.push(e.message);
+  return parts.join(', ') || 'exited';
+}
+
+function removeFrame(stdout: string, callId: string): string {
+  return stdout.replace(new RegExp(`<<cloudtrust:${callId}:[A-Za-z0-9+/=]*>>`, 'g'), '');
+}
+
+function redactEnvelope(envelope: Envelope, secrets: readonly string[]): Envelope {
+  if (secrets.length === 0) return envelope;
+  return {
+    ...envelope,
+    warnings: envelope.warnings.map((w) => redact(w, secrets)),
+    errors: envelope.errors.map((e) => ({
+      ...e,
+      message: redact(e.message, secrets),
+      targetObject: e.targetObject ? redact(e.targetObject, secrets) : e.targetObject,
+      scriptStackTrace: e.scriptStackTrace ? redact(e.scriptStackTrace, secrets) : e.scriptStackTrace,
+    })),
+  };
+}

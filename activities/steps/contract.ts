@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { powershellDir } from '../bridge/paths';
+import type { HostScript } from '../bridge/protocol';
+
+/**
+ * A step's contract: the allow-listed script id, the reviewed .ps1 that implements it, and zod schemas for
+ * what goes in and what must come back. Input keys are camelCase here and PascalCase in the script's param().
+ */
+export interface StepContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  id: string;
+  /** Path under powershell/. */
+  script: string;
+  description: string;
+  input: I;
+  output: O;
+  /** Input keys holding { userName, password }: rebuilt as PSCredential inside PowerShell. */
+  credentialFields?: readonly string[];
+  timeoutMs: number;
+}
+
+export function defineStep<I extends z.ZodType, O extends z.ZodType>(contract: StepContract<I, O>): StepContract<I, O> {
+  return contract;
+}
+
+/** Maps validated input to the script's parameters: PascalCase names, credentials wrapped for the dispatcher. */
+export function toPowerShellArguments(contract: StepContract, input: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const name = key.charAt(0).toUpperCase() + key.slice(1);
+    args[name] = contract.credentialFields?.includes(key) ? { __pscredential: value } : value;
+  }
+  return args;
+}
+
+export function hostScripts(contracts: readonly StepContract[]): HostScript[] {
+  return contracts.map((contract) => {
+    const file = path.join(powershellDir(), contract.script);
+    return { id: contract.id, path: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
+  });
+}

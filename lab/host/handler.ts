@@ -1,0 +1,30 @@
+import type { LabEstate } from '../estate/schema';
+
+/** A PowerShell-style error record, as the real dispatcher reports it. */
+export class LabError extends Error {
+  constructor(
+    message: string,
+    readonly category: string,
+    readonly fullyQualifiedErrorId: string,
+    readonly targetObject: string | null = null,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepAnswer {
+  changed: boolean;
+  result: unknown;
+  warnings?: string[];
+}
+
+export interface HandlerContext {
+  estate(): Promise<LabEstate>;
+  /** Writes console text outside the result frame, as a script's stray output would. */
+  writeConsole(text: string): void;
+  writeError(text: string): void;
+  exit(code: number): never;
+}
+
+export type StepHandler = (args: Record<string, unknown>, context: HandlerContext) => Promise<StepAnswer>;

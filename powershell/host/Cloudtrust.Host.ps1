@@ -1,0 +1,179 @@
+# cloudtrust host dispatcher.
+# Loaded once per PowerShell process (dot-sourced from base64 by the Node bridge). After that, every call
+# is one line: Invoke-CloudtrustStep with a call id, an allow-listed script id and base64 JSON arguments.
+# No argument value is ever part of PowerShell source: values arrive as data and are splatted into a
+# reviewed script's typed param() block. Each call answers with exactly one framed line on stdout:
+#   <<cloudtrust:<callId>:<base64 of UTF-8 JSON envelope>>>
+# Envelope: { ok, changed, result, warnings[], errors[] }. Windows PowerShell 5.1 compatible.
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$global:CloudtrustHostState = $null
+
+function ConvertFrom-CloudtrustBase64 {
+    param([Parameter(Mandatory = $true)][AllowEmptyString()][string]$Text)
+    return [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Text))
+}
+
+function Get-CloudtrustSha256 {
+    param([Parameter(Mandatory = $true)][string]$Path)
+    $algorithm = [Security.Cryptography.SHA256]::Create()
+    try {
+        $bytes = $algorithm.ComputeHash([IO.File]::ReadAllBytes($Path))
+    }
+    finally {
+        $algorithm.Dispose()
+    }
+    return ([BitConverter]::ToString($bytes) -replace '-', '').ToLowerInvariant()
+}
+
+function ConvertTo-CloudtrustArgument {
+    # JSON (as parsed by ConvertFrom-Json) -> hashtables and arrays; { "__pscredential": {userName,password} } -> PSCredential.
+    param([AllowNull()][object]$Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [System.Management.Automation.PSCustomObject]) {
+        $names = @($Value.PSObject.Properties | Select-Object -ExpandProperty 'Name')
+        if ($names.Count -eq 1 -and $names[0] -eq '__pscredential') {
+            $secret = ConvertTo-SecureString -String ([string]$Value.__pscredential.password) -AsPlainText -Force
+            return New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList ([string]$Value.__pscredential.userName), $secret
+        }
+        $table = @{}
+        foreach ($property in $Value.PSObject.Properties) {
+            $table[$property.Name] = ConvertTo-CloudtrustArgument -Value $property.Value
+        }
+        return $table
+    }
+    if ($Value -is [System.Array]) {
+        $items = New-Object -TypeName System.Collections.Generic.List[object]
+        foreach ($item in $Value) { $items.Add((ConvertTo-CloudtrustArgument -Value $item)) }
+        return , $items.ToArray()
+    }
+    return $Value
+}
+
+function ConvertTo-CloudtrustJsonValue {
+    # Normalises script output for JSON: dates as ISO 8601 (UTC), enums as names, arrays stay arrays.
+    param([AllowNull()][object]$Value, [int]$Depth = 0)
+    if ($null -eq $Value) { return $null }
+    if ($Depth -gt 30) { return [string]$Value }
+    if ($Value -is [string] -or $Value -is [bool] -or $Value -is [char]) { return $Value }
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
+    if ($Value -is [System.DateTimeOffset]) { return $Value.ToString('o') }
+    if ($Value -is [System.Enum] -or $Value -is [guid] -or $Value -is [version]) { return $Value.ToString() }
+    if ($Value -is [System.ValueType]) { return $Value }
+    if ($Value -is [System.Security.SecureString] -or $Value -is [System.Management.Automation.PSCredential]) { return '***' }
+    if ($Value -is [System.Collections.IDictionary]) {
+        $table = [ordered]@{}
+        foreach ($key in $Value.Keys) { $table[[string]$key] = ConvertTo-CloudtrustJsonValue -Value $Value[$key] -Depth ($Depth + 1) }
+        return $table
+    }
+    if ($Value -is [System.Collections.IEnumerable]) {
+        $items = New-Object -TypeName System.Collections.Generic.List[object]
+        foreach ($item in $Value) { $items.Add((ConvertTo-CloudtrustJsonValue -Value $item -Depth ($Depth + 1))) }
+        return , $items.ToArray()
+    }
+    $object = [ordered]@{}
+    foreach ($property in $Value.PSObject.Properties) {
+        $object[$property.Name] = ConvertTo-CloudtrustJsonValue -Value $property.Value -Depth ($Depth + 1)
+    }
+    return $object
+}
+
+function ConvertTo-CloudtrustError {
+    param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record)
+    $target = $null
+    if ($null -ne $Record.TargetObject) { $target = [string]$Record.TargetObject }
+    return [ordered]@{
+        message               = $Record.Exception.Message
+        fullyQualifiedErrorId = $Record.FullyQualifiedErrorId
+        category              = $Record.CategoryInfo.Category.ToString()
+        targetObject          = $target
+        scriptStackTrace      = $Record.ScriptStackTrace
+        exceptionType         = $Record.Exception.GetType().FullName
+    }
+}
+
+function Write-CloudtrustFrame {
+    param(
+        [Parameter(Mandatory = $true)][string]$CallId,
+        [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Envelope
+    )
+    $json = ConvertTo-Json -InputObject $Envelope -Depth 64 -Compress
+    $frame = '<<cloudtrust:' + $CallId + ':' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)) + '>>'
+    [Console]::Out.WriteLine($frame)
+    [Console]::Out.Flush()
+}
+
+function New-CloudtrustEnvelope {
+    return [ordered]@{ ok = $false; changed = $false; result = $null; warnings = @(); errors = @() }
+}
+
+function Initialize-CloudtrustHost {
+    param(
+        [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9]{8,64}$')][string]$CallId,
+        [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9+/=]+$')][string]$ConfigBase64
+    )
+    $envelope = New-CloudtrustEnvelope
+    try {
+        $config = ConvertFrom-Json -InputObject (ConvertFrom-CloudtrustBase64 -Text $ConfigBase64)
+        $scripts = @{}
+        $problems = New-Object -TypeName System.Collections.Generic.List[string]
+        foreach ($entry in @($config.scripts)) {
+            if (-not (Test-Path -LiteralPath $entry.path -PathType Leaf)) {
+                $problems.Add(('script {0}: file not found: {1}' -f $entry.id, $entry.path))
+                continue
+            }
+            if ((Get-CloudtrustSha256 -Path $entry.path) -ne $entry.sha256) {
+                $problems.Add(('script {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.id, $entry.path))
+                continue
+            }
+            $scripts[[string]$entry.id] = [string]$entry.path
+        }
+        if ($problems.Count -gt 0) { throw ($problems -join '; ') }
+        $global:CloudtrustHostState = @{ Scripts = $scripts }
+        $envelope.ok = $true
+        $envelope.result = [ordered]@{
+            psVersion = $PSVersionTable.PSVersion.ToString()
+            edition   = [string]$PSVersionTable.PSEdition
+            scripts   = $scripts.Count
+        }
+    }
+    catch {
+        $envelope.errors = @(ConvertTo-CloudtrustError -Record $_)
+    }
+    Write-CloudtrustFrame -CallId $CallId -Envelope $envelope
+}
+
+function Invoke-CloudtrustStep {
+    param(
+        [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9]{8,64}$')][string]$CallId,
+        [Parameter(Mandatory = $true)][ValidatePattern('^[a-z0-9][a-z0-9.-]{0,63}$')][string]$ScriptId,
+        [Parameter(Mandatory = $true)][AllowEmptyString()][ValidatePattern('^[A-Za-z0-9+/=]*$')][string]$ArgumentsBase64
+    )
+    $envelope = New-CloudtrustEnvelope
+    $collectedWarnings = $null
+    try {
+        if ($null -eq $global:CloudtrustHostState) { throw 'the cloudtrust host is not initialised' }
+        if (-not $global:CloudtrustHostState.Scripts.ContainsKey($ScriptId)) { throw ('unknown script id: {0}' -f $ScriptId) }
+        $path = $global:CloudtrustHostState.Scripts[$ScriptId]
+        $arguments = @{}
+        if ($ArgumentsBase64.Length -gt 0) {
+            $arguments = ConvertTo-CloudtrustArgument -Value (ConvertFrom-Json -InputObject (ConvertFrom-CloudtrustBase64 -Text $ArgumentsBase64))
+        }
+        $output = @(& $path @arguments -WarningVariable collectedWarnings -WarningAction SilentlyContinue)
+        if ($output.Count -ne 1) { throw ('script {0} wrote {1} objects to the output stream; it must write exactly one result' -f $ScriptId, $output.Count) }
+        $step = $output[0]
+        $envelope.ok = $true
+        $envelope.changed = [bool]$step.Changed
+        $envelope.result = ConvertTo-CloudtrustJsonValue -Value $step.Result
+    }
+    catch {
+        $envelope.ok = $false
+        $envelope.errors = @(ConvertTo-CloudtrustError -Record $_)
+    }
+    if ($null -ne $collectedWarnings) {
+        $envelope.warnings = @($collectedWarnings | ForEach-Object -Process { [string]$_.Message })
+    }
+    Write-CloudtrustFrame -CallId $CallId -Envelope $envelope
+}
