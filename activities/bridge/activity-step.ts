@@ -11,12 +11,14 @@ export async function runStepActivity<I extends z.ZodType, O extends z.ZodType>(
   pool: PowerShellPool,
   contract: StepContract<I, O>,
   input: z.input<I>,
+  options: { heartbeatEveryMs?: number } = {},
 ): Promise<StepOutcome<z.infer<O>>> {
   const context = Context.current();
   try {
     return await runStep(pool, contract, input, {
       signal: context.cancellationSignal,
       heartbeat: (details) => context.heartbeat(details),
+      heartbeatEveryMs: options.heartbeatEveryMs,
     });
   } catch (error) {
     throw toTemporalFailure(error);

@@ -30,10 +30,41 @@ export interface CallOutcome {
   pid: number;
 }
 
-type KillReason = 'timeout' | 'cancelled' | 'disposed';
+type KillReason = 'timeout' | 'cancelled' | 'disposed' | 'retired';
 
 const silent = () => undefined;
 const EXCERPT = 2000;
+const FRAME_GRACE_MS = 2_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Watches raw stdout for this call's frame, independently of node-powershell's delimiter accounting. */
+class FrameCapture {
+  text = '';
+  private readonly prefix: string;
+  private found = false;
+  private start = -1;
+  private resolve!: () => void;
+  readonly complete = new Promise<void>((resolve) => (this.resolve = resolve));
+
+  constructor(callId: string) {
+    this.prefix = `<<cloudtrust:${callId}:`;
+  }
+
+  push(chunk: string): void {
+    const before = this.text.length;
+    this.text += chunk;
+    if (this.found) return;
+    if (this.start < 0) {
+      this.start = this.text.indexOf(this.prefix, Math.max(0, before - this.prefix.length));
+      if (this.start < 0) return;
+    }
+    if (this.text.indexOf('>>', Math.max(this.start + this.prefix.length, before - 1)) >= 0) {
+      this.found = true;
+      this.resolve();
+    }
+  }
+}
 
 /**
  * One long-lived PowerShell process driven through node-powershell, with its defaults fixed:
@@ -50,6 +81,8 @@ export class PowerShellSession {
   private killReason: KillReason | undefined;
   private busy = false;
   calls = 0;
+  /** What the host reported when it started (PowerShell version and edition; the lab host adds its argv). */
+  hostInfo: Record<string, unknown> = {};
 
   private constructor(private readonly config: ExecutableConfig) {
     if (process.env.NODE_POWERSHELL) {
@@ -81,6 +114,7 @@ export class PowerShellSession {
       if (!outcome.envelope.ok) {
         throw new BridgeError('Unsupported', `the PowerShell host refused to start: ${outcome.envelope.errors.map((e) => e.message).join('; ')}`, outcome.envelope.errors);
       }
+      session.hostInfo = (outcome.envelope.result ?? {}) as Record<string, unknown>;
       return session;
     } catch (error) {
       session.kill('disposed');
@@ -120,24 +154,37 @@ export class PowerShellSession {
     const onAbort = () => this.kill('cancelled');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const secrets = options.secrets ?? [];
+    const capture = new FrameCapture(callId);
+    const onData = (chunk: string | Buffer) => capture.push(String(chunk));
+    this.shell.streams.stdout.on('data', onData);
     try {
-      let stdout = '';
-      let stderr = '';
-      try {
-        const record = await this.shell.invoke(line);
-        stdout = record.stdout?.toString('utf8') ?? '';
-        stderr = record.stderr?.toString('utf8') ?? '';
-      } catch (error) {
-        if (!this.killReason && !this.exited) this.markExited(describeExit(error));
+      const invoked = this.shell.invoke(line).then(
+        (record) => ({ stderr: record.stderr?.toString('utf8') ?? '' }),
+        (error: unknown) => {
+          if (!this.killReason && !this.exited) this.markExited(describeExit(error));
+          return { stderr: '' };
+        },
+      );
+      let finished = await Promise.race([invoked, capture.complete.then(() => undefined)]);
+      if (finished === undefined) {
+        clearTimeout(timer);
+        finished = await Promise.race([invoked, delay(FRAME_GRACE_MS).then(() => undefined)]);
+        // The result arrived but node-powershell never saw its closing delimiter (output written after it
+        // lands outside its window): its queue is now stuck, so this process cannot take another call.
+        if (finished === undefined) this.kill('retired');
       }
+      const stderr = finished?.stderr ?? '';
       const durationMs = Date.now() - started;
-      if (this.killReason === 'timeout') throw new BridgeError('Timeout', `${label}: no answer within ${options.timeoutMs} ms; the PowerShell process was killed`);
-      if (this.killReason === 'cancelled') throw new BridgeError('Cancelled', `${label}: cancelled; the PowerShell process was killed`);
-      if (this.killReason === 'disposed') throw new BridgeError('HostCrashed', `${label}: the PowerShell process was shut down`);
+      const stdout = capture.text;
       const found = extractEnvelope(stdout, callId);
+      if (found === undefined) {
+        if (this.killReason === 'timeout') throw new BridgeError('Timeout', `${label}: no answer within ${options.timeoutMs} ms; the PowerShell process was killed`);
+        if (this.killReason === 'cancelled') throw new BridgeError('Cancelled', `${label}: cancelled; the PowerShell process was killed`);
+        if (this.killReason === 'disposed') throw new BridgeError('HostCrashed', `${label}: the PowerShell process was shut down`);
+      }
       const noise = redact(removeFrame(stdout, callId) + (stderr ? `\n[stderr] ${stderr}` : ''), secrets).trim();
       if (found === undefined) {
-        if (this.exited || !this.alive) {
+        if (!this.alive) {
           throw new BridgeError('HostCrashed', `${label}: the PowerShell process died during the call (${this.exitDetail})${noise ? `; last output: ${noise.slice(-EXCERPT)}` : ''}`);
         }
         throw new BridgeError('StepFailed', `${label}: the host answered without a result envelope${noise ? `; output: ${noise.slice(0, EXCERPT)}` : ''}`);
@@ -150,6 +197,7 @@ export class PowerShellSession {
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      this.shell.streams.stdout.off('data', onData);
       this.shell.history.length = 0;
       this.busy = false;
     }

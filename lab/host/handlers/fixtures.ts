@@ -29,7 +29,7 @@ const noise: StepHandler = async (_args, context) => {
 const big: StepHandler = async (args) => {
   const p = bindParameters('fixture.big', z.object({ Bytes: z.number().int().positive().max(64 * 1024 * 1024) }), args);
   const unit = 'Zoë-Ω-東京|';
-  return { changed: false, result: { blob: unit.repeat(Math.ceil(p.Bytes / Buffer.byteLength(unit))).slice(0, p.Bytes) } };
+  return { changed: false, result: { blob: unit.repeat(Math.ceil(p.Bytes / Buffer.byteLength(unit))) } };
 };
 
 const dieNow: StepHandler = async (_args, context) => context.exit(7);

@@ -1,0 +1,1 @@
+export { preflightDomain } from './preflight';
