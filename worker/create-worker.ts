@@ -1,0 +1,29 @@
+import type { DataConverter, Duration } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { PowerShellPool } from '../activities/bridge/pool';
+
+export interface CloudtrustWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: PowerShellPool;
+  dataConverter: DataConverter;
+  /** A prebuilt bundle (tests bundle once per suite); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundle;
+  /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
+  shutdownGraceTime?: Duration;
+}
+
+export function createCloudtrustWorker(options: CloudtrustWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities(options.pool),
+    dataConverter: options.dataConverter,
+    maxConcurrentActivityTaskExecutions: options.pool.stats().size,
+    shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
+  });
+}
