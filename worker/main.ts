@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import { resolveExecutable } from '../activities/bridge/executable';
 import { loadCodecKeys } from './codec-key';
@@ -33,7 +34,7 @@ async function run(): Promise<void> {
         taskQueue: service.taskQueue,
         pool,
         dataConverter: createDataConverter(keyring),
-        shutdownGraceTime: grace.data,
+        shutdownGraceTime: grace.data as Duration,
       });
       log.info('worker ready', {
         temporal: service.address,
