@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The last tag of github.com/temporalio/cli that `go install` accepts (later tags carry `replace` directives). */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+const GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+const PROGRESS_INTERVAL_MS = 15_000;
+const LOCK_POLL_MS = 500;
+const LOCK_STALE_MS = 20 * 60_000;
+const KEPT_BUILD_LINES = 30;
+
+export interface EnsureTemporalCliOptions {
+  log?: (line: string) => void;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class TemporalCliUnavailableError extends Error {
+  override readonly name = 'TemporalCliUnavailableError';
+}
+
+/**
+ * Absolute path of a `temporal` CLI, found in this order: TEMPORAL_CLI_PATH, PATH, the per-user cache,
+ * or built into that cache with `go install` (about 3 minutes the first time).
+ */
+export async function ensureTemporalCli(options: EnsureTemporalCliOptions = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const configured = env.TEMPORAL_CLI_PATH?.trim();
+  if (configured) return checkConfiguredPath(configured);
+
+  const onPath = await findOnPath('temporal', env);
+  if (onPath) return onPath;
+
+  const cacheDir = temporalCliCacheDir(env);
+  const cached = path.join(cacheDir, TEMPORAL_CLI_VERSION, exeName('temporal'));
+  if (await isExecutableFile(cached)) return cached;
+
+  const go = await findOnPath('go', env);
+  if (!go) throw new TemporalCliUnavailableError(unavailableMessage(cached));
+  await buildUnderLock({ go, env, cacheDir, target: cached, log });
+  return cached;
+}
+
+/** `<CLOUDTRUST_CACHE_DIR or $XDG_CACHE_HOME/cloudtrust or ~/.cache/cloudtrust>/temporal-cli`. */
+export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.CLOUDTRUST_CACHE_DIR?.trim() || path.join(env.XDG_CACHE_HOME?.trim() || path.join(os.homedir(), '.cache'), 'cloudtrust');
+  return path.resolve(root, 'temporal-cli');
+}
+
+async function checkConfiguredPath(configured: string): Promise<string> {
+  const resolved = path.resolve(configured);
+  if (!(await isExecutableFile(resolved))) {
+    throw new TemporalCliUnavailableError(
+      `TEMPORAL_CLI_PATH is set to ${configured}, but that is not an executable file. ` +
+        'Point it at a temporal CLI binary, or unset it to let cloudtrust find or build one.',
+    );
+  }
+  return resolved;
+}
+
+interface BuildRequest {
+  go: string;
+  env: NodeJS.ProcessEnv;
+  cacheDir: string;
+  target: string;
+  log: (line: string) => void;
+}
+
+async function buildUnderLock(build: BuildRequest): Promise<void> {
+  await mkdir(build.cacheDir, { recursive: true });
+  const lockFile = path.join(build.cacheDir, `${TEMPORAL_CLI_VERSION}.lock`);
+  const waitStarted = Date.now();
+  let lastNotice = waitStarted;
+  while (!(await tryLock(lockFile))) {
+    if (await isExecutableFile(build.target)) return;
+    if (await isStale(lockFile)) {
+      build.log(`Removing a stale Temporal CLI build lock older than ${LOCK_STALE_MS / 60_000} minutes: ${lockFile}`);
+      await rm(lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() - lastNotice >= PROGRESS_INTERVAL_MS) {
+      lastNotice = Date.now();
+      build.log(`Waiting for another process to finish building the Temporal CLI (${elapsedSeconds(waitStarted)}s; lock ${lockFile})...`);
+    }
+    await sleep(LOCK_POLL_MS);
+  }
+  try {
+    // The lock holder before us may have finished just before we took the lock.
+    if (await isExecutableFile(build.target)) return;
+    await goInstall(build);
+  } finally {
+    await rm(lockFile, { force: true });
+  }
+}
+
+async function goInstall(build: BuildRequest): Promise<void> {
+  const gobin = await mkdtemp(path.join(build.cacheDir, '.build-'));
+  const started = Date.now();
+  const recentLines: string[] = [];
+  build.log(
+    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${build.go} install (about 3 minutes the first time; ` +
+      'set TEMPORAL_CLI_PATH to skip this)...',
+  );
+  const ticker = setInterval(
+    () => build.log(`still building the Temporal CLI (${elapsedSeconds(started)}s elapsed)...`),
+    PROGRESS_INTERVAL_MS,
+  );
+  try {
+    const child = spawn(build.go, ['install', `${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
+      env: { ...build.env, CGO_ENABLED: '0', GOBIN: gobin },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        recentLines.push(line);
+        if (recentLines.length > KEPT_BUILD_LINES) recentLines.shift();
+        build.log(line);
+      });
+    }
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      child.once('error', (error) => resolve(`could not run ${build.go}: ${error.message}`));
+      child.once('close', (code, signal) => resolve(code === 0 ? undefined : signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    });
+    if (outcome) {
+      throw new Error(
+        `go install ${GO_PACKAGE}@${TEMPORAL_CLI_VERSION} ${outcome}. Go >= 1.25 is needed; alternatively set ` +
+          `TEMPORAL_CLI_PATH to a temporal binary.\nLast output:\n${recentLines.join('\n') || '(none)'}`,
+      );
+    }
+    const built = path.join(gobin, exeName('temporal'));
+    if (!(await isExecutableFile(built))) {
+      throw new Error(`go install succeeded but produced no executable at ${built}`);
+    }
+    await mkdir(path.dirname(build.target), { recursive: true });
+    await rename(built, build.target);
+    build.log(`Temporal CLI ${TEMPORAL_CLI_VERSION} ready at ${build.target} (${elapsedSeconds(started)}s)`);
+  } finally {
+    clearInterval(ticker);
+    await rm(gobin, { recursive: true, force: true });
+  }
+}
+
+async function tryLock(lockFile: string): Promise<boolean> {
+  try {
+    await writeFile(lockFile, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), {
+      flag: 'wx',
+    });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+async function isStale(lockFile: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(lockFile)).mtimeMs > LOCK_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+async function findOnPath(command: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const names = process.platform === 'win32' ? [`${command}.exe`, command] : [command];
+  const directories = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
+  for (const directory of directories) {
+    for (const name of names) {
+      const candidate = path.resolve(directory, name);
+      if (await isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function unavailableMessage(cachedPath: string): string {
+  return [
+    `No Temporal CLI found, and Go is not installed to build one. Provide it in one of three ways:`,
+    `  1. set TEMPORAL_CLI_PATH to the path of a temporal binary;`,
+    `  2. put a 'temporal' binary on your PATH (https://docs.temporal.io/cli);`,
+    `  3. install Go >= 1.25, and cloudtrust will build Temporal CLI ${TEMPORAL_CLI_VERSION} into ${cachedPath}`,
+    `     (${TEMPORAL_CLI_VERSION} is the last tag that 'go install' accepts).`,
+  ].join('\n');
+}
+
+function exeName(name: string): string {
+  return process.platform === 'win32' ? `${name}.exe` : name;
+}
+
+function elapsedSeconds(since: number): number {
+  return Math.round((Date.now() - since) / 1000);
+}
