@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { projectRoot } from '../activities/bridge/paths';
-import { estatePath, readEstate } from '../lab/host/estate-file';
+import { EstateStore } from '../lab/estate/store';
+import { estatePath } from '../lab/host/estate-file';
 import { loadCodecKeys } from '../worker/codec-key';
 import { encryptionKeyId } from '../worker/codec';
 import { loadTemporalSettings } from '../worker/connection-config';
@@ -26,7 +27,7 @@ async function run(): Promise<void> {
   if (env.CLOUDTRUST_POWERSHELL !== 'lab') throw new Error('the demo runs against the lab estate; unset CLOUDTRUST_POWERSHELL');
   const settings = loadTemporalSettings(env);
   const estateFile = estatePath({ ...env, CLOUDTRUST_DATA_DIR: settings.dataDir }, projectRoot());
-  const estate = await readEstate(estateFile);
+  const estate = await new EstateStore(estateFile).read();
   const domains = estate.forests.flatMap((f) => f.domains.map((d) => d.dnsName));
 
   say(`cloudtrust demo: preflight of the lab estate "${estate.name}" (${domains.length} domains), file ${estateFile}`);

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-/** The simulated hybrid estate the lab host answers from. */
+/**
+ * The simulated hybrid estate the lab host answers from: a tenant, forests of domains, the management host, sample
+ * devices, and declared faults. Every field a step reads or writes lives here, so a lab run is reproducible from the file.
+ */
+
+const isoDate = z.string().datetime({ offset: true });
 
 export const labControllerSchema = z.object({
   hostName: z.string().min(1),
@@ -14,26 +19,180 @@ export const labControllerSchema = z.object({
   supportedEncryptionTypes: z.number().int().nonnegative().nullable().default(null),
 });
 
+export const labOuSchema = z.object({ distinguishedName: z.string().min(1), name: z.string().min(1) });
+
+export const labGroupSchema = z.object({
+  name: z.string().min(1),
+  distinguishedName: z.string().min(1),
+  scope: z.enum(['DomainLocal', 'Global', 'Universal']).default('Global'),
+  members: z.array(z.string()).default([]),
+});
+
+export const labRegistryValueSchema = z.object({
+  /** Full key as Set-GPRegistryValue takes it, e.g. HKLM\SOFTWARE\Policies\Microsoft\PassportForWork. */
+  key: z.string().min(1),
+  valueName: z.string().min(1),
+  type: z.enum(['String', 'ExpandString', 'Binary', 'DWord', 'MultiString', 'QWord']),
+  value: z.union([z.number(), z.string()]),
+});
+
+export const labGpoLinkSchema = z.object({
+  target: z.string().min(1),
+  order: z.number().int().positive(),
+  enabled: z.boolean().default(true),
+  enforced: z.boolean().default(false),
+});
+
+export const labGpoPermissionSchema = z.object({
+  trustee: z.string().min(1),
+  trusteeType: z.enum(['User', 'Group', 'Computer']),
+  permission: z.enum(['GpoRead', 'GpoApply', 'GpoEdit', 'GpoEditDeleteModifySecurity', 'GpoCustom']),
+});
+
+export const labGpoSchema = z.object({
+  id: z.string().uuid(),
+  displayName: z.string().min(1),
+  status: z.enum(['AllSettingsEnabled', 'UserSettingsDisabled', 'ComputerSettingsDisabled', 'AllSettingsDisabled']).default('AllSettingsEnabled'),
+  registryValues: z.array(labRegistryValueSchema).default([]),
+  links: z.array(labGpoLinkSchema).default([]),
+  permissions: z.array(labGpoPermissionSchema).default([]),
+});
+
+/** The two halves of the Azure AD Kerberos server object: the AD objects and the Entra KerberosDomain. */
+export const labKerberosServerSchema = z.object({
+  ad: z
+    .object({
+      id: z.number().int().positive(),
+      keyVersion: z.number().int().positive(),
+      keyUpdatedOn: isoDate,
+      keyUpdatedFrom: z.string(),
+      userAccount: z.string(),
+      computerAccount: z.string(),
+    })
+    .nullable()
+    .default(null),
+  cloud: z
+    .object({
+      id: z.number().int().positive(),
+      keyVersion: z.number().int().positive(),
+      keyUpdatedOn: isoDate,
+      domainDnsName: z.string(),
+      displayName: z.string(),
+    })
+    .nullable()
+    .default(null),
+  /** Per DC host name: the key version replicated there and when it became visible. */
+  replicas: z.record(z.string(), z.object({ keyVersion: z.number().int(), visibleAt: isoDate })).default({}),
+  replicationDelaySeconds: z.number().nonnegative().default(5),
+});
+
 export const labDomainSchema = z.object({
   dnsName: z.string().min(1),
   netBiosName: z.string().min(1),
   distinguishedName: z.string().min(1),
   functionalLevel: z.string().default('Windows2016Domain'),
   controllers: z.array(labControllerSchema),
+  ous: z.array(labOuSchema).default([]),
+  groups: z.array(labGroupSchema).default([]),
+  gpos: z.array(labGpoSchema).default([]),
+  kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicas: {}, replicationDelaySeconds: 5 }),
 });
 
 export const labForestSchema = z.object({
   name: z.string().min(1),
   sites: z.array(z.string().min(1)),
-  domains: z.array(labDomainSchema),
+  domains: z.array(labDomainSchema).min(1),
+});
+
+export const labAdminSchema = z.object({
+  userPrincipalName: z.string().min(3),
+  /** The password a -CloudCredential / -DomainCredential sign-in must present; lab data, never a real secret. */
+  password: z.string().min(1),
+  mfaEnforced: z.boolean().default(true),
+  entraRoles: z.array(z.string()).default([]),
+  adGroups: z.array(z.string()).default([]),
+});
+
+export const labOmaSettingSchema = z.object({
+  displayName: z.string(),
+  omaUri: z.string().min(1),
+  valueType: z.enum(['boolean', 'integer', 'string']),
+  value: z.union([z.boolean(), z.number(), z.string()]),
+});
+
+export const labDeviceConfigurationSchema = z.object({
+  id: z.string().uuid(),
+  displayName: z.string().min(1),
+  description: z.string().default(''),
+  odataType: z.string().min(1),
+  omaSettings: z.array(labOmaSettingSchema).default([]),
+  assignments: z.array(z.object({ groupId: z.string().uuid() })).default([]),
+});
+
+export const labTenantSchema = z.object({
+  id: z.string().uuid(),
+  displayName: z.string().default('Lab tenant'),
+  verifiedDomains: z.array(z.string()),
+  intuneLicensed: z.boolean().default(true),
+  groups: z.array(z.object({ id: z.string().uuid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]) })).default([]),
+  deviceConfigurations: z.array(labDeviceConfigurationSchema).default([]),
+  admins: z.array(labAdminSchema).default([]),
+});
+
+export const labManagementHostSchema = z.object({
+  hostName: z.string().default('mgmt01'),
+  editions: z.array(z.object({ edition: z.enum(['Desktop', 'Core']), version: z.string() })).default([{ edition: 'Desktop', version: '5.1.17763.6293' }]),
+  modules: z.array(z.object({ name: z.string(), version: z.string() })).default([]),
+  nugetProviderVersion: z.string().nullable().default(null),
+  psGalleryRegistered: z.boolean().default(true),
+  psGalleryTrusted: z.boolean().default(false),
+  psGalleryReachable: z.boolean().default(true),
+  /** Whether the process negotiates TLS 1.2 by default (false on an unpatched Server 2016 Windows PowerShell 5.1). */
+  tls12ByDefault: z.boolean().default(false),
+  galleryVersions: z.record(z.string(), z.string()).default({ AzureADHybridAuthenticationManagement: '2.4.71.0' }),
+});
+
+export const labDeviceSchema = z.object({
+  name: z.string().min(1),
+  domain: z.string().min(1),
+  osBuild: z.string().regex(/^\d+\.\d+$/, 'build.ubr, e.g. 22631.4460'),
+  reachable: z.boolean().default(true),
+  /** How WHfB ended up on the device; the lab derives dsregcmd fields and events from it. */
+  outcome: z.enum(['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible']),
+});
+
+export const labFaultSchema = z.object({
+  scriptId: z.string().min(1),
+  /** Restricts the fault to one target (domain, DC, GPO name, device); absent = every call of the script. */
+  target: z.string().optional(),
+  mode: z.enum(['transient', 'permanent', 'latency', 'hang', 'throttle']),
+  /** transient/throttle: how many calls fail before the script succeeds (remaining count, decremented). */
+  remaining: z.number().int().nonnegative().optional(),
+  latencyMs: z.number().int().nonnegative().optional(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+  message: z.string().optional(),
+  category: z.string().optional(),
+  errorId: z.string().optional(),
 });
 
 export const labEstateSchema = z.object({
   name: z.string().min(1),
-  tenant: z.object({ id: z.string().uuid(), verifiedDomains: z.array(z.string()) }),
+  tenant: labTenantSchema,
   forests: z.array(labForestSchema).min(1),
+  managementHost: labManagementHostSchema.default(labManagementHostSchema.parse({})),
+  devices: z.array(labDeviceSchema).default([]),
+  faults: z.array(labFaultSchema).default([]),
+  /** Latency added to every call, e.g. for scale benchmarks. */
+  latencyMs: z.number().int().nonnegative().default(0),
+  /** Mutations applied, per object key ("gpo:corp.contoso.com:WHfB", "kerberos:corp.contoso.com", ...). */
+  mutations: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });
 
 export type LabEstate = z.infer<typeof labEstateSchema>;
+export type LabForest = z.infer<typeof labForestSchema>;
 export type LabDomain = z.infer<typeof labDomainSchema>;
 export type LabController = z.infer<typeof labControllerSchema>;
+export type LabGpo = z.infer<typeof labGpoSchema>;
+export type LabFault = z.infer<typeof labFaultSchema>;
+export type LabDevice = z.infer<typeof labDeviceSchema>;
+export type LabAdmin = z.infer<typeof labAdminSchema>;

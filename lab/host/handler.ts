@@ -20,7 +20,11 @@ export interface StepAnswer {
 }
 
 export interface HandlerContext {
+  /** A snapshot of the estate (read-only use). */
   estate(): Promise<LabEstate>;
+  /** A transaction on the estate: changes made by `change` are written atomically under the cross-process lock. */
+  update<T>(change: (estate: LabEstate) => T | Promise<T>): Promise<T>;
+  now(): Date;
   /** Writes console text outside the result frame, as a script's stray output would. */
   writeConsole(text: string): void;
   writeError(text: string): void;

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dispatcherPath, projectRoot } from '../../activities/bridge/paths';
 import { BOOTSTRAP_LINE_PATTERN, CALL_LINE_PATTERN, encodeFrame } from '../../activities/bridge/protocol';
-import { estatePath, readEstate } from './estate-file';
+import { callTargets, takeFault, type FaultAction } from '../estate/faults';
+import { EstateStore } from '../estate/store';
+import { estatePath } from './estate-file';
 import { LabError, type HandlerContext } from './handler';
 import { handlerRegistry } from './registry';
 
@@ -33,13 +35,13 @@ if (argv.some((a) => /^-{1,2}(help|h|\?)$/i.test(a))) {
 
 const registry = handlerRegistry(process.env);
 let state: HostState | undefined;
-let estateFile: string | undefined;
+let store: EstateStore | undefined;
+const estateStore = () => (store ??= new EstateStore(estatePath(process.env, projectRoot())));
 
 const context: HandlerContext = {
-  async estate() {
-    estateFile ??= estatePath(process.env, projectRoot());
-    return readEstate(estateFile);
-  },
+  estate: () => estateStore().read(),
+  update: (change) => estateStore().update(change),
+  now: () => new Date(),
   writeConsole: (text) => void process.stdout.write(text),
   writeError: (text) => void process.stderr.write(text),
   exit: (code) => process.exit(code),
@@ -104,12 +106,25 @@ async function call(callId: string, scriptId: string, argumentsBase64: string): 
     const handler = registry.get(scriptId);
     if (!handler) throw new Error(`the lab has no behaviour for script id ${scriptId}`);
     const args = argumentsBase64 ? (JSON.parse(Buffer.from(argumentsBase64, 'base64').toString('utf8')) as Record<string, unknown>) : {};
+    if (!scriptId.startsWith('fixture.')) await sufferFaults(scriptId, args);
     const outcome = await handler(args, context);
     Object.assign(envelope, { ok: true, changed: outcome.changed, result: outcome.result, warnings: outcome.warnings ?? [] });
   } catch (error) {
     envelope.errors = [errorRecord(error)];
   }
   answer(callId, envelope);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Applies the faults and latency the estate declares for this call (see lab/estate/faults.ts). */
+async function sufferFaults(scriptId: string, args: Record<string, unknown>): Promise<void> {
+  const estate = await context.estate();
+  const declared = estate.faults.some((f) => f.scriptId === scriptId);
+  const action: FaultAction = declared ? await context.update((e) => takeFault(e, scriptId, callTargets(args))) : { kind: 'none', latencyMs: estate.latencyMs };
+  if (action.kind === 'hang') await new Promise(() => undefined);
+  if (action.kind !== 'hang' && action.latencyMs > 0) await sleep(action.latencyMs);
+  if (action.kind === 'fail') throw new LabError(action.message, action.category, action.errorId, null, action.retryAfterSeconds);
 }
 
 async function handleLine(line: string): Promise<void> {
