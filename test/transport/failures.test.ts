@@ -61,6 +61,13 @@ describe('bridge failure containment', () => {
     await waitFor(() => !isProcessAlive(pid));
   });
 
+  test('stderr output is data: the call succeeds and the process keeps serving', async () => {
+    const [pid] = pool.pids();
+    const out = await runStep(pool, fixtures.stderr, {});
+    expect(out.result).toEqual({ survived: 'stderr' });
+    expect((await runStep(pool, fixtures.pid, {})).result.pid).toBe(pid);
+  });
+
   test('invalid input is refused before anything is sent', async () => {
     const failure = await failureOf(runStep(pool, echoStep, { text: 42 as unknown as string }));
     expect(failure.kind).toBe('InvalidInput');
@@ -110,10 +117,17 @@ describe('concurrency across the pool', () => {
   });
 });
 
-describe('process death never crashes the Node process', () => {
+const scenario = (name: string) => path.join(__dirname, '..', '..', 'dist', 'test', 'transport', 'scenarios', `${name}.js`);
+
+describe('node-powershell hazards seen from a separate Node process', () => {
   test('a shell exiting non-zero while idle is not an unhandled rejection', () => {
-    const scenario = path.join(__dirname, '..', '..', 'dist', 'test', 'transport', 'scenarios', 'idle-exit.js');
-    const output = execFileSync(process.execPath, [scenario], { encoding: 'utf8', timeout: 30_000 });
+    const output = execFileSync(process.execPath, [scenario('idle-exit')], { encoding: 'utf8', timeout: 30_000 });
     expect(output).toContain('node survived the idle exit');
+  });
+
+  test('DEBUG=* does not make node-powershell print commands (they carry every argument)', () => {
+    const output = execFileSync(process.execPath, [scenario('debug-env')], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, DEBUG: '*' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(output).toContain('call done');
+    expect(output).not.toContain('Invoke-CloudtrustStep');
   });
 });

@@ -14,6 +14,7 @@ export const fixtures = {
   slow: fixture('fixture.slow', z.object({ sleptMs: z.number(), pid: z.number() })),
   pid: fixture('fixture.pid', z.object({ pid: z.number() })),
   noise: fixture('fixture.noise', z.object({ survived: z.string() })),
+  stderr: fixture('fixture.stderr', z.object({ survived: z.string() })),
   big: fixture('fixture.big', z.object({ blob: z.string() })),
   dieNow: fixture('fixture.die-now', z.unknown()),
   exitAfterReply: fixture('fixture.exit-after-reply', z.object({ pid: z.number() })),

@@ -26,6 +26,11 @@ const noise: StepHandler = async (_args, context) => {
   return { changed: true, result: { survived: 'noise' }, warnings: ['a warning record'] };
 };
 
+const stderr: StepHandler = async (_args, context) => {
+  context.writeError('WARNING: a native command wrote this to stderr\n');
+  return { changed: false, result: { survived: 'stderr' } };
+};
+
 const big: StepHandler = async (args) => {
   const p = bindParameters('fixture.big', z.object({ Bytes: z.number().int().positive().max(64 * 1024 * 1024) }), args);
   const unit = 'Zoë-Ω-東京|';
@@ -56,6 +61,7 @@ export const fixtureHandlers: Record<string, StepHandler> = {
   'fixture.slow': slow,
   'fixture.pid': pid,
   'fixture.noise': noise,
+  'fixture.stderr': stderr,
   'fixture.big': big,
   'fixture.die-now': dieNow,
   'fixture.exit-after-reply': exitAfterReply,
