@@ -28,6 +28,8 @@ export interface HandlerContext {
   /** Writes console text outside the result frame, as a script's stray output would. */
   writeConsole(text: string): void;
   writeError(text: string): void;
+  /** Writes console text right after the call's closing delimiter, as late asynchronous output would land. */
+  writeAfterCall(text: string): void;
   exit(code: number): never;
 }
 

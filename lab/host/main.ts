@@ -35,6 +35,8 @@ if (argv.some((a) => /^-{1,2}(help|h|\?)$/i.test(a))) {
 
 const registry = handlerRegistry(process.env);
 let state: HostState | undefined;
+let afterCall = '';
+let insideCall = false;
 let store: EstateStore | undefined;
 const estateStore = () => (store ??= new EstateStore(estatePath(process.env, projectRoot())));
 
@@ -44,6 +46,7 @@ const context: HandlerContext = {
   now: () => new Date(),
   writeConsole: (text) => void process.stdout.write(text),
   writeError: (text) => void process.stderr.write(text),
+  writeAfterCall: (text) => void (afterCall += text),
   exit: (code) => process.exit(code),
 };
 
@@ -129,8 +132,22 @@ async function sufferFaults(scriptId: string, args: Record<string, unknown>): Pr
 
 async function handleLine(line: string): Promise<void> {
   const delimiter = DELIMITER_LINE.exec(line);
+  if (delimiter && delimiter[1] === 'Error') {
+    process.stderr.write(`${delimiter[2]}\n`);
+    return;
+  }
   if (delimiter) {
-    (delimiter[1] === 'Out' ? process.stdout : process.stderr).write(`${delimiter[2]}\n`);
+    // A call's stdout is corked from its opening to its closing delimiter and leaves in one write, as a
+    // fast shell's output often does; late output is appended after the closing delimiter.
+    if (!insideCall) {
+      process.stdout.cork();
+      process.stdout.write(`${delimiter[2]}\n`);
+    } else {
+      process.stdout.write(`${delimiter[2]}\n${afterCall}`);
+      afterCall = '';
+      process.stdout.uncork();
+    }
+    insideCall = !insideCall;
     return;
   }
   const boot = BOOTSTRAP_LINE_PATTERN.exec(line);

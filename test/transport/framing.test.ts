@@ -60,9 +60,11 @@ describe('bridge framing through node-powershell and the lab host', () => {
   });
 
   test('output written after the closing delimiter neither loses the result nor wedges the pool', async () => {
-    for (let round = 0; round < 5; round += 1) {
-      const out = await runStep(pool, fixtures.noise, {}, { timeoutMs: 5_000 });
+    for (let round = 0; round < 2; round += 1) {
+      const started = Date.now();
+      const out = await runStep(pool, fixtures.noise, {}, { timeoutMs: 20_000 });
       expect(out.result).toEqual({ survived: 'noise' });
+      expect(Date.now() - started).toBeLessThan(10_000);
     }
     expect((await runStep(pool, echoStep, { text: 'ok' })).result.text).toBe('ok');
   });

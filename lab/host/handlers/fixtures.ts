@@ -22,7 +22,7 @@ const pid: StepHandler = async () => ({ changed: false, result: { pid: process.p
 const noise: StepHandler = async (_args, context) => {
   context.writeConsole('WARNING: banner text before the result\r\nPS C:\\> stray prompt <<cloudtrust:notacall:Zm9v>>\n');
   context.writeError('a native command wrote this to stderr\n');
-  setImmediate(() => context.writeConsole('trailing noise after the frame\n'));
+  context.writeAfterCall('late output after the closing delimiter\n');
   return { changed: true, result: { survived: 'noise' }, warnings: ['a warning record'] };
 };
 
