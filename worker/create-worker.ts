@@ -2,12 +2,15 @@ import type { DataConverter, Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { PowerShellPool } from '../activities/bridge/pool';
+import { secretStoreFromEnv, type SecretStore } from '../activities/secrets';
 
 export interface CloudtrustWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   pool: PowerShellPool;
+  /** Where secret references resolve; default: the environment (CLOUDTRUST_SECRET_*, CLOUDTRUST_SECRETS_FILE). */
+  secrets?: SecretStore;
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests bundle once per suite); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
@@ -21,7 +24,7 @@ export function createCloudtrustWorker(options: CloudtrustWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.pool),
+    activities: createActivities({ pool: options.pool, secrets: options.secrets ?? secretStoreFromEnv() }),
     dataConverter: options.dataConverter,
     maxConcurrentActivityTaskExecutions: options.pool.stats().size,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',

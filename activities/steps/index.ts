@@ -1,6 +1,10 @@
 import type { StepContract } from './contract';
 import { domainInventoryStep } from './domain-inventory';
 import { echoStep } from './echo';
+import { gpoSteps } from './gpo';
+import { hostSteps } from './host';
+import { intuneSteps } from './intune';
+import { kerberosSteps } from './kerberos';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep];
+export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { bindParameters } from '../bind';
 import type { StepHandler } from '../handler';
+import { labCredential as credential } from './credential';
 
-const credential = z.object({ __pscredential: z.object({ userName: z.string(), password: z.string() }) });
 
 const echoParameters = z.object({
   Text: z.string(),

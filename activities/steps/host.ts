@@ -1,0 +1,4 @@
+import type { StepContract } from './contract';
+
+/** The host step contracts. */
+export const hostSteps: readonly StepContract[] = [];

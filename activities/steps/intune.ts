@@ -1,0 +1,4 @@
+import type { StepContract } from './contract';
+
+/** The intune step contracts. */
+export const intuneSteps: readonly StepContract[] = [];
