@@ -1,7 +1,53 @@
+import { runStepActivity } from './bridge/activity-step';
 import type { ActivityDependencies } from './dependencies';
+import { stepActivity } from './step-activity';
+import {
+  ensureKerberosServerStep,
+  getKerberosServerStep,
+  kerberosReplicationStep,
+  removeKerberosServerStep,
+  rotateKerberosKeyStep,
+} from './steps/kerberos';
 
-/** Activities of the kerberos steps. */
+/** Which admins sign in, by secret name: the values are resolved here and never enter workflow history. */
+export interface KerberosSignIn {
+  domain: string;
+  cloudCredentialRef: string;
+  domainCredentialRef?: string;
+}
+
+/** Activities of the Azure AD Kerberos server object steps. */
 export function createKerberosActivities(deps: ActivityDependencies) {
-  void deps;
-  return {};
+  async function credentials(input: KerberosSignIn) {
+    return {
+      domain: input.domain,
+      cloudCredential: await deps.secrets.credential(input.cloudCredentialRef),
+      domainCredential: input.domainCredentialRef ? await deps.secrets.credential(input.domainCredentialRef) : undefined,
+    };
+  }
+  const checkReplication = stepActivity(deps, kerberosReplicationStep);
+
+  return {
+    async getKerberosServer(input: KerberosSignIn) {
+      return runStepActivity(deps.pool, getKerberosServerStep, await credentials(input));
+    },
+    async ensureKerberosServer(input: KerberosSignIn & { planOnly?: boolean }) {
+      return runStepActivity(deps.pool, ensureKerberosServerStep, { ...(await credentials(input)), planOnly: input.planOnly });
+    },
+    async rotateKerberosKey(input: KerberosSignIn & { requestedAt: string; force?: boolean; planOnly?: boolean }) {
+      return runStepActivity(deps.pool, rotateKerberosKeyStep, { ...(await credentials(input)), requestedAt: input.requestedAt, force: input.force, planOnly: input.planOnly });
+    },
+    async removeKerberosServer(input: KerberosSignIn & { confirmRemoval: true; planOnly?: boolean }) {
+      return runStepActivity(deps.pool, removeKerberosServerStep, { ...(await credentials(input)), confirmRemoval: input.confirmRemoval, planOnly: input.planOnly });
+    },
+    async checkKerberosReplication(input: { domain: string; sourceServer: string; servers: string[]; domainCredentialRef?: string }) {
+      if (!input.domainCredentialRef) return checkReplication({ domain: input.domain, sourceServer: input.sourceServer, servers: input.servers });
+      return runStepActivity(deps.pool, kerberosReplicationStep, {
+        domain: input.domain,
+        sourceServer: input.sourceServer,
+        servers: input.servers,
+        domainCredential: await deps.secrets.credential(input.domainCredentialRef),
+      });
+    },
+  };
 }

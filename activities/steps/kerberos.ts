@@ -1,4 +1,138 @@
-import type { StepContract } from './contract';
+import { z } from 'zod';
+import { dnsNameSchema } from '../../model/names';
+import { defineStep, type StepContract } from './contract';
+import { credentialSchema } from './credential';
+import { planOnlyInput, setResultSchema } from './set-result';
 
-/** The kerberos step contracts. */
-export const kerberosSteps: readonly StepContract[] = [];
+/** -DomainCredential must be a UPN: DOMAIN\user against another domain binds over NTLM and fails (reference §1.3). */
+export const domainCredentialSchema = credentialSchema.refine((c) => /^[^@\s\\]+@[^@\s\\]+\.[^@\s\\]+$/.test(c.userName), {
+  message: 'must be in UPN form such as admin@corp.contoso.com: DOMAIN\\user binds over NTLM and fails against another domain',
+  path: ['userName'],
+});
+
+const signIn = {
+  domain: dnsNameSchema,
+  cloudCredential: credentialSchema,
+  domainCredential: domainCredentialSchema.optional(),
+};
+const credentialFields = ['cloudCredential', 'domainCredential'] as const;
+const text = z.string().nullable();
+
+/** Get-AzureADKerberosServer's properties; all null when the object is not configured. */
+export const kerberosServerStateSchema = z.object({
+  id: text,
+  userAccount: text,
+  computerAccount: text,
+  displayName: text,
+  domainDnsName: text,
+  keyVersion: text,
+  keyUpdatedOn: text,
+  keyUpdatedFrom: text,
+  cloudId: text,
+  cloudDisplayName: text,
+  cloudDomainDnsName: text,
+  cloudKeyVersion: text,
+  cloudKeyUpdatedOn: text,
+  cloudTrustDisplay: text,
+});
+export type KerberosServerState = z.infer<typeof kerberosServerStateSchema>;
+
+export const kerberosSummarySchema = z.object({
+  configured: z.boolean(),
+  consistent: z.boolean(),
+  problems: z.array(z.string()),
+  id: z.string(),
+  keyVersion: z.string(),
+  cloudKeyVersion: z.string(),
+});
+
+const keyStateSchema = z.object({
+  configured: z.boolean(),
+  keyVersion: z.string(),
+  cloudKeyVersion: z.string(),
+  keyUpdatedOn: z.string().nullable(),
+});
+
+export const getKerberosServerStep = defineStep({
+  id: 'kerberos.get',
+  script: 'kerberos/Get-KerberosServerState.ps1',
+  description: 'Read the Azure AD Kerberos server object (both halves)',
+  input: z.object(signIn),
+  output: kerberosServerStateSchema,
+  credentialFields,
+  timeoutMs: 3 * 60_000,
+});
+
+export const ensureKerberosServerStep = defineStep({
+  id: 'kerberos.ensure',
+  script: 'kerberos/Set-KerberosServer.ps1',
+  description: 'Create the Azure AD Kerberos server object, or repair it when its halves disagree',
+  input: z.object({ ...signIn, ...planOnlyInput }),
+  output: setResultSchema(kerberosSummarySchema),
+  credentialFields,
+  timeoutMs: 10 * 60_000,
+});
+
+export const rotateKerberosKeyStep = defineStep({
+  id: 'kerberos.rotate',
+  script: 'kerberos/Update-KerberosServerKey.ps1',
+  description: 'Rotate the Azure AD Kerberos server key (once per 24 h unless forced)',
+  input: z.object({
+    ...signIn,
+    requestedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'must be a UTC ISO timestamp such as 2026-11-25T10:00:00Z'),
+    force: z.boolean().default(false),
+    ...planOnlyInput,
+  }),
+  output: z.object({
+    planOnly: z.boolean(),
+    changes: z.array(z.string()),
+    skipped: z.string().nullable(),
+    before: keyStateSchema,
+    after: keyStateSchema,
+  }),
+  credentialFields,
+  timeoutMs: 10 * 60_000,
+});
+
+export const removeKerberosServerStep = defineStep({
+  id: 'kerberos.remove',
+  script: 'kerberos/Remove-KerberosServer.ps1',
+  description: 'Remove the Azure AD Kerberos server object (only when explicitly confirmed)',
+  input: z.object({ ...signIn, confirmRemoval: z.literal(true, { message: 'removal must be confirmed explicitly' }), ...planOnlyInput }),
+  output: setResultSchema(z.object({ present: z.boolean() })),
+  credentialFields,
+  timeoutMs: 10 * 60_000,
+});
+
+const hostNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'must be a DC host name');
+
+export const kerberosReplicationStep = defineStep({
+  id: 'kerberos.replication',
+  script: 'kerberos/Get-KerberosReplicationState.ps1',
+  description: 'Check that the Kerberos server key has replicated to each writable DC',
+  input: z.object({ domain: dnsNameSchema, sourceServer: hostNameSchema, servers: z.array(hostNameSchema).min(1).max(500), domainCredential: domainCredentialSchema.optional() }),
+  output: z.object({
+    sourceServer: z.string(),
+    sourceKeyVersion: z.number().int().nullable(),
+    replicas: z.array(
+      z.object({
+        server: z.string(),
+        reachable: z.boolean(),
+        keyVersion: z.number().int().nullable(),
+        computerObjectPresent: z.boolean(),
+        caughtUp: z.boolean(),
+        error: z.string().nullable(),
+      }),
+    ),
+  }),
+  credentialFields: ['domainCredential'],
+  timeoutMs: 5 * 60_000,
+});
+
+export const kerberosSteps: readonly StepContract[] = [
+  getKerberosServerStep,
+  ensureKerberosServerStep,
+  rotateKerberosKeyStep,
+  removeKerberosServerStep,
+  kerberosReplicationStep,
+];

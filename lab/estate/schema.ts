@@ -64,6 +64,8 @@ export const labKerberosServerSchema = z.object({
     .object({
       id: z.number().int().positive(),
       keyVersion: z.number().int().positive(),
+      /** The version DCs keep showing until the last update has replicated to them. */
+      previousKeyVersion: z.number().int().positive().nullable().default(null),
       keyUpdatedOn: isoDate,
       keyUpdatedFrom: z.string(),
       userAccount: z.string(),
@@ -81,9 +83,10 @@ export const labKerberosServerSchema = z.object({
     })
     .nullable()
     .default(null),
-  /** Per DC host name: the key version replicated there and when it became visible. */
-  replicas: z.record(z.string(), z.object({ keyVersion: z.number().int(), visibleAt: isoDate })).default({}),
+  /** Seconds after a key update until a DC other than the one it was updated on sees it. */
   replicationDelaySeconds: z.number().nonnegative().default(5),
+  /** Per DC host name, a different delay (a slow link, a branch site). */
+  replicationDelayOverrides: z.record(z.string(), z.number().nonnegative()).default({}),
 });
 
 export const labDomainSchema = z.object({
@@ -95,7 +98,7 @@ export const labDomainSchema = z.object({
   ous: z.array(labOuSchema).default([]),
   groups: z.array(labGroupSchema).default([]),
   gpos: z.array(labGpoSchema).default([]),
-  kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicas: {}, replicationDelaySeconds: 5 }),
+  kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicationDelaySeconds: 5, replicationDelayOverrides: {} }),
 });
 
 export const labForestSchema = z.object({
