@@ -17,6 +17,8 @@ export const labControllerSchema = z.object({
   reachable: z.boolean().default(true),
   /** The Kerberos SupportedEncryptionTypes policy value; null when the policy is not configured. */
   supportedEncryptionTypes: z.number().int().nonnegative().nullable().default(null),
+  /** Whether the DC hosts a global catalog; absent means yes (dcpromo makes every new DC a GC by default). */
+  isGlobalCatalog: z.boolean().optional(),
 });
 
 export const labOuSchema = z.object({ distinguishedName: z.string().min(1), name: z.string().min(1) });
@@ -50,7 +52,7 @@ export const labGpoPermissionSchema = z.object({
 });
 
 export const labGpoSchema = z.object({
-  id: z.string().uuid(),
+  id: z.guid(),
   displayName: z.string().min(1),
   status: z.enum(['AllSettingsEnabled', 'UserSettingsDisabled', 'ComputerSettingsDisabled', 'AllSettingsDisabled']).default('AllSettingsEnabled'),
   registryValues: z.array(labRegistryValueSchema).default([]),
@@ -99,6 +101,8 @@ export const labDomainSchema = z.object({
   groups: z.array(labGroupSchema).default([]),
   gpos: z.array(labGpoSchema).default([]),
   kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicationDelaySeconds: 5, replicationDelayOverrides: {} }),
+  /** Free text for people reading the estate, e.g. which policy channel the domain is meant for. */
+  notes: z.string().optional(),
 });
 
 export const labForestSchema = z.object({
@@ -124,20 +128,20 @@ export const labOmaSettingSchema = z.object({
 });
 
 export const labDeviceConfigurationSchema = z.object({
-  id: z.string().uuid(),
+  id: z.guid(),
   displayName: z.string().min(1),
   description: z.string().default(''),
   odataType: z.string().min(1),
   omaSettings: z.array(labOmaSettingSchema).default([]),
-  assignments: z.array(z.object({ groupId: z.string().uuid() })).default([]),
+  assignments: z.array(z.object({ groupId: z.guid() })).default([]),
 });
 
 export const labTenantSchema = z.object({
-  id: z.string().uuid(),
+  id: z.guid(),
   displayName: z.string().default('Lab tenant'),
   verifiedDomains: z.array(z.string()),
   intuneLicensed: z.boolean().default(true),
-  groups: z.array(z.object({ id: z.string().uuid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]) })).default([]),
+  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]) })).default([]),
   deviceConfigurations: z.array(labDeviceConfigurationSchema).default([]),
   admins: z.array(labAdminSchema).default([]),
 });
@@ -153,6 +157,8 @@ export const labManagementHostSchema = z.object({
   /** Whether the process negotiates TLS 1.2 by default (false on an unpatched Server 2016 Windows PowerShell 5.1). */
   tls12ByDefault: z.boolean().default(false),
   galleryVersions: z.record(z.string(), z.string()).default({ AzureADHybridAuthenticationManagement: '2.4.71.0' }),
+  /** Whether the bridge's PowerShell runs elevated ("Run as administrator"); installing for all users needs it. */
+  elevated: z.boolean().default(true),
 });
 
 export const labDeviceSchema = z.object({

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { dnsNameSchema } from './names';
+
+/**
+ * The rollout spec: the one input of a rollout. Pure (no Node built-ins) so workflows can import it.
+ * Secrets appear only as names (`secret`), resolved inside activities.
+ */
+
+const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a secret name (letters, digits, _ . -), never a value');
+const upn = z.string().regex(/^[^@\s'"`]+@[^@\s'"`]+\.[^@\s'"`]+$/, 'must be a user principal name such as admin@contoso.com');
+const distinguishedName = z
+  .string()
+  .max(2048)
+  .regex(/^(?:(?:OU|CN|DC)=[^,=\r\n]+,)*DC=[^,=\r\n]+$/i, 'must be a distinguished name such as OU=Workstations,DC=corp,DC=contoso,DC=com');
+const objectName = z.string().min(1).max(256).regex(/^[^\r\n\u0000]+$/, 'must be a single line');
+const duration = z.string().regex(/^\d+\s*(ms|s|m|h|d)$/, 'must be a duration such as 30s, 15m, 24h or 2d');
+const taskQueue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a task queue name');
+
+/** How the Azure AD Kerberos server object is signed in to Entra. */
+export const cloudSignInSchema = z.union([
+  z.object({ secret: secretName }).strict(),
+  z.object({ interactive: z.object({ userPrincipalName: upn, domainAdminUserPrincipalName: upn.optional() }).strict() }).strict(),
+]);
+
+const pinComplexitySchema = z
+  .object({
+    minimumLength: z.number().int().min(4).max(127).optional(),
+    maximumLength: z.number().int().min(4).max(127).optional(),
+    uppercaseLetters: z.enum(['allow', 'require', 'disallow']).optional(),
+    lowercaseLetters: z.enum(['allow', 'require', 'disallow']).optional(),
+    specialCharacters: z.enum(['allow', 'require', 'disallow']).optional(),
+    digits: z.enum(['allow', 'require', 'disallow']).optional(),
+    history: z.number().int().min(0).max(50).optional(),
+    expirationDays: z.number().int().min(0).max(730).optional(),
+  })
+  .strict()
+  .refine((p) => p.minimumLength === undefined || p.maximumLength === undefined || p.minimumLength <= p.maximumLength, {
+    message: 'minimumLength must not exceed maximumLength',
+    path: ['minimumLength'],
+  });
+
+export const domainSpecSchema = z
+  .object({
+    name: dnsNameSchema,
+    channel: z.enum(['gpo', 'intune']),
+    gpo: z
+      .object({
+        name: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust'),
+        targets: z.array(distinguishedName).min(1),
+        computerGroup: objectName,
+      })
+      .strict()
+      .optional(),
+    intune: z.object({ group: objectName, profile: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust') }).strict().optional(),
+    /** AD admin for this domain, by secret name; absent = the worker's own logon. */
+    domainCredential: z.object({ secret: secretName }).strict().optional(),
+    cloudSignIn: cloudSignInSchema.optional(),
+    /** Devices to sample after the policy is in place. */
+    sampleDevices: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'must be a device host name')).max(50).default([]),
+  })
+  .strict()
+  .superRefine((domain, ctx) => {
+    if (domain.channel === 'gpo' && !domain.gpo) ctx.addIssue({ code: 'custom', message: 'the gpo channel needs a gpo block (targets, computerGroup)', path: ['gpo'] });
+    if (domain.channel === 'intune' && !domain.intune) ctx.addIssue({ code: 'custom', message: 'the intune channel needs an intune block (group)', path: ['intune'] });
+    if (domain.channel === 'gpo' && domain.intune) ctx.addIssue({ code: 'custom', message: 'a gpo-channel domain must not also have an intune block: never both channels for the same devices', path: ['intune'] });
+    if (domain.channel === 'intune' && domain.gpo) ctx.addIssue({ code: 'custom', message: 'an intune-channel domain must not also have a gpo block: never both channels for the same devices', path: ['gpo'] });
+  });
+
+export const ringSpecSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a ring name (letters, digits, _ . -)'),
+    domains: z.array(dnsNameSchema).min(1),
+    concurrency: z.number().int().min(1).max(100).default(2),
+    /** Domain failures tolerated in this ring; one more halts the ring and the rollout. */
+    failureBudget: z.number().int().min(0).default(0),
+    /** An approval gate before this ring starts. */
+    approval: z.object({ required: z.literal(true), timeout: duration.optional() }).strict().optional(),
+  })
+  .strict();
+
+export const rolloutSpecSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (it names the rollout workflow)'),
+    tenant: z
+      .object({
+        id: z.guid('must be the tenant id (a GUID without braces)'),
+        graph: z.object({ clientId: z.guid(), certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex certificate thumbprint') }).strict().optional(),
+      })
+      .strict(),
+    cloudSignIn: cloudSignInSchema,
+    domains: z.array(domainSpecSchema).min(1).max(1000),
+    rings: z.array(ringSpecSchema).min(1),
+    options: z
+      .object({
+        requireSecurityDevice: z.boolean().default(false),
+        pinComplexity: pinComplexitySchema.optional(),
+        moduleMinimumVersion: z.string().regex(/^\d+(\.\d+){1,3}$/).default('2.1.1.0'),
+        preflightConcurrency: z.number().int().min(1).max(100).default(5),
+        /** A domain failing preflight halts the whole rollout instead of being skipped. */
+        haltOnPreflightFailure: z.boolean().default(false),
+        replicationTimeout: duration.default('30m'),
+        replicationPollInterval: duration.default('30s'),
+      })
+      .strict()
+      .default({ requireSecurityDevice: false, moduleMinimumVersion: '2.1.1.0', preflightConcurrency: 5, haltOnPreflightFailure: false, replicationTimeout: '30m', replicationPollInterval: '30s' }),
+    /** Task queue per forest for the steps of its domains (a worker with line of sight to those DCs); the rest use `default`. */
+    routing: z.object({ default: taskQueue.optional(), forests: z.record(dnsNameSchema, taskQueue).default({}) }).strict().default({ forests: {} }),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const declared = new Map(spec.domains.map((d, i) => [d.name.toLowerCase(), i]));
+    spec.domains.forEach((d, i) => {
+      if (declared.get(d.name.toLowerCase()) !== i) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is declared twice`, path: ['domains', i, 'name'] });
+      if (d.channel === 'intune' && !spec.tenant.graph) ctx.addIssue({ code: 'custom', message: 'an intune-channel domain needs tenant.graph (clientId, certificateThumbprint)', path: ['domains', i, 'channel'] });
+    });
+    const placed = new Map<string, string>();
+    spec.rings.forEach((ring, r) => {
+      if (spec.rings.findIndex((other) => other.name === ring.name) !== r) ctx.addIssue({ code: 'custom', message: `ring ${ring.name} is declared twice`, path: ['rings', r, 'name'] });
+      ring.domains.forEach((name, i) => {
+        const key = name.toLowerCase();
+        if (!declared.has(key)) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared under domains`, path: ['rings', r, 'domains', i] });
+        else if (placed.has(key)) ctx.addIssue({ code: 'custom', message: `domain ${name} is already in ring ${placed.get(key)}`, path: ['rings', r, 'domains', i] });
+        else placed.set(key, ring.name);
+      });
+    });
+    spec.domains.forEach((d, i) => {
+      if (!placed.has(d.name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is in no ring`, path: ['domains', i, 'name'] });
+    });
+  });
+
+export type RolloutSpec = z.output<typeof rolloutSpecSchema>;
+export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;
+export type DomainSpec = z.output<typeof domainSpecSchema>;
+export type RingSpec = z.output<typeof ringSpecSchema>;
+export type CloudSignIn = z.output<typeof cloudSignInSchema>;

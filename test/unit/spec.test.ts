@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseSpec, SpecError } from '../../model/spec-file';
+import { rolloutSpecJsonSchema } from '../../model/spec-json-schema';
+
+const root = path.join(__dirname, '..', '..');
+const labSpec = readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8');
+
+function problemsOf(text: string): string[] {
+  try {
+    parseSpec(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof SpecError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the spec to be rejected');
+}
+
+describe('rollout spec', () => {
+  test('the shipped lab spec is valid and gets its defaults', () => {
+    const spec = parseSpec(labSpec, 'specs/lab-default.yaml');
+    expect(spec.rings.map((r) => [r.name, r.concurrency, r.failureBudget])).toEqual([
+      ['pilot', 2, 0],
+      ['broad', 2, 0],
+    ]);
+    expect(spec.domains[0].gpo?.name).toBe('cloudtrust - Windows Hello for Business cloud Kerberos trust');
+    expect(spec.options.replicationTimeout).toBe('5m');
+  });
+
+  test('every problem is listed by path, before anything starts', () => {
+    const problems = problemsOf(`
+name: Bad Name
+tenant: { id: "{4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d}" }
+cloudSignIn: { secret: "p@ssw0rd value" }
+domains:
+  - name: corp.contoso.com
+    channel: gpo
+  - name: intune.contoso.com
+    channel: intune
+    intune: { group: Devices }
+    gpo: { targets: ["not a dn"], computerGroup: G }
+rings:
+  - name: pilot
+    domains: [corp.contoso.com, ghost.contoso.com]
+    concurrency: 0
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^name: must be lower-case/),
+        expect.stringMatching(/^tenant\.id: must be the tenant id/),
+        expect.stringMatching(/^cloudSignIn/),
+        expect.stringMatching(/^domains\[0\]\.gpo: the gpo channel needs a gpo block/),
+        expect.stringMatching(/^domains\[1\]\.gpo\.targets\[0\]: must be a distinguished name/),
+        expect.stringMatching(/^rings\[0\]\.concurrency: /),
+      ]),
+    );
+  });
+
+  test('cross-references are checked: unknown domains, domains in two rings or none, intune without graph', () => {
+    const problems = problemsOf(`
+name: x
+tenant: { id: 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d }
+cloudSignIn: { interactive: { userPrincipalName: admin@contoso.com } }
+domains:
+  - { name: a.contoso.com, channel: intune, intune: { group: G } }
+  - { name: b.contoso.com, channel: gpo, gpo: { targets: ["DC=b,DC=contoso,DC=com"], computerGroup: G } }
+  - { name: c.contoso.com, channel: gpo, gpo: { targets: ["DC=c,DC=contoso,DC=com"], computerGroup: G } }
+rings:
+  - { name: one, domains: [a.contoso.com, b.contoso.com] }
+  - { name: two, domains: [b.contoso.com, ghost.contoso.com] }
+`);
+    expect(problems).toEqual([
+      'domains[0].channel: an intune-channel domain needs tenant.graph (clientId, certificateThumbprint)',
+      'rings[1].domains[0]: domain b.contoso.com is already in ring one',
+      'rings[1].domains[1]: domain ghost.contoso.com is not declared under domains',
+      'domains[2].name: domain c.contoso.com is in no ring',
+    ]);
+  });
+
+  test('YAML syntax errors name the line', () => {
+    expect(problemsOf('name: x\n  bad: [indent')[0]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  test('unknown keys are refused (a typo must not be silently ignored)', () => {
+    const problems = problemsOf(labSpec.replace('cloudSignIn:', 'cloudSignin: { secret: x }\ncloudSignIn:'));
+    expect(problems).toEqual([expect.stringMatching(/cloudSignin/)]);
+  });
+
+  test('the published JSON Schema is up to date (npm run schema regenerates it)', () => {
+    const published = JSON.parse(readFileSync(path.join(root, 'schema', 'rollout-spec.schema.json'), 'utf8'));
+    expect(published).toEqual(JSON.parse(JSON.stringify(rolloutSpecJsonSchema())));
+  });
+});
