@@ -1,3 +1,5 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
 /** Custom search attributes cloudtrust lists and filters executions by. Never put secrets in them: they are not encrypted. */
 export const SEARCH_ATTRIBUTES = {
   CloudtrustKind: 'Keyword',
@@ -6,3 +8,9 @@ export const SEARCH_ATTRIBUTES = {
   CloudtrustTenant: 'Keyword',
   CloudtrustState: 'Keyword',
 } as const;
+
+export const kindKey = defineSearchAttributeKey('CloudtrustKind', SearchAttributeType.KEYWORD);
+export const domainKey = defineSearchAttributeKey('CloudtrustDomain', SearchAttributeType.KEYWORD);
+export const specKey = defineSearchAttributeKey('CloudtrustSpec', SearchAttributeType.KEYWORD);
+export const tenantKey = defineSearchAttributeKey('CloudtrustTenant', SearchAttributeType.KEYWORD);
+export const stateKey = defineSearchAttributeKey('CloudtrustState', SearchAttributeType.KEYWORD);

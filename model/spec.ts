@@ -104,7 +104,16 @@ export const rolloutSpecSchema = z
       .strict()
       .default({ requireSecurityDevice: false, moduleMinimumVersion: '2.1.1.0', preflightConcurrency: 5, haltOnPreflightFailure: false, replicationTimeout: '30m', replicationPollInterval: '30s' }),
     /** Task queue per forest for the steps of its domains (a worker with line of sight to those DCs); the rest use `default`. */
-    routing: z.object({ default: taskQueue.optional(), forests: z.record(dnsNameSchema, taskQueue).default({}) }).strict().default({ forests: {} }),
+    routing: z
+      .object({
+        default: taskQueue.optional(),
+        /** By forest root: a domain belongs to the forest whose name it equals or ends with. */
+        forests: z.record(dnsNameSchema, taskQueue).default({}),
+        /** By domain, for trees whose names do not sit under their forest root. */
+        domains: z.record(dnsNameSchema, taskQueue).default({}),
+      })
+      .strict()
+      .default({ forests: {}, domains: {} }),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -1,1 +1,3 @@
 export { preflightDomain } from './preflight';
+export { rollout } from './rollout';
+export { domainRollout } from './domain';

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { DomainReport, RolloutReport } from '../model/report-types';
+import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import type { RolloutSpec } from '../model/spec';
+import { domainProgressQuery, rolloutProgressQuery } from '../workflows/messages';
+import { rollout } from '../workflows/rollout';
+
+/** A digest of the validated spec: the same spec always gives the same digest (key order does not matter). */
+export function specDigest(spec: RolloutSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Deterministic ids: one apply per spec name at a time; a plan per spec content. */
+export function rolloutWorkflowId(spec: RolloutSpec, mode: 'plan' | 'apply', digest = specDigest(spec)): string {
+  return mode === 'apply' ? `cloudtrust:${spec.name}` : `cloudtrust-plan:${spec.name}:${digest.slice(0, 12)}`;
+}
+
+export class RolloutConflictError extends Error {
+  override readonly name = 'RolloutConflictError';
+}
+
+export interface StartedRollout {
+  workflowId: string;
+  /** False when an identical rollout was already running and this call joined it. */
+  started: boolean;
+  handle: WorkflowHandle<typeof rollout>;
+}
+
+/**
+ * Starts a rollout, or joins the one already running for the same spec. A running rollout of the same name with a
+ * different spec is refused: it never runs twice, and never runs a spec other than the one it started with.
+ */
+export async function startRollout(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string): Promise<StartedRollout> {
+  const digest = specDigest(spec);
+  const workflowId = rolloutWorkflowId(spec, mode, digest);
+  const existing = client.workflow.getHandle<typeof rollout>(workflowId);
+  const running = await existing.describe().then(
+    (d) => (d.status.name === 'RUNNING' ? d : undefined),
+    () => undefined,
+  );
+  if (running) {
+    const runningDigest = running.memo?.specDigest;
+    if (runningDigest !== digest) {
+      throw new RolloutConflictError(`rollout ${workflowId} is already running with a different spec (digest ${String(runningDigest).slice(0, 12)}); cancel it or wait for it to finish`);
+    }
+    return { workflowId, started: false, handle: existing };
+  }
+  try {
+    const handle = await client.workflow.start(rollout, {
+      taskQueue,
+      workflowId,
+      args: [{ spec, mode, specDigest: digest }],
+      workflowIdConflictPolicy: 'FAIL',
+      memo: { specDigest: digest, mode },
+      typedSearchAttributes: [
+        { key: kindKey, value: mode === 'apply' ? 'rollout' : 'plan' },
+        { key: specKey, value: spec.name },
+        { key: tenantKey, value: spec.tenant.id },
+        { key: stateKey, value: 'preflight' },
+      ],
+    });
+    return { workflowId, started: true, handle };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return startRollout(client, spec, mode, taskQueue);
+    throw error;
+  }
+}
+
+/** The rollout's progress with, for every running domain, its child's live step. */
+export async function rolloutProgress(client: Client, workflowId: string): Promise<RolloutReport> {
+  const handle = client.workflow.getHandle(workflowId);
+  const report = await handle.query(rolloutProgressQuery);
+  report.domains = await Promise.all(
+    report.domains.map(async (domain): Promise<DomainReport> => {
+      if (domain.status !== 'running' && domain.status !== 'waiting-operator') return domain;
+      const live = await client.workflow
+        .getHandle(`${workflowId}/domain/${domain.domain}`)
+        .query(domainProgressQuery)
+        .catch(() => undefined);
+      return live ? { ...live, findings: domain.findings } : domain;
+    }),
+  );
+  return report;
+}

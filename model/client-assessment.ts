@@ -1,0 +1,231 @@
+/**
+ * How Windows Hello for Business ended up on a sampled client, from its dsregcmd /status fields and its
+ * User Device Registration events. Pure and deterministic: usable in activities and workflows alike.
+ *
+ * Facts (reference: whfb-cloud-trust.md):
+ * - §2.1: UseCloudTrustForOnPremAuth applies to 10.0.19044.1566 (KB5010415), 10.0.19045, 10.0.22000.527
+ *   (KB5010414) and 10.0.22621 and later; older clients cannot use cloud Kerberos trust.
+ * - §5.1: NgcSet YES = a Hello container exists; SSO State OnPremTgt YES = the cloud Kerberos ticket for
+ *   on-premises resources; CertEnrollment `none` = not certificate trust, `enrollment authority` /
+ *   `mobile device management` = certificate trust.
+ * - §5.2: events 358 (provisioning will be launched), 360/362 (will not be launched), 300/301 (key registered /
+ *   registration failed); 358/360 list "Cloud trust for on premise auth policy is enabled" and
+ *   "User account has Cloud TGT".
+ * - §8 (field report): NgcSet YES without OnPremTgt means the device provisioned key trust by mistake.
+ *
+ * dsregcmd's User State and SSO State describe the user running dsregcmd — when sampled remotely, the
+ * remoting account, not the person who uses the device. Those fields are trusted only when that user has a
+ * Hello container (NgcSet YES); otherwise the machine-wide event log decides.
+ */
+
+export type ClientAssessment = 'cloud-trust' | 'key-trust' | 'not-provisioned' | 'not-eligible' | 'unreachable';
+
+export const CLIENT_ASSESSMENTS: readonly ClientAssessment[] = ['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible', 'unreachable'];
+
+export interface ProvisioningEvent {
+  id: number;
+  /** ISO 8601. */
+  timeCreated: string;
+  level: number | null;
+  message: string;
+}
+
+export interface ClientFacts {
+  name: string;
+  reachable: boolean;
+  error: string | null;
+  /** CurrentBuild.UBR, e.g. "22631.4460". */
+  osBuild: string | null;
+  azureAdJoined: boolean | null;
+  domainJoined: boolean | null;
+  tenantId: string | null;
+  ngcSet: boolean | null;
+  onPremTgt: boolean | null;
+  cloudTgt: boolean | null;
+  azureAdPrt: boolean | null;
+  /** Ngc Prerequisite Check: CertEnrollment (none | enrollment authority | mobile device management). */
+  certEnrollment: string | null;
+  /** Ngc Prerequisite Check: PolicyEnabled. */
+  ngcPolicyEnabled: boolean | null;
+  /** Ngc Prerequisite Check: PreReqResult (WillProvision | WillNotProvision). */
+  preReqResult: string | null;
+  /** Ngc Prerequisite Check: OnPremTGT (named CloudTGT before Windows 11 23H2). */
+  prerequisiteOnPremTgt: boolean | null;
+  /** Newest first or in any order; they are sorted here. */
+  events: ProvisioningEvent[];
+}
+
+export interface ClientVerdict {
+  assessment: ClientAssessment;
+  reasons: string[];
+}
+
+export interface AssessOptions {
+  /** The rollout's tenant: a device joined to another tenant cannot use this tenant's Kerberos server object. */
+  tenantId?: string;
+}
+
+// ---------------------------------------------------------------- OS build
+
+export interface BuildVerdict {
+  eligible: boolean | null;
+  reason: string | null;
+}
+
+export function parseOsBuild(osBuild: string | null): { build: number; ubr: number } | null {
+  const match = /^(?:10\.0\.)?(\d+)\.(\d+)$/.exec(osBuild?.trim() ?? '');
+  return match ? { build: Number(match[1]), ubr: Number(match[2]) } : null;
+}
+
+export function judgeClientBuild(osBuild: string | null): BuildVerdict {
+  const parsed = parseOsBuild(osBuild);
+  if (!parsed) return { eligible: null, reason: osBuild ? `OS build "${osBuild}" could not be read` : null };
+  const { build, ubr } = parsed;
+  const shown = `${build}.${ubr}`;
+  if (build === 19044) {
+    return ubr >= 1566 ? ok() : notEligible(`build ${shown}: Windows 10 21H2 needs KB5010415 (19044.1566) or a later cumulative update`);
+  }
+  if (build === 19045 || build >= 22621) return ok();
+  if (build === 22000) {
+    return ubr >= 527 ? ok() : notEligible(`build ${shown}: Windows 11 21H2 needs KB5010414 (22000.527) or a later cumulative update`);
+  }
+  if (build < 19044) return notEligible(`build ${shown} is older than Windows 10 21H2 (19044.1566), the first client build with cloud Kerberos trust`);
+  return notEligible(`build ${shown} is not a client build that applies UseCloudTrustForOnPremAuth (19044.1566, 19045, 22000.527, 22621 and later)`);
+}
+
+const ok = (): BuildVerdict => ({ eligible: true, reason: null });
+const notEligible = (reason: string): BuildVerdict => ({ eligible: false, reason });
+
+// ---------------------------------------------------------------- events
+
+export interface PrerequisiteSnapshot {
+  eventId: number;
+  timeCreated: string;
+  launched: boolean;
+  cloudTrustPolicy: 'yes' | 'no' | null;
+  cloudTgt: 'yes' | 'no' | 'not-tested' | null;
+  certificatePolicy: 'yes' | 'no' | null;
+  governedBy: string | null;
+}
+
+function yesNo(text: string, label: RegExp): 'yes' | 'no' | null {
+  const match = new RegExp(`${label.source}\\s*:\\s*(yes|no)\\b`, 'i').exec(text);
+  return match ? (match[1].toLowerCase() as 'yes' | 'no') : null;
+}
+
+/** Reads the prerequisite lines of a 358/360/362 message. */
+export function readPrerequisiteEvent(event: ProvisioningEvent): PrerequisiteSnapshot {
+  const tgt = /User account has Cloud TGT\s*:\s*(yes|no|not tested)\b/i.exec(event.message);
+  const governed = /Machine is governed by\s+(.+?)\s+policy/i.exec(event.message);
+  return {
+    eventId: event.id,
+    timeCreated: event.timeCreated,
+    launched: event.id === 358,
+    cloudTrustPolicy: yesNo(event.message, /Cloud trust for on premise auth policy is enabled/),
+    cloudTgt: tgt ? (tgt[1].toLowerCase().replace(' ', '-') as 'yes' | 'no' | 'not-tested') : null,
+    certificatePolicy: yesNo(event.message, /User certificate for on premise auth policy is enabled/),
+    governedBy: governed ? governed[1].trim().toLowerCase() : null,
+  };
+}
+
+function newestFirst(events: readonly ProvisioningEvent[]): ProvisioningEvent[] {
+  const time = (e: ProvisioningEvent) => {
+    const t = Date.parse(e.timeCreated);
+    return Number.isNaN(t) ? 0 : t;
+  };
+  return [...events].sort((a, b) => time(b) - time(a));
+}
+
+// ---------------------------------------------------------------- assessment
+
+const CERTIFICATE_TRUST_SOURCES = ['enrollment authority', 'mobile device management'];
+
+const normaliseGuid = (value: string) => value.trim().replace(/^\{|\}$/g, '').toLowerCase();
+
+export function assessClient(facts: ClientFacts, options: AssessOptions = {}): ClientVerdict {
+  if (!facts.reachable) {
+    return { assessment: 'unreachable', reasons: [facts.error ?? 'the device did not answer'] };
+  }
+
+  const blockers: string[] = [];
+  const build = judgeClientBuild(facts.osBuild);
+  if (build.eligible === false && build.reason) blockers.push(build.reason);
+  if (facts.azureAdJoined === false) {
+    blockers.push('AzureAdJoined NO: the device is not joined to Microsoft Entra ID (hybrid or Entra join is required)');
+  }
+  if (options.tenantId && facts.tenantId && normaliseGuid(facts.tenantId) !== normaliseGuid(options.tenantId)) {
+    blockers.push(`joined to tenant ${facts.tenantId}, not to the rollout's tenant ${options.tenantId}`);
+  }
+  if (blockers.length > 0) return { assessment: 'not-eligible', reasons: blockers };
+
+  const notes: string[] = [];
+  if (build.eligible === null && build.reason) notes.push(build.reason);
+
+  const ordered = newestFirst(facts.events);
+  const keyEvent = ordered.find((e) => e.id === 300 || e.id === 301);
+  const prerequisiteEvent = ordered.find((e) => e.id === 358 || e.id === 360 || e.id === 362);
+  const prerequisites = prerequisiteEvent ? readPrerequisiteEvent(prerequisiteEvent) : null;
+
+  const sessionUserProvisioned = facts.ngcSet === true;
+  const keyRegistered = keyEvent?.id === 300;
+  if (sessionUserProvisioned || keyRegistered) {
+    return judgeProvisioned(facts, prerequisites, sessionUserProvisioned, notes);
+  }
+  return { assessment: 'not-provisioned', reasons: [...notes, ...whyNotProvisioned(facts, prerequisites, keyEvent)] };
+}
+
+function judgeProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapshot | null, sessionUserProvisioned: boolean, notes: string[]): ClientVerdict {
+  const reasons = [...notes];
+  if (sessionUserProvisioned) reasons.push('NgcSet YES: a Windows Hello for Business container exists');
+  else reasons.push('event 300: a Windows Hello for Business key was registered on this device (NgcSet describes the sampling session, not the device user)');
+
+  const certificateSource = sessionUserProvisioned && facts.certEnrollment && CERTIFICATE_TRUST_SOURCES.includes(facts.certEnrollment.toLowerCase())
+    ? facts.certEnrollment
+    : prerequisites?.governedBy && CERTIFICATE_TRUST_SOURCES.includes(prerequisites.governedBy)
+      ? prerequisites.governedBy
+      : null;
+  if (certificateSource) {
+    reasons.push(
+      `certificate trust (${certificateSource}) instead of cloud Kerberos trust: clear UseCertificateForOnPremAuth, then delete the container (certutil -deletehellocontainer) and re-provision`,
+    );
+    return { assessment: 'key-trust', reasons };
+  }
+
+  if (sessionUserProvisioned && facts.onPremTgt === true) {
+    reasons.push('OnPremTgt YES: the cloud Kerberos ticket for on-premises resources is present');
+    return { assessment: 'cloud-trust', reasons };
+  }
+  if (sessionUserProvisioned && facts.onPremTgt === false) {
+    const certNone = facts.certEnrollment?.toLowerCase() === 'none' ? ' and CertEnrollment none' : '';
+    reasons.push(
+      `OnPremTgt NO${certNone}: provisioned with key trust by mistake (the cloud-trust policy was not in effect when the container was created); fix the policy, then re-provision`,
+    );
+    return { assessment: 'key-trust', reasons };
+  }
+  if (prerequisites?.cloudTrustPolicy === 'yes' && prerequisites.cloudTgt === 'yes') {
+    reasons.push(`event ${prerequisites.eventId}: cloud trust policy enabled and the user account has a cloud TGT`);
+    return { assessment: 'cloud-trust', reasons };
+  }
+  if (prerequisites?.cloudTrustPolicy === 'no') {
+    reasons.push(`event ${prerequisites.eventId}: cloud trust for on-premises auth policy was not enabled at provisioning: key trust; fix the policy, then re-provision`);
+    return { assessment: 'key-trust', reasons };
+  }
+  reasons.push('no evidence of cloud Kerberos trust (OnPremTgt not reported, no event naming the cloud-trust policy): treated as key trust');
+  return { assessment: 'key-trust', reasons };
+}
+
+function whyNotProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapshot | null, keyEvent: ProvisioningEvent | undefined): string[] {
+  const reasons: string[] = [];
+  if (keyEvent?.id === 301) reasons.push('event 301: the Windows Hello for Business key registration failed');
+  if (facts.preReqResult) reasons.push(`PreReqResult ${facts.preReqResult}`);
+  if (facts.ngcPolicyEnabled === false) reasons.push('PolicyEnabled NO: Windows Hello for Business is not enabled by policy');
+  if (prerequisites && !prerequisites.launched) {
+    reasons.push(`event ${prerequisites.eventId}: provisioning will not be launched`);
+    if (prerequisites.cloudTrustPolicy === 'no') reasons.push('the cloud trust for on-premises auth policy is not in effect');
+    if (prerequisites.cloudTgt === 'no') reasons.push('the user account has no cloud TGT (needs a writable DC in line of sight at sign-in)');
+    if (prerequisites.certificatePolicy === 'yes') reasons.push('UseCertificateForOnPremAuth is enabled: certificate trust takes precedence');
+  }
+  if (facts.azureAdPrt === false) reasons.push('AzureAdPrt NO: no Primary Refresh Token for the sampled session');
+  if (reasons.length === 0) reasons.push('no Windows Hello for Business container and no provisioning event yet (users provision at their next sign-in)');
+  return reasons;
+}

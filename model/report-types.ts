@@ -1,0 +1,59 @@
+import type { Finding } from './preflight';
+
+/** What one step did, kept for the report. */
+export interface StepRecord {
+  step: string;
+  status: 'ok' | 'failed' | 'skipped';
+  changed: boolean;
+  planOnly: boolean;
+  changes: string[];
+  warnings: string[];
+  error?: { type: string; message: string };
+  startedAt: string;
+  finishedAt: string;
+}
+
+export type DomainStatus = 'pending' | 'running' | 'waiting-operator' | 'succeeded' | 'planned' | 'failed' | 'not-ready' | 'stopped';
+
+export interface DomainReport {
+  domain: string;
+  ring: string;
+  channel: 'gpo' | 'intune';
+  taskQueue: string;
+  status: DomainStatus;
+  /** The step running now, or the last one. */
+  step?: string;
+  findings: Finding[];
+  steps: StepRecord[];
+  /** Shown while an MFA-protected admin must run the Kerberos command by hand. */
+  operatorCommand?: string;
+  /** Why the last operator confirmation was not accepted. */
+  operatorRejection?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export type RolloutState = 'preflight' | 'preparing' | 'running' | 'waiting-approval' | 'paused' | 'completed' | 'halted' | 'cancelled';
+
+export interface RingReport {
+  name: string;
+  status: 'pending' | 'waiting-approval' | 'running' | 'completed' | 'halted' | 'skipped';
+  failures: number;
+  failureBudget: number;
+  approvedBy?: string;
+}
+
+export interface RolloutReport {
+  name: string;
+  tenant: string;
+  mode: 'plan' | 'apply';
+  specDigest: string;
+  state: RolloutState;
+  haltReason?: string;
+  startedAt: string;
+  finishedAt?: string;
+  host: StepRecord[];
+  conflicts: Finding[];
+  rings: RingReport[];
+  domains: DomainReport[];
+}

@@ -1,0 +1,180 @@
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Duration } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler, sleep } from '@temporalio/workflow';
+import { checkPastedKerberosOutput } from '../model/kerberos-output';
+import { operatorCommand } from '../model/operator-command';
+import type { DomainReport } from '../model/report-types';
+import type { CloudSignIn, DomainSpec, RolloutSpec } from '../model/spec';
+import { stepActivities } from './activity-options';
+import { DomainStopped, StepRecorder } from './domain-steps';
+import { domainProgressQuery, kerberosOperatorDoneUpdate, stopDomainSignal } from './messages';
+import { applyPolicyChannel, verifyPolicyChannel } from './policy-channel';
+
+export interface DomainRolloutInput {
+  rollout: string;
+  mode: 'plan' | 'apply';
+  ring: string;
+  domain: DomainSpec;
+  tenant: RolloutSpec['tenant'];
+  cloudSignIn: CloudSignIn;
+  options: RolloutSpec['options'];
+  taskQueue: string;
+  /** Writable, reachable DCs found by preflight: where the Kerberos key must replicate. */
+  writableServers: string[];
+}
+
+/**
+ * One domain, in the order of Microsoft's guide: the Azure AD Kerberos server object (unattended with a
+ * password-only admin, or by an operator for MFA-protected admins), its replication to every writable DC,
+ * the policy through Group Policy or Intune, then verification. In plan mode every Set step only reports.
+ */
+export async function domainRollout(input: DomainRolloutInput): Promise<DomainReport> {
+  const planOnly = input.mode === 'plan';
+  const report: DomainReport = {
+    domain: input.domain.name,
+    ring: input.ring,
+    channel: input.domain.channel,
+    taskQueue: input.taskQueue,
+    status: 'running',
+    findings: [],
+    steps: [],
+    startedAt: new Date().toISOString(),
+  };
+  let stopReason: string | undefined;
+  setHandler(domainProgressQuery, () => report);
+  setHandler(stopDomainSignal, ({ reason }) => void (stopReason = reason));
+  const steps = new StepRecorder(report, planOnly, () => stopReason);
+  const acts = stepActivities(input.taskQueue);
+
+  try {
+    const source = await kerberosServerObject(input, report, steps);
+    if (!planOnly) await waitForReplication(input, steps, source);
+    await applyPolicyChannel(acts, input, steps);
+    await verifyPolicyChannel(acts, input, steps);
+    report.status = planOnly ? 'planned' : 'succeeded';
+  } catch (error) {
+    report.status = error instanceof DomainStopped ? 'stopped' : 'failed';
+  }
+  report.finishedAt = new Date().toISOString();
+  return report;
+}
+
+/** Ensures the object; returns the DC the key was written on (the replication source), when known. */
+async function kerberosServerObject(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder): Promise<string | undefined> {
+  const acts = stepActivities(input.taskQueue);
+  const planOnly = input.mode === 'plan';
+  const domainCredentialRef = input.domain.domainCredential?.secret;
+  const signIn = input.cloudSignIn;
+
+  if ('secret' in signIn) {
+    const refs = { domain: input.domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef };
+    await steps.run('kerberos-object', () => acts.ensureKerberosServer({ ...refs, planOnly }));
+    if (planOnly) return undefined;
+    const state = await steps.run('kerberos-verify', () => acts.getKerberosServer(refs));
+    const s = state.result;
+    const problems = [
+      s.id === null ? 'the object does not exist' : '',
+      s.id !== s.cloudId ? `Id ${s.id} differs from CloudId ${s.cloudId}` : '',
+      s.keyVersion !== s.cloudKeyVersion ? `KeyVersion ${s.keyVersion} differs from CloudKeyVersion ${s.cloudKeyVersion}` : '',
+      s.domainDnsName !== s.cloudDomainDnsName ? `DomainDnsName ${s.domainDnsName} differs from CloudDomainDnsName ${s.cloudDomainDnsName}` : '',
+    ].filter(Boolean);
+    if (problems.length > 0) {
+      Object.assign(steps.lastRecord()!, { status: 'failed', error: { type: 'VerificationFailed', message: problems.join('; ') } });
+      throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');
+    }
+    return s.keyUpdatedFrom ?? undefined;
+  }
+
+  const command = operatorCommand({
+    domain: input.domain.name,
+    userPrincipalName: signIn.interactive.userPrincipalName,
+    domainAdminUpn: signIn.interactive.domainAdminUserPrincipalName,
+    action: 'create',
+  });
+  if (planOnly) {
+    steps.note('kerberos-object', { status: 'skipped', changes: [`an operator runs, interactively on the management host:\n${command}`] });
+    return undefined;
+  }
+  return operatorAssisted(input, report, steps, command);
+}
+
+/**
+ * MFA-protected admins: show the exact command, wait for the operator's confirmation, then verify before going on.
+ * The AD half is checked directly (no Entra sign-in needed); the cloud half from the Get-AzureADKerberosServer
+ * output the operator pastes, when given. A failed check keeps the domain waiting, with the reason.
+ */
+async function operatorAssisted(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder, command: string): Promise<string | undefined> {
+  const acts = stepActivities(input.taskQueue);
+  let accepted: { by: string; source?: string; warnings: string[] } | undefined;
+  report.status = 'waiting-operator';
+  report.operatorCommand = command;
+  report.step = 'kerberos-object';
+  const startedAt = new Date().toISOString();
+
+  setHandler(
+    kerberosOperatorDoneUpdate,
+    async ({ by, getOutput }) => {
+      const warnings: string[] = [];
+      let source: string | undefined;
+      if (getOutput) {
+        const pasted = checkPastedKerberosOutput(getOutput, input.domain.name);
+        if (pasted.problems.length > 0) throw rejection(report, pasted.problems.join('; '));
+        source = pasted.fields.KeyUpdatedFrom || undefined;
+      } else {
+        warnings.push('the cloud half was not verified: no Get-AzureADKerberosServer output was provided');
+      }
+      const server = source ?? input.writableServers[0];
+      if (!server) throw rejection(report, 'no writable DC is known to check the AD half against');
+      const seen = await acts.checkKerberosReplication({ domain: input.domain.name, sourceServer: server, servers: [server], domainCredentialRef: input.domain.domainCredential?.secret });
+      if (!seen.result.replicas[0]?.computerObjectPresent || seen.result.sourceKeyVersion === null) {
+        throw rejection(report, `CN=AzureADKerberos or its krbtgt account is not present on ${server} yet`);
+      }
+      accepted = { by, source, warnings };
+      return `accepted: the Azure AD Kerberos server object of ${input.domain.name} is in place`;
+    },
+    {
+      validator: (_confirmation) => {
+        if (accepted) throw new Error(`${input.domain.name}: the operator step was already confirmed`);
+      },
+    },
+  );
+
+  await condition(() => accepted !== undefined);
+  report.status = 'running';
+  report.operatorRejection = undefined;
+  steps.note('kerberos-object', { status: 'ok', changed: true, changes: [`created by ${accepted!.by} (operator-assisted)`], warnings: accepted!.warnings, startedAt });
+  return accepted!.source;
+}
+
+function rejection(report: DomainReport, reason: string): ApplicationFailure {
+  report.operatorRejection = reason;
+  return ApplicationFailure.nonRetryable(reason, 'OperatorVerificationFailed');
+}
+
+/** Durable timer + polling until every writable DC has the key, or the configured timeout. */
+async function waitForReplication(input: DomainRolloutInput, steps: StepRecorder, source: string | undefined): Promise<void> {
+  const acts = stepActivities(input.taskQueue);
+  const servers = input.writableServers;
+  const sourceServer = source ?? servers[0];
+  if (!sourceServer || servers.length === 0) {
+    steps.note('kerberos-replication', { status: 'skipped', warnings: ['no writable DC known; replication not checked'] });
+    return;
+  }
+  const deadline = Date.now() + msToNumber(input.options.replicationTimeout as Duration);
+  const pollEvery = msToNumber(input.options.replicationPollInterval as Duration);
+  const startedAt = new Date().toISOString();
+  for (let poll = 1; ; poll += 1) {
+    const check = await acts.checkKerberosReplication({ domain: input.domain.name, sourceServer, servers, domainCredentialRef: input.domain.domainCredential?.secret });
+    const lagging = check.result.replicas.filter((r) => !r.caughtUp);
+    if (lagging.length === 0) {
+      steps.note('kerberos-replication', { status: 'ok', changes: [], warnings: [`replicated to ${servers.length} writable DCs (${poll} checks)`], startedAt });
+      return;
+    }
+    if (Date.now() + pollEvery > deadline) {
+      const message = `not replicated within ${input.options.replicationTimeout}: ${lagging.map((r) => `${r.server}${r.error ? ` (${r.error})` : ''}`).join(', ')}`;
+      steps.note('kerberos-replication', { status: 'failed', error: { type: 'ReplicationTimeout', message }, startedAt });
+      throw ApplicationFailure.nonRetryable(message, 'ReplicationTimeout');
+    }
+    await sleep(pollEvery);
+  }
+}

@@ -1,0 +1,168 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Finding } from '../model/preflight';
+import type { RolloutReport } from '../model/report-types';
+import type { RolloutSpec } from '../model/spec';
+import { stepActivities } from './activity-options';
+import { boundedAll } from './bounded';
+import type { DomainRolloutInput } from './domain';
+import { describeFailure, type StepRecorder } from './domain-steps';
+
+type Acts = ReturnType<typeof stepActivities>;
+
+const CHARACTER_RULE = { allow: 0, require: 1, disallow: 2 } as const;
+
+function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
+  const graph = input.tenant.graph;
+  if (!graph) throw ApplicationFailure.nonRetryable('the intune channel needs tenant.graph in the spec', 'InvalidSpec');
+  return { tenantId: input.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint };
+}
+
+/** The policy, through the domain's channel: Group Policy (GPO, links, security filtering) or Intune (group, profile, assignment). */
+export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, steps: StepRecorder): Promise<void> {
+  const planOnly = input.mode === 'plan';
+  const pin = input.options.pinComplexity;
+  const rule = (value?: keyof typeof CHARACTER_RULE) => (value === undefined ? undefined : CHARACTER_RULE[value]);
+  if (input.domain.channel === 'gpo') {
+    const gpo = input.domain.gpo!;
+    const target = { domain: input.domain.name, gpoName: gpo.name };
+    await steps.run('gpo-policy', () =>
+      acts.ensureGpoPolicy({
+        ...target,
+        requireSecurityDevice: input.options.requireSecurityDevice,
+        pinComplexity: pin && {
+          minimumPinLength: pin.minimumLength,
+          maximumPinLength: pin.maximumLength,
+          uppercaseLetters: rule(pin.uppercaseLetters),
+          lowercaseLetters: rule(pin.lowercaseLetters),
+          specialCharacters: rule(pin.specialCharacters),
+          digits: rule(pin.digits),
+          history: pin.history,
+          expiration: pin.expirationDays,
+        },
+        planOnly,
+      }),
+    );
+    await steps.run('gpo-links', () => acts.ensureGpoLinks({ ...target, targets: gpo.targets, planOnly }));
+    await steps.run('gpo-filtering', () => acts.ensureGpoFiltering({ ...target, groupName: gpo.computerGroup, planOnly }));
+    return;
+  }
+  const intune = input.domain.intune!;
+  const graph = graphOf(input);
+  const group = await steps.run('intune-group', () => acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly }));
+  await steps.run('intune-profile', () =>
+    acts.ensureIntuneProfile({
+      ...graph,
+      displayName: intune.profile,
+      requireSecurityDevice: input.options.requireSecurityDevice,
+      pinMinimumLength: pin?.minimumLength,
+      pinMaximumLength: pin?.maximumLength,
+      pinDigits: rule(pin?.digits),
+      pinLowercaseLetters: rule(pin?.lowercaseLetters),
+      pinUppercaseLetters: rule(pin?.uppercaseLetters),
+      pinSpecialCharacters: rule(pin?.specialCharacters),
+      pinHistory: pin?.history,
+      pinExpiration: pin?.expirationDays,
+      planOnly,
+    }),
+  );
+  const groupId = group.result.after?.id;
+  if (!groupId) {
+    steps.note('intune-assignment', { status: 'skipped', changes: [`assign ${intune.profile} to ${intune.group} once the group exists`] });
+    return;
+  }
+  await steps.run('intune-assignment', () => acts.ensureIntuneAssignment({ ...graph, profileDisplayName: intune.profile, groupId, planOnly }));
+}
+
+/** Reads the policy back through the same channel, then samples the named devices. Skipped in plan mode. */
+export async function verifyPolicyChannel(acts: Acts, input: DomainRolloutInput, steps: StepRecorder): Promise<void> {
+  if (input.mode === 'plan') return;
+  const problems: string[] = [];
+  if (input.domain.channel === 'gpo') {
+    const gpo = input.domain.gpo!;
+    const scan = await steps.run('verify-policy', () => acts.scanGpoPassport({ domain: input.domain.name }));
+    const ours = scan.result.gpos.find((g) => g.displayName.toLowerCase() === gpo.name.toLowerCase());
+    const value = (name: string) => ours?.values.find((v) => v.scope === 'Computer' && v.valueName === name && v.policyState === 'Set')?.value;
+    if (!ours) problems.push(`GPO ${gpo.name} carries no PassportForWork settings`);
+    else {
+      if (Number(value('Enabled')) !== 1) problems.push(`GPO ${gpo.name}: Enabled is not 1`);
+      if (Number(value('UseCloudTrustForOnPremAuth')) !== 1) problems.push(`GPO ${gpo.name}: UseCloudTrustForOnPremAuth is not 1`);
+      for (const targetDn of gpo.targets) {
+        if (!ours.links.some((l) => l.target.toLowerCase() === targetDn.toLowerCase() && l.enabled)) problems.push(`GPO ${gpo.name} is not linked (enabled) to ${targetDn}`);
+      }
+    }
+    for (const conflict of scan.result.certificateTrustGpos) problems.push(`GPO ${conflict.displayName} sets UseCertificateForOnPremAuth: certificate trust takes precedence`);
+  } else {
+    const intune = input.domain.intune!;
+    const scan = await steps.run('verify-policy', () => acts.scanIntunePassport(graphOf(input)));
+    const profile = scan.result.profiles.find((p) => p.displayName.toLowerCase() === intune.profile.toLowerCase());
+    if (!profile) problems.push(`profile ${intune.profile} not found`);
+    else {
+      if (!profile.usesCloudTrust) problems.push(`profile ${intune.profile} does not set UseCloudTrustForOnPremAuth`);
+      if (!profile.assignments.some((a) => a.targetType === 'group' && a.groupId)) problems.push(`profile ${intune.profile} is not assigned to a group`);
+    }
+    for (const conflict of scan.result.conflicts) problems.push(`profile ${conflict.displayName}: ${conflict.reason}`);
+  }
+  if (problems.length > 0) {
+    const last = steps.lastRecord();
+    if (last) Object.assign(last, { status: 'failed', error: { type: 'VerificationFailed', message: problems.join('; ') } });
+    throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');
+  }
+  if (input.domain.sampleDevices.length > 0) {
+    await steps.run('client-sample', () => acts.sampleClients({ computerName: input.domain.sampleDevices }));
+  }
+}
+
+/**
+ * Conflicts the guide says to look for before anything changes: UseCertificateForOnPremAuth in any GPO or Intune
+ * profile (certificate trust wins), cloud trust set in user scope, and WHfB settings in both channels for the same
+ * devices (GPO wins; the Intune setting is ignored). Adds findings to the domains and returns tenant-wide ones.
+ */
+export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutReport, defaultQueue: string): Promise<Finding[]> {
+  const tenantFindings: Finding[] = [];
+  let intuneWhfbEverywhere = false;
+  let intuneGroups: string[] = [];
+  if (spec.tenant.graph) {
+    try {
+      const acts = stepActivities(spec.routing.default ?? defaultQueue);
+      const scan = await acts.scanIntunePassport({ tenantId: spec.tenant.id, clientId: spec.tenant.graph.clientId, certificateThumbprint: spec.tenant.graph.certificateThumbprint });
+      intuneWhfbEverywhere = scan.result.assignedToAll;
+      intuneGroups = scan.result.assignedGroupIds;
+      for (const conflict of scan.result.conflicts) {
+        tenantFindings.push({ severity: 'blocker', code: 'intune-certificate-trust', target: conflict.displayName, message: `Intune profile ${conflict.displayName} (${conflict.omaUri}): ${conflict.reason}` });
+      }
+    } catch (error) {
+      const failure = describeFailure(error);
+      tenantFindings.push({ severity: 'warning', code: 'intune-scan-failed', message: `Intune could not be scanned for conflicts: ${failure.message}` });
+    }
+  }
+  await boundedAll(report.domains, spec.options.preflightConcurrency, async (entry) => {
+    if (entry.status === 'not-ready') return;
+    const acts = stepActivities(entry.taskQueue);
+    try {
+      const scan = await acts.scanGpoPassport({ domain: entry.domain });
+      for (const gpo of scan.result.certificateTrustGpos) {
+        entry.findings.push({ severity: 'blocker', code: 'gpo-certificate-trust', target: gpo.displayName, message: `GPO ${gpo.displayName} sets UseCertificateForOnPremAuth: certificate trust takes precedence over cloud trust` });
+      }
+      for (const gpo of scan.result.userScopeCloudTrustGpos) {
+        entry.findings.push({ severity: 'warning', code: 'gpo-user-scope-cloud-trust', target: gpo.displayName, message: `GPO ${gpo.displayName} sets cloud trust in user scope, where no such policy exists` });
+      }
+      const ourGpo = spec.domains.find((d) => d.name === entry.domain)?.gpo?.name.toLowerCase();
+      const otherWhfb = scan.result.whfbGpos.filter((g) => g.displayName.toLowerCase() !== ourGpo);
+      if (entry.channel === 'intune' && otherWhfb.length > 0) {
+        entry.findings.push({ severity: 'blocker', code: 'both-channels', message: `GPOs ${otherWhfb.map((g) => g.displayName).join(', ')} carry WHfB settings: with Group Policy present the Intune settings are ignored` });
+      }
+      if (entry.channel === 'gpo' && (intuneWhfbEverywhere || intuneGroups.length > 0)) {
+        entry.findings.push({ severity: 'warning', code: 'both-channels', message: `Intune also assigns WHfB settings (${intuneWhfbEverywhere ? 'to all devices' : `to ${intuneGroups.length} groups`}); on devices that get both, Group Policy wins` });
+      }
+    } catch (error) {
+      const failure = describeFailure(error);
+      entry.findings.push({ severity: 'blocker', code: 'gpo-scan-failed', message: `Group Policy could not be scanned for conflicts: ${failure.message}` });
+    }
+  });
+  if (tenantFindings.some((f) => f.severity === 'blocker')) {
+    for (const entry of report.domains) {
+      if (entry.channel === 'intune') entry.findings.push(...tenantFindings.filter((f) => f.severity === 'blocker'));
+    }
+  }
+  return tenantFindings;
+}
