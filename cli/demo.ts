@@ -1,7 +1,11 @@
-import { Client } from '@temporalio/client';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { projectRoot } from '../activities/bridge/paths';
-import { EstateStore } from '../lab/estate/store';
-import { estatePath } from '../lab/host/estate-file';
+import { secretStoreFromEnv } from '../activities/secrets';
+import { connectClient } from '../client/connect';
+import { writeReportFiles } from '../client/report-files';
+import { startRollout } from '../client/rollouts';
+import { parseSpec } from '../model/spec-file';
 import { loadCodecKeys } from '../worker/codec-key';
 import { encryptionKeyId } from '../worker/codec';
 import { loadTemporalSettings } from '../worker/connection-config';
@@ -10,55 +14,68 @@ import { createDataConverter } from '../worker/data-converter';
 import { installTemporalRuntimeLogging } from '../worker/log';
 import { createPowerShellPool } from '../worker/powershell-pool';
 import { openTemporalService } from '../worker/temporal-service';
-import { preflightDomain } from '../workflows';
-import { renderPreflight } from './render-preflight';
+import { approveRingUpdate } from '../workflows/messages';
+import { followRollout } from './follow';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
- * The main job on the embedded default: a Temporal dev server (SQLite under .cloudtrust/), a worker, and the
- * PowerShell bridge speaking to the lab host. Runs the preflight of every domain in the lab estate, prints the
- * results and the Web UI address, then stops everything.
+ * The main job on the embedded default: a Temporal dev server (SQLite under .cloudtrust/), a worker, the PowerShell
+ * bridge speaking to the lab host, and a full rollout of the default lab estate (specs/lab-default.yaml) with live
+ * per-domain progress. The approval gate is approved as "demo". Prints where the report is, then stops.
  */
 async function run(): Promise<void> {
   process.env.CLOUDTRUST_LOG_LEVEL ??= 'warn';
   installTemporalRuntimeLogging();
-  const env = { ...process.env, CLOUDTRUST_POWERSHELL: process.env.CLOUDTRUST_POWERSHELL ?? 'lab' };
+  const root = projectRoot();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CLOUDTRUST_POWERSHELL: process.env.CLOUDTRUST_POWERSHELL ?? 'lab',
+    CLOUDTRUST_SECRETS_FILE: process.env.CLOUDTRUST_SECRETS_FILE ?? path.join(root, 'lab', 'estates', 'default.secrets.json'),
+  };
   if (env.CLOUDTRUST_POWERSHELL !== 'lab') throw new Error('the demo runs against the lab estate; unset CLOUDTRUST_POWERSHELL');
   const settings = loadTemporalSettings(env);
-  const estateFile = estatePath({ ...env, CLOUDTRUST_DATA_DIR: settings.dataDir }, projectRoot());
-  const estate = await new EstateStore(estateFile).read();
-  const domains = estate.forests.flatMap((f) => f.domains.map((d) => d.dnsName));
+  const specFile = path.join(root, 'specs', 'lab-default.yaml');
+  const spec = parseSpec(await readFile(specFile, 'utf8'), specFile);
 
-  say(`cloudtrust demo: preflight of the lab estate "${estate.name}" (${domains.length} domains), file ${estateFile}`);
+  say(`cloudtrust demo: rollout "${spec.name}" of the lab estate (${spec.domains.length} domains), spec ${path.relative(process.cwd(), specFile)}`);
   say(settings.mode === 'embedded' ? 'starting the embedded Temporal dev server…' : `connecting to Temporal at ${settings.address}…`);
   const service = await openTemporalService(settings);
   const pool = createPowerShellPool({ ...env, CLOUDTRUST_DATA_DIR: settings.dataDir });
   try {
     const keyring = await loadCodecKeys({ env, dataDir: settings.dataDir, createIfMissing: true });
-    const dataConverter = createDataConverter(keyring);
     say(`Temporal ${service.address} (namespace ${service.namespace}); payloads encrypted with key ${keyring ? encryptionKeyId(keyring.current) : '(none)'}`);
     await pool.warm();
     const connection = await service.nativeConnection();
-    const client = new Client({ connection: await service.clientConnection(), namespace: service.namespace, dataConverter });
+    const client = await connectClient(service, settings);
     try {
-      const worker = await createCloudtrustWorker({ connection, namespace: service.namespace, taskQueue: service.taskQueue, pool, dataConverter });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const reports = await worker.runUntil(
-        Promise.all(
-          domains.map((domain) =>
-            client.workflow.execute(preflightDomain, { taskQueue: service.taskQueue, workflowId: `preflight/${domain}/${stamp}`, args: [{ domain }] }),
-          ),
-        ),
-      );
-      say();
-      for (const report of reports) for (const line of renderPreflight(report)) say(line);
-      say();
+      const worker = await createCloudtrustWorker({
+        connection,
+        namespace: service.namespace,
+        taskQueue: service.taskQueue,
+        pool,
+        secrets: secretStoreFromEnv(env),
+        dataConverter: createDataConverter(keyring),
+      });
+      const report = await worker.runUntil(async () => {
+        const started = await startRollout(client, spec, 'apply', service.taskQueue);
+        say(`${started.started ? 'started' : 'joined'} ${started.workflowId}`);
+        return followRollout(client, started.workflowId, {
+          onApprovalWanted: async (ring) => {
+            say(`  ring ${ring} waits for approval — approving as "demo" (otherwise: cloudtrust approve ${started.workflowId} --ring ${ring})`);
+            await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
+          },
+        });
+      });
+      const files = await writeReportFiles(settings.dataDir, report);
       let earlier = 0;
-      for await (const execution of client.workflow.list({ query: `WorkflowType = 'preflightDomain'` })) {
-        if (!execution.workflowId.endsWith(stamp)) earlier += 1;
+      for await (const execution of client.workflow.list({ query: `CloudtrustSpec = '${spec.name}'` })) {
+        if (execution.workflowId.startsWith('cloudtrust:') && execution.status.name !== 'RUNNING') earlier += 1;
       }
-      say(`${reports.filter((r) => r.ready).length} of ${reports.length} domains ready. ${earlier} earlier preflight runs are kept in ${settings.dataDir}.`);
+      say();
+      say(`${report.domains.filter((d) => d.status === 'succeeded').length} of ${report.domains.length} domains rolled out; ${report.domains.filter((d) => d.status === 'not-ready').length} not ready.`);
+      say(`report: ${path.relative(process.cwd(), files.markdown)} (also .html and .json)`);
+      say(`${earlier} rollout run(s) of ${spec.name} are kept in ${path.relative(process.cwd(), settings.dataDir) || '.'} (the dev server's SQLite file).`);
       if (service.uiUrl) say(`Web UI: ${service.uiUrl}/namespaces/${service.namespace}/workflows  (served while cloudtrust runs; \`npm run worker\` keeps it up)`);
     } finally {
       await client.connection.close();
