@@ -1,7 +1,17 @@
 import type { ActivityDependencies } from './dependencies';
+import { stepActivity } from './step-activity';
+import { gpoEnsureFilteringStep, gpoEnsureLinksStep, gpoEnsurePolicyStep, gpoRollbackStep, gpoScanPassportStep } from './steps/gpo';
 
-/** Activities of the gpo steps. */
+/**
+ * Activities of the Group Policy channel. The GroupPolicy cmdlets take no credential: they run as the worker's own
+ * logon, which needs the rights to create and edit GPOs, link them to the targets and change their permissions.
+ */
 export function createGpoActivities(deps: ActivityDependencies) {
-  void deps;
-  return {};
+  return {
+    scanGpoPassport: stepActivity(deps, gpoScanPassportStep),
+    ensureGpoPolicy: stepActivity(deps, gpoEnsurePolicyStep),
+    ensureGpoLinks: stepActivity(deps, gpoEnsureLinksStep),
+    ensureGpoFiltering: stepActivity(deps, gpoEnsureFilteringStep),
+    rollbackGpoPolicy: stepActivity(deps, gpoRollbackStep),
+  };
 }

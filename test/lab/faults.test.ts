@@ -1,0 +1,112 @@
+import { BridgeError } from '../../activities/bridge/errors';
+import { resolveExecutable } from '../../activities/bridge/executable';
+import { PowerShellPool } from '../../activities/bridge/pool';
+import { runStep } from '../../activities/bridge/run-step';
+import { hostScripts } from '../../activities/steps/contract';
+import { domainInventoryStep } from '../../activities/steps/domain-inventory';
+import type { LabFault } from '../../lab/estate/schema';
+import { labEstateFile } from '../steps/lab-estate';
+
+const CORP = 'corp.contoso.com';
+const EMEA = 'emea.corp.contoso.com';
+const SCRIPT = domainInventoryStep.id;
+
+/** A lab host pool that knows only the script under test. */
+const inventoryPool = (env: NodeJS.ProcessEnv) =>
+  new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([domainInventoryStep]), size: 1 });
+
+async function failure(promise: Promise<unknown>): Promise<BridgeError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof BridgeError)) throw new Error(`expected a BridgeError, got ${String(error)}`);
+  return error;
+}
+
+describe('fault injection through the lab host', () => {
+  let pool: PowerShellPool | undefined;
+  let lab: ReturnType<typeof labEstateFile>;
+
+  async function start(faults: LabFault[], latencyMs = 0): Promise<PowerShellPool> {
+    lab = labEstateFile('default', (estate) => {
+      estate.faults = faults;
+      estate.latencyMs = latencyMs;
+    });
+    pool = inventoryPool(lab.env);
+    await pool.warm();
+    return pool;
+  }
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  test('a transient fault with remaining = 2 fails exactly two calls, then the script succeeds', async () => {
+    const p = await start([{ scriptId: SCRIPT, mode: 'transient', remaining: 2 }]);
+    for (const attempt of [1, 2]) {
+      const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+      expect({ attempt, kind: error.kind, retryable: error.retryable }).toEqual({ attempt, kind: 'Unreachable', retryable: true });
+      expect(error.message).toContain('The server is not operational.');
+    }
+    const third = await runStep(p, domainInventoryStep, { domain: CORP });
+    expect(third.result.domain.dnsRoot).toBe(CORP);
+    expect((await lab.store.read()).faults[0].remaining).toBe(0);
+    expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.controllers).toHaveLength(3);
+  });
+
+  test('a permanent fault with a target hits only that target', async () => {
+    const p = await start([{ scriptId: SCRIPT, mode: 'permanent', target: EMEA }]);
+    expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
+    for (let i = 0; i < 2; i += 1) {
+      const error = await failure(runStep(p, domainInventoryStep, { domain: EMEA }));
+      expect(error.kind).toBe('AccessDenied');
+      expect(error.retryable).toBe(false);
+      expect(error.errors[0]).toMatchObject({ category: 'PermissionDenied', targetObject: null });
+    }
+    expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
+  });
+
+  test('a permanent fault carries the declared error record', async () => {
+    const p = await start([
+      { scriptId: SCRIPT, mode: 'permanent', target: CORP, message: 'The operation being requested was not performed because the user has not been authenticated.', category: 'SecurityError', errorId: 'AuthenticationException' },
+    ]);
+    const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+    expect(error.kind).toBe('AccessDenied');
+    expect(error.errors[0]).toMatchObject({ category: 'SecurityError', fullyQualifiedErrorId: 'AuthenticationException' });
+  });
+
+  test('latency delays the answer; estate-wide latency adds to it', async () => {
+    const p = await start([{ scriptId: SCRIPT, mode: 'latency', target: EMEA, latencyMs: 700 }], 100);
+    const fast = await runStep(p, domainInventoryStep, { domain: CORP });
+    const slow = await runStep(p, domainInventoryStep, { domain: EMEA });
+    expect(fast.durationMs).toBeGreaterThanOrEqual(95);
+    expect(fast.durationMs).toBeLessThan(700);
+    expect(slow.durationMs).toBeGreaterThanOrEqual(790);
+    expect(slow.result.domain.dnsRoot).toBe(EMEA);
+  });
+
+  test('a hang is killed by the bridge timeout and the next call runs on a fresh process', async () => {
+    const p = await start([{ scriptId: SCRIPT, mode: 'hang', target: EMEA }]);
+    const [before] = p.pids();
+    const started = Date.now();
+    const error = await failure(runStep(p, domainInventoryStep, { domain: EMEA }, { timeoutMs: 800 }));
+    expect(error.kind).toBe('Timeout');
+    expect(error.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const next = await runStep(p, domainInventoryStep, { domain: CORP });
+    expect(next.result.domain.dnsRoot).toBe(CORP);
+    expect(p.pids()).not.toContain(before);
+  });
+
+  test('throttling carries retryAfterMs and stops once its count is used up', async () => {
+    const p = await start([{ scriptId: SCRIPT, mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]);
+    const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+    expect(error.kind).toBe('Throttled');
+    expect(error.retryable).toBe(true);
+    expect(error.retryAfterMs).toBe(7_000);
+    expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
+  });
+
+  test('faults of other scripts leave this one alone', async () => {
+    const p = await start([{ scriptId: 'host.module', mode: 'permanent' }]);
+    expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
+  });
+});
