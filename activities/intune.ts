@@ -1,7 +1,50 @@
+import type { z } from 'zod';
+import { assessClient, type ClientVerdict } from '../model/client-assessment';
+import { runStepActivity } from './bridge/activity-step';
+import type { StepOutcome } from './bridge/run-step';
 import type { ActivityDependencies } from './dependencies';
+import { stepActivity } from './step-activity';
+import {
+  clientFactsSchema,
+  clientsSampleStep,
+  intuneEnsureAssignmentStep,
+  intuneEnsureGroupStep,
+  intuneEnsureProfileStep,
+  intuneRollbackStep,
+  intuneScanPassportStep,
+  intuneTenantStep,
+} from './steps/intune';
 
-/** Activities of the intune steps. */
+export type SampledClient = z.infer<typeof clientFactsSchema> & ClientVerdict;
+
+export interface SampleClientsInput {
+  computerName: string[];
+  maxEvents?: number;
+  /** Secret reference of a credential for PowerShell remoting; absent = the worker's own identity. */
+  credentialRef?: string;
+  /** The rollout's tenant: devices joined to another tenant are assessed not eligible. */
+  tenantId?: string;
+}
+
+/**
+ * Activities of the Intune policy channel (Graph app-only sign-in with a certificate: nothing secret in the
+ * input) and of client sampling.
+ */
 export function createIntuneActivities(deps: ActivityDependencies) {
-  void deps;
-  return {};
+  return {
+    readIntuneTenant: stepActivity(deps, intuneTenantStep),
+    scanIntunePassport: stepActivity(deps, intuneScanPassportStep),
+    ensureIntuneGroup: stepActivity(deps, intuneEnsureGroupStep),
+    ensureIntuneProfile: stepActivity(deps, intuneEnsureProfileStep),
+    ensureIntuneAssignment: stepActivity(deps, intuneEnsureAssignmentStep),
+    rollbackIntunePolicy: stepActivity(deps, intuneRollbackStep),
+
+    /** Samples the named devices and assesses each: cloud trust, key trust by mistake, not provisioned, not eligible, unreachable. */
+    async sampleClients(input: SampleClientsInput): Promise<StepOutcome<{ devices: SampledClient[] }>> {
+      const credential = input.credentialRef === undefined ? undefined : await deps.secrets.credential(input.credentialRef);
+      const outcome = await runStepActivity(deps.pool, clientsSampleStep, { computerName: input.computerName, maxEvents: input.maxEvents, credential });
+      const devices = outcome.result.devices.map((device) => ({ ...device, ...assessClient(device, { tenantId: input.tenantId }) }));
+      return { ...outcome, result: { devices } };
+    },
+  };
 }

@@ -146,6 +146,9 @@ export function assessClient(facts: ClientFacts, options: AssessOptions = {}): C
   if (!facts.reachable) {
     return { assessment: 'unreachable', reasons: [facts.error ?? 'the device did not answer'] };
   }
+  if (facts.error !== null && facts.osBuild === null) {
+    return { assessment: 'unreachable', reasons: [`the device answered but could not be sampled: ${facts.error}`] };
+  }
 
   const blockers: string[] = [];
   const build = judgeClientBuild(facts.osBuild);

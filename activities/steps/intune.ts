@@ -1,4 +1,239 @@
+import { z } from 'zod';
 import type { StepContract } from './contract';
+import { defineStep } from './contract';
+import { credentialSchema } from './credential';
+import { planOnlyInput, setResultSchema } from './set-result';
 
-/** The intune step contracts. */
-export const intuneSteps: readonly StepContract[] = [];
+// ---------------------------------------------------------------- shared input
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+export const guidSchema = z.string().regex(GUID, 'must be a GUID such as 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d (no braces)');
+
+/**
+ * App-only Microsoft Graph sign-in with a certificate from the management host's store. None of these is a
+ * secret: the private key never leaves the certificate store.
+ */
+export const graphConnectionInput = {
+  tenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME.test(v), 'must be the tenant GUID or one of its domain names'),
+  clientId: guidSchema,
+  certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a certificate thumbprint (40 hex digits)'),
+};
+
+/** Graph display names: no control characters, something visible. */
+const displayNameSchema = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\x00-\x1F\x7F]+$/, 'must not contain control characters')
+    .regex(/\S/, 'must not be blank');
+
+// ---------------------------------------------------------------- intune.tenant
+
+export const intuneTenantSchema = z.object({
+  tenantId: guidSchema,
+  displayName: z.string(),
+  verifiedDomains: z.array(z.string()),
+  intune: z.object({
+    usable: z.boolean(),
+    plans: z.array(z.object({ servicePlanId: z.string(), capabilityStatus: z.string() })),
+  }),
+});
+
+export const intuneTenantStep = defineStep({
+  id: 'intune.tenant',
+  script: 'intune/Get-IntuneTenant.ps1',
+  description: 'Read the tenant id and whether an active Intune licence makes device configuration usable',
+  input: z.object(graphConnectionInput),
+  output: intuneTenantSchema,
+  timeoutMs: 2 * 60_000,
+});
+
+// ---------------------------------------------------------------- intune.scan-passport
+
+export const omaSettingSchema = z.object({
+  displayName: z.string(),
+  omaUri: z.string(),
+  valueType: z.enum(['boolean', 'integer', 'string', 'other']),
+  value: z.union([z.boolean(), z.number(), z.string()]).nullable(),
+});
+
+export const assignmentTargetSchema = z.object({
+  targetType: z.enum(['group', 'exclusionGroup', 'allDevices', 'allLicensedUsers', 'other']),
+  groupId: z.string().nullable(),
+});
+
+export const passportProfileSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  odataType: z.string(),
+  settings: z.array(omaSettingSchema),
+  usesCloudTrust: z.boolean(),
+  certificateTrustEnabled: z.boolean(),
+  assignments: z.array(assignmentTargetSchema),
+});
+
+export const passportScanSchema = z.object({
+  intuneUsable: z.boolean(),
+  profiles: z.array(passportProfileSchema),
+  conflicts: z.array(z.object({ profileId: z.string(), displayName: z.string(), omaUri: z.string(), reason: z.string() })),
+  /** Groups that receive PassportForWork settings from Intune: compare with the GPO channel's targets. */
+  assignedGroupIds: z.array(z.string()),
+  /** Some WHfB profile targets all devices or all licensed users: every device gets Intune WHfB settings. */
+  assignedToAll: z.boolean(),
+});
+
+export const intuneScanPassportStep = defineStep({
+  id: 'intune.scan-passport',
+  script: 'intune/Get-IntunePassportProfile.ps1',
+  description: 'Find device configurations with PassportForWork OMA-URI settings, their assignments and UseCertificateForOnPremAuth conflicts',
+  input: z.object(graphConnectionInput),
+  output: passportScanSchema,
+  timeoutMs: 5 * 60_000,
+});
+
+// ---------------------------------------------------------------- intune.ensure-group
+
+export const entraGroupSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  mailNickname: z.string(),
+  mailEnabled: z.boolean(),
+  securityEnabled: z.boolean(),
+});
+
+export const intuneEnsureGroupStep = defineStep({
+  id: 'intune.ensure-group',
+  script: 'intune/Set-IntuneTargetGroup.ps1',
+  description: 'Ensure the Entra security group that receives the cloud-trust profile exists',
+  input: z.object({ ...graphConnectionInput, displayName: displayNameSchema(256), ...planOnlyInput }),
+  output: setResultSchema(entraGroupSchema),
+  timeoutMs: 2 * 60_000,
+});
+
+// ---------------------------------------------------------------- intune.ensure-profile
+
+const characterUsage = z.number().int().min(0).max(2); // 0 allowed, 1 required, 2 not allowed
+
+export const cloudTrustProfileSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  odataType: z.string(),
+  omaSettings: z.array(omaSettingSchema),
+});
+
+export const intuneEnsureProfileStep = defineStep({
+  id: 'intune.ensure-profile',
+  script: 'intune/Set-IntuneCloudTrustProfile.ps1',
+  description: 'Ensure the custom OMA-URI profile with UseCloudTrustForOnPremAuth (and the asked PassportForWork options) exists exactly',
+  input: z
+    .object({
+      ...graphConnectionInput,
+      displayName: displayNameSchema(200),
+      description: z.string().max(1000).default('Windows Hello for Business cloud Kerberos trust'),
+      requireSecurityDevice: z.boolean().default(false),
+      pinMinimumLength: z.number().int().min(4).max(127).optional(),
+      pinMaximumLength: z.number().int().min(4).max(127).optional(),
+      pinDigits: characterUsage.optional(),
+      pinLowercaseLetters: characterUsage.optional(),
+      pinUppercaseLetters: characterUsage.optional(),
+      pinSpecialCharacters: characterUsage.optional(),
+      pinHistory: z.number().int().min(0).max(50).optional(),
+      pinExpiration: z.number().int().min(0).max(730).optional(),
+      ...planOnlyInput,
+    })
+    .refine((v) => v.pinMinimumLength === undefined || v.pinMaximumLength === undefined || v.pinMinimumLength <= v.pinMaximumLength, {
+      message: 'pinMinimumLength must not exceed pinMaximumLength',
+      path: ['pinMinimumLength'],
+    }),
+  output: setResultSchema(cloudTrustProfileSchema),
+  timeoutMs: 2 * 60_000,
+});
+
+// ---------------------------------------------------------------- intune.ensure-assignment / intune.rollback
+
+export const profileAssignmentSchema = z.object({
+  profileId: z.string(),
+  profileDisplayName: z.string(),
+  assignments: z.array(assignmentTargetSchema),
+  groupAssigned: z.boolean(),
+});
+
+export const intuneEnsureAssignmentStep = defineStep({
+  id: 'intune.ensure-assignment',
+  script: 'intune/Set-IntuneProfileAssignment.ps1',
+  description: 'Ensure the profile is assigned to the group, keeping every other assignment (assign replaces the whole set)',
+  input: z.object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema, ...planOnlyInput }),
+  output: setResultSchema(profileAssignmentSchema),
+  timeoutMs: 2 * 60_000,
+});
+
+export const intuneRollbackStep = defineStep({
+  id: 'intune.rollback',
+  script: 'intune/Remove-IntuneCloudTrustPolicy.ps1',
+  description: "Remove the group's assignment from the profile (other assignments stay), or delete the profile when asked",
+  input: z
+    .object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema.optional(), deleteProfile: z.boolean().default(false), ...planOnlyInput })
+    .refine((v) => v.deleteProfile || v.groupId !== undefined, { message: 'groupId is required unless deleteProfile is true', path: ['groupId'] }),
+  output: setResultSchema(profileAssignmentSchema),
+  timeoutMs: 2 * 60_000,
+});
+
+// ---------------------------------------------------------------- clients.sample
+
+export const hostNameSchema = z.string().regex(HOST_NAME, 'must be a computer name or FQDN');
+
+export const provisioningEventSchema = z.object({
+  id: z.number().int(),
+  timeCreated: z.string(),
+  level: z.number().int().nullable(),
+  message: z.string(),
+});
+
+export const clientFactsSchema = z.object({
+  name: z.string(),
+  reachable: z.boolean(),
+  error: z.string().nullable(),
+  osBuild: z.string().nullable(),
+  azureAdJoined: z.boolean().nullable(),
+  domainJoined: z.boolean().nullable(),
+  tenantId: z.string().nullable(),
+  ngcSet: z.boolean().nullable(),
+  onPremTgt: z.boolean().nullable(),
+  cloudTgt: z.boolean().nullable(),
+  azureAdPrt: z.boolean().nullable(),
+  certEnrollment: z.string().nullable(),
+  ngcPolicyEnabled: z.boolean().nullable(),
+  preReqResult: z.string().nullable(),
+  prerequisiteOnPremTgt: z.boolean().nullable(),
+  events: z.array(provisioningEventSchema),
+});
+
+export const clientsSampleStep = defineStep({
+  id: 'clients.sample',
+  script: 'clients/Get-ClientWhfbState.ps1',
+  description: 'Sample clients: dsregcmd /status fields and User Device Registration events 358/360/362/300/301',
+  input: z.object({
+    computerName: z.array(hostNameSchema).min(1).max(500),
+    maxEvents: z.number().int().min(1).max(100).default(20),
+    credential: credentialSchema.optional(),
+  }),
+  output: z.object({ devices: z.array(clientFactsSchema) }),
+  credentialFields: ['credential'],
+  timeoutMs: 10 * 60_000,
+});
+
+/** The intune step contracts (the Intune policy channel and client sampling). */
+export const intuneSteps: readonly StepContract[] = [
+  intuneTenantStep,
+  intuneScanPassportStep,
+  intuneEnsureGroupStep,
+  intuneEnsureProfileStep,
+  intuneEnsureAssignmentStep,
+  intuneRollbackStep,
+  clientsSampleStep,
+];

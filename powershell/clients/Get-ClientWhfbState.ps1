@@ -1,0 +1,172 @@
+<#
+.SYNOPSIS
+    Read-only sample of Windows Hello for Business state on named client devices.
+.DESCRIPTION
+    Runs one fixed script block on every named device over PowerShell remoting (Invoke-Command, in parallel):
+    it reads CurrentBuild and UBR from HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion, runs
+    `dsregcmd.exe /status` and reads the most recent Microsoft-Windows-User Device Registration/Admin events
+    358, 360, 362, 300 and 301 (Get-WinEvent -FilterHashtable -MaxEvents). dsregcmd's "Name : Value" lines are
+    parsed here, per section (Device State, Tenant Details, User State, SSO State, Ngc Prerequisite Check).
+    A device that cannot be reached is reported as unreachable with the reason; it does not fail the sample.
+    dsregcmd's User State and SSO State describe the user of the remoting session, not the device's user;
+    the event log is machine-wide. Changes nothing.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)]
+    [ValidateCount(1, 500)]
+    [ValidatePattern('^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$')]
+    [string[]]$ComputerName,
+    [ValidateRange(1, 100)]
+    [int]$MaxEvents = 20,
+    [System.Management.Automation.PSCredential]$Credential
+)
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$probe = {
+    param([int]$EventCount)
+    $ErrorActionPreference = 'Stop'
+    $version = Get-ItemProperty -Path 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $dsregcmd = Join-Path -Path $env:SystemRoot -ChildPath 'System32\dsregcmd.exe'
+    $lines = @(& $dsregcmd '/status' | ForEach-Object -Process { [string]$_ })
+    $events = @()
+    try {
+        $filter = @{ LogName = 'Microsoft-Windows-User Device Registration/Admin'; Id = 358, 360, 362, 300, 301 }
+        $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $EventCount | ForEach-Object -Process {
+                [pscustomobject]@{
+                    Id          = [int]$_.Id
+                    TimeCreated = $_.TimeCreated.ToUniversalTime().ToString('o')
+                    Level       = [int]$_.Level
+                    Message     = [string]$_.Message
+                }
+            })
+    }
+    catch {
+        # Get-WinEvent fails, rather than returning nothing, when no event matches.
+        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw }
+    }
+    [pscustomobject]@{
+        CurrentBuild = [string]$version.CurrentBuild
+        UBR          = [string]$version.UBR
+        Dsregcmd     = [string[]]$lines
+        Events       = [object[]]$events
+    }
+}
+
+function ConvertFrom-DsregcmdStatus {
+    # Section headers look like "| Device State      |"; fields like "      AzureAdJoined : YES".
+    param([AllowEmptyCollection()][string[]]$Lines)
+    $sections = @{}
+    $current = ''
+    foreach ($line in $Lines) {
+        if ($line -match '^\s*\|\s*(\S.*?)\s*\|\s*$') {
+            $current = $Matches[1]
+            continue
+        }
+        if ($line -match '^\s*([A-Za-z][A-Za-z0-9 ]*?)\s+:\s*(.*?)\s*$') {
+            if (-not $sections.ContainsKey($current)) { $sections[$current] = @{} }
+            $sections[$current][$Matches[1]] = $Matches[2]
+        }
+    }
+    return $sections
+}
+
+function Get-DsregcmdValue {
+    param([Parameter(Mandatory = $true)][hashtable]$Sections, [Parameter(Mandatory = $true)][string]$Section, [Parameter(Mandatory = $true)][string[]]$Names)
+    if (-not $Sections.ContainsKey($Section)) { return $null }
+    foreach ($name in $Names) {
+        if ($Sections[$Section].ContainsKey($name)) { return [string]$Sections[$Section][$name] }
+    }
+    return $null
+}
+
+function ConvertTo-YesNo {
+    param([AllowNull()][AllowEmptyString()][string]$Text)
+    if ($Text -eq 'YES') { return $true }
+    if ($Text -eq 'NO') { return $false }
+    return $null
+}
+
+function New-DeviceEntry {
+    param([Parameter(Mandatory = $true)][string]$Name)
+    return [ordered]@{
+        name                  = $Name
+        reachable             = $false
+        error                 = $null
+        osBuild               = $null
+        azureAdJoined         = $null
+        domainJoined          = $null
+        tenantId              = $null
+        ngcSet                = $null
+        onPremTgt             = $null
+        cloudTgt              = $null
+        azureAdPrt            = $null
+        certEnrollment        = $null
+        ngcPolicyEnabled      = $null
+        preReqResult          = $null
+        prerequisiteOnPremTgt = $null
+        events                = [object[]]@()
+    }
+}
+
+# One entry per device, in the order asked; names compare case-insensitively.
+$devices = [ordered]@{}
+foreach ($name in $ComputerName) {
+    if (-not $devices.Contains($name.ToLowerInvariant())) { $devices[$name.ToLowerInvariant()] = New-DeviceEntry -Name $name }
+}
+
+$remote = @{}
+if ($null -ne $Credential) { $remote['Credential'] = $Credential }
+$remoteErrors = $null
+$answers = @(Invoke-Command -ComputerName ([string[]]@($devices.Values | ForEach-Object -Process { $_.name })) -ScriptBlock $probe -ArgumentList $MaxEvents -ThrottleLimit 32 -ErrorAction SilentlyContinue -ErrorVariable remoteErrors @remote)
+
+foreach ($answer in $answers) {
+    $key = ([string]$answer.PSComputerName).ToLowerInvariant()
+    if (-not $devices.Contains($key)) { continue }
+    $entry = $devices[$key]
+    $sections = ConvertFrom-DsregcmdStatus -Lines ([string[]]@($answer.Dsregcmd))
+    $entry.reachable = $true
+    $entry.osBuild = '{0}.{1}' -f $answer.CurrentBuild, $answer.UBR
+    $entry.azureAdJoined = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'Device State' -Names 'AzureAdJoined')
+    $entry.domainJoined = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'Device State' -Names 'DomainJoined')
+    $entry.tenantId = Get-DsregcmdValue -Sections $sections -Section 'Tenant Details' -Names 'TenantId'
+    $entry.ngcSet = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'User State' -Names 'NgcSet')
+    $entry.onPremTgt = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'SSO State' -Names 'OnPremTgt')
+    $entry.cloudTgt = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'SSO State' -Names 'CloudTgt')
+    $entry.azureAdPrt = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'SSO State' -Names 'AzureAdPrt')
+    $entry.certEnrollment = Get-DsregcmdValue -Sections $sections -Section 'Ngc Prerequisite Check' -Names 'CertEnrollment'
+    $entry.ngcPolicyEnabled = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'Ngc Prerequisite Check' -Names 'PolicyEnabled')
+    $entry.preReqResult = Get-DsregcmdValue -Sections $sections -Section 'Ngc Prerequisite Check' -Names 'PreReqResult'
+    # Named CloudTGT in the prerequisite check before Windows 11 23H2, OnPremTGT since.
+    $entry.prerequisiteOnPremTgt = ConvertTo-YesNo -Text (Get-DsregcmdValue -Sections $sections -Section 'Ngc Prerequisite Check' -Names 'OnPremTGT', 'CloudTGT')
+    $events = New-Object -TypeName System.Collections.Generic.List[object]
+    foreach ($record in @($answer.Events)) {
+        if ($null -eq $record) { continue }
+        $events.Add([ordered]@{ id = [int]$record.Id; timeCreated = [string]$record.TimeCreated; level = [int]$record.Level; message = [string]$record.Message })
+    }
+    $entry.events = [object[]]$events.ToArray()
+}
+
+# A failure names its computer in OriginInfo (remoting error records) or TargetObject. A transport failure
+# means the device was not reached; any other failure happened inside the probe on a reached device.
+foreach ($failure in @($remoteErrors)) {
+    if ($null -eq $failure) { continue }
+    $key = ([string]$failure.TargetObject).ToLowerInvariant()
+    $origin = $failure.PSObject.Properties['OriginInfo']
+    if ($null -ne $origin -and $null -ne $origin.Value) { $key = ([string]$origin.Value.PSComputerName).ToLowerInvariant() }
+    if (-not $devices.Contains($key)) { continue }
+    $entry = $devices[$key]
+    $entry.reachable = -not ($failure.Exception -is [System.Management.Automation.Remoting.PSRemotingTransportException])
+    $entry.error = [string]$failure.Exception.Message
+}
+
+foreach ($entry in $devices.Values) {
+    if (-not $entry.reachable -and $null -eq $entry.error) { $entry.error = 'the device did not answer' }
+}
+
+@{
+    Changed = $false
+    Result  = [ordered]@{ devices = [object[]]@($devices.Values) }
+}

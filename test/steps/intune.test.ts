@@ -1,0 +1,424 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BridgeError } from '../../activities/bridge/errors';
+import type { PowerShellPool } from '../../activities/bridge/pool';
+import { runStep } from '../../activities/bridge/run-step';
+import {
+  intuneEnsureAssignmentStep,
+  intuneEnsureGroupStep,
+  intuneEnsureProfileStep,
+  intuneRollbackStep,
+  intuneScanPassportStep,
+  intuneTenantStep,
+} from '../../activities/steps/intune';
+import { EstateStore } from '../../lab/estate/store';
+import { labPool } from '../transport/pool-fixture';
+
+const TENANT_ID = '4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d';
+const GROUP_PILOT = '0c1a2b3c-0000-4000-8000-000000000001';
+const GROUP_OTHER = '0c1a2b3c-0000-4000-8000-000000000002';
+const GROUP_FINANCE = '0c1a2b3c-0000-4000-8000-000000000003';
+const graph = { tenantId: TENANT_ID, clientId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', certificateThumbprint: '0123456789ABCDEF0123456789ABCDEF01234567' };
+const PASSPORT = `./Device/Vendor/MSFT/PassportForWork/${TENANT_ID}/Policies`;
+const PROFILE = 'WHfB cloud Kerberos trust';
+
+type Json = Record<string, unknown>;
+
+function estate(tenant: Json = {}, faults: Json[] = []): Json {
+  return {
+    name: 'intune-steps',
+    tenant: {
+      id: TENANT_ID,
+      displayName: 'Contoso',
+      verifiedDomains: ['contoso.com', 'contoso.onmicrosoft.com'],
+      groups: [
+        { id: GROUP_PILOT, displayName: 'WHfB pilot devices', mailNickname: 'WHfB-pilot-devices' },
+        { id: GROUP_OTHER, displayName: 'Kiosks', mailNickname: 'Kiosks' },
+        { id: GROUP_FINANCE, displayName: 'Finance devices', mailNickname: 'Finance-devices' },
+      ],
+      ...tenant,
+    },
+    forests: [
+      {
+        name: 'corp.contoso.com',
+        sites: ['HQ'],
+        domains: [
+          {
+            dnsName: 'corp.contoso.com',
+            netBiosName: 'CORP',
+            distinguishedName: 'DC=corp,DC=contoso,DC=com',
+            controllers: [{ hostName: 'dc01.corp.contoso.com', site: 'HQ', operatingSystem: 'Windows Server 2022 Datacenter', currentBuild: 20348, ubr: 2849 }],
+          },
+        ],
+      },
+    ],
+    faults,
+  };
+}
+
+const bool = (omaUri: string, value: boolean, displayName = omaUri.split('/').pop()!) => ({ displayName, omaUri, valueType: 'boolean', value });
+
+function customProfile(id: string, displayName: string, omaSettings: Json[], groupIds: string[] = []): Json {
+  return { id, displayName, odataType: '#microsoft.graph.windows10CustomConfiguration', omaSettings, assignments: groupIds.map((groupId) => ({ groupId })) };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<BridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BridgeError) return error;
+    throw error;
+  }
+  throw new Error('expected the step to fail');
+}
+
+describe('intune steps against the lab', () => {
+  let dir: string;
+  let file: string;
+  let pool: PowerShellPool;
+  const write = (content: Json) => writeFileSync(file, JSON.stringify(content));
+  const read = () => new EstateStore(file).read();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cloudtrust-intune-'));
+    file = path.join(dir, 'estate.json');
+    write(estate());
+    pool = labPool(1, { ...process.env, CLOUDTRUST_LAB_ESTATE: file });
+    await pool.warm();
+  });
+  afterAll(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => write(estate()));
+
+  describe('intune.tenant', () => {
+    test('reads the tenant GUID and an active Intune plan', async () => {
+      const out = await runStep(pool, intuneTenantStep, graph);
+      expect(out.changed).toBe(false);
+      expect(out.result).toEqual({
+        tenantId: TENANT_ID,
+        displayName: 'Contoso',
+        verifiedDomains: ['contoso.com', 'contoso.onmicrosoft.com'],
+        intune: { usable: true, plans: [{ servicePlanId: 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5', capabilityStatus: 'Enabled' }] },
+      });
+    });
+
+    test('signing in with a verified domain name still yields the GUID', async () => {
+      const out = await runStep(pool, intuneTenantStep, { ...graph, tenantId: 'contoso.com' });
+      expect(out.result.tenantId).toBe(TENANT_ID);
+    });
+
+    test('a tenant without an Intune licence is reported unusable, with a warning', async () => {
+      write(estate({ intuneLicensed: false }));
+      const out = await runStep(pool, intuneTenantStep, graph);
+      expect(out.result.intune).toEqual({ usable: false, plans: [] });
+      expect(out.warnings).toEqual([expect.stringMatching(/No active Intune service plan/)]);
+    });
+
+    test("a tenant Entra does not know fails sign-in with AADSTS90002, not retryable", async () => {
+      const failure = await failureOf(runStep(pool, intuneTenantStep, { ...graph, tenantId: 'fabrikam.com' }));
+      expect(failure.kind).toBe('AccessDenied');
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toMatch(/AADSTS90002: Tenant 'fabrikam.com' not found/);
+    });
+
+    test('a malformed thumbprint is refused before anything is sent', async () => {
+      const failure = await failureOf(runStep(pool, intuneTenantStep, { ...graph, certificateThumbprint: 'not-a-thumbprint' }));
+      expect(failure.kind).toBe('InvalidInput');
+    });
+  });
+
+  describe('intune.scan-passport', () => {
+    test('finds WHfB profiles, their groups and UseCertificateForOnPremAuth conflicts', async () => {
+      write(
+        estate({
+          deviceConfigurations: [
+            customProfile('11111111-0000-4000-8000-000000000001', PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], [GROUP_PILOT]),
+            customProfile('11111111-0000-4000-8000-000000000002', 'Legacy cert trust', [bool(`${PASSPORT}/UseCertificateForOnPremAuth`, true)], [GROUP_FINANCE]),
+            customProfile('11111111-0000-4000-8000-000000000003', 'Defender', [{ displayName: 'x', omaUri: './Device/Vendor/MSFT/Policy/Config/Defender/AllowCloudProtection', valueType: 'integer', value: 1 }], [GROUP_OTHER]),
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result.intuneUsable).toBe(true);
+      expect(out.result.profiles.map((p) => [p.displayName, p.usesCloudTrust, p.certificateTrustEnabled])).toEqual([
+        [PROFILE, true, false],
+        ['Legacy cert trust', false, true],
+      ]);
+      expect(out.result.conflicts).toEqual([
+        { profileId: '11111111-0000-4000-8000-000000000002', displayName: 'Legacy cert trust', omaUri: `${PASSPORT}/UseCertificateForOnPremAuth`, reason: expect.stringMatching(/certificate trust takes precedence/) },
+      ]);
+      expect(out.result.assignedGroupIds).toEqual([GROUP_PILOT, GROUP_FINANCE]);
+      expect(out.result.assignedToAll).toBe(false);
+    });
+
+    test('without an Intune licence there is nothing to scan: reported, not failed', async () => {
+      write(estate({ intuneLicensed: false }));
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result).toEqual({ intuneUsable: false, profiles: [], conflicts: [], assignedGroupIds: [], assignedToAll: false });
+      expect(out.warnings[0]).toMatch(/Request not applicable to target tenant/);
+    });
+  });
+
+  describe('intune.ensure-group', () => {
+    const name = "WHfB: O'Brien's (pilot) devices";
+
+    test('creates a security group with a valid mailNickname, once', async () => {
+      const first = await runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: name });
+      expect(first.changed).toBe(true);
+      expect(first.result.before).toBeNull();
+      expect(first.result.after).toMatchObject({ displayName: name, mailNickname: 'WHfB-O-Brien-s-pilot-devices', mailEnabled: false, securityEnabled: true });
+      const second = await runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: name });
+      expect(second.changed).toBe(false);
+      expect(second.result.after?.id).toBe(first.result.after?.id);
+      const lab = await read();
+      expect(lab.tenant.groups.filter((g) => g.displayName === name)).toHaveLength(1);
+      expect(lab.mutations[`group:${TENANT_ID}:${name}`]).toBe(1);
+    });
+
+    test('a long or exotic name still gets a nickname of at most 64 allowed characters', async () => {
+      const long = `Ωmega ${'Windows Hello for Business cloud trust devices '.repeat(3)}`.trim();
+      const out = await runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: long });
+      const nickname = out.result.after!.mailNickname;
+      expect(nickname.length).toBeLessThanOrEqual(64);
+      expect(nickname).toMatch(/^[A-Za-z0-9_-]+$/);
+    });
+
+    test('finds an existing group case-insensitively and changes nothing', async () => {
+      const out = await runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: 'whfb PILOT devices' });
+      expect(out.changed).toBe(false);
+      expect(out.result.before).toEqual(out.result.after);
+      expect(out.result.after?.id).toBe(GROUP_PILOT);
+      expect((await read()).mutations).toEqual({});
+    });
+
+    test('plan mode lists the creation and changes nothing', async () => {
+      const out = await runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: name, planOnly: true });
+      expect(out.changed).toBe(true);
+      expect(out.result.planOnly).toBe(true);
+      expect(out.result.changes).toEqual([`create security group '${name}' (mailNickname WHfB-O-Brien-s-pilot-devices)`]);
+      expect(out.result.after).toBeNull();
+      const lab = await read();
+      expect(lab.tenant.groups).toHaveLength(3);
+      expect(lab.mutations[`group:${TENANT_ID}:${name}`] ?? 0).toBe(0);
+    });
+
+    test('a name that matches two groups is an ambiguous, non-retryable error', async () => {
+      write(
+        estate({
+          groups: [
+            { id: GROUP_PILOT, displayName: 'WHfB devices', mailNickname: 'a' },
+            { id: GROUP_OTHER, displayName: 'whfb devices', mailNickname: 'b' },
+          ],
+        }),
+      );
+      const failure = await failureOf(runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: 'WHfB devices' }));
+      expect(failure.kind).toBe('InvalidInput');
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toMatch(/2 groups are named 'WHfB devices'/);
+      expect(failure.errors[0].fullyQualifiedErrorId).toMatch(/^AmbiguousGroupName,/);
+    });
+  });
+
+  describe('intune.ensure-profile', () => {
+    const wanted = { ...graph, displayName: PROFILE, requireSecurityDevice: true, pinMinimumLength: 6, pinMaximumLength: 32, pinSpecialCharacters: 1 };
+
+    test('creates the custom profile with exactly the desired settings, once', async () => {
+      const first = await runStep(pool, intuneEnsureProfileStep, wanted);
+      expect(first.changed).toBe(true);
+      const after = first.result.after!;
+      expect(after.odataType).toBe('#microsoft.graph.windows10CustomConfiguration');
+      expect(after.omaSettings.map((s) => [s.omaUri, s.valueType, s.value])).toEqual([
+        [`${PASSPORT}/UseCloudTrustForOnPremAuth`, 'boolean', true],
+        [`${PASSPORT}/RequireSecurityDevice`, 'boolean', true],
+        [`${PASSPORT}/PINComplexity/MinimumPINLength`, 'integer', 6],
+        [`${PASSPORT}/PINComplexity/MaximumPINLength`, 'integer', 32],
+        [`${PASSPORT}/PINComplexity/SpecialCharacters`, 'integer', 1],
+      ]);
+      expect(after.omaSettings.some((s) => /[{}]/.test(s.omaUri) || /UseCertificateForOnPremAuth/.test(s.omaUri))).toBe(false);
+
+      const second = await runStep(pool, intuneEnsureProfileStep, wanted);
+      expect(second.changed).toBe(false);
+      expect(second.result.changes).toEqual([]);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations).toHaveLength(1);
+      expect(lab.mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
+    });
+
+    test('plan mode lists the creation and changes nothing', async () => {
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...wanted, planOnly: true });
+      expect(out.changed).toBe(true);
+      expect(out.result.changes).toEqual([expect.stringMatching(new RegExp(`^create custom profile '${PROFILE}' with 5 OMA-URI setting\\(s\\)`))]);
+      expect(out.result.after).toBeNull();
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations).toHaveLength(0);
+      expect(lab.mutations).toEqual({});
+    });
+
+    test('an existing profile is brought to exactly the desired settings; its assignments stay', async () => {
+      write(
+        estate({
+          deviceConfigurations: [
+            {
+              ...customProfile(
+                '22222222-0000-4000-8000-000000000001',
+                PROFILE,
+                [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, false), bool(`${PASSPORT}/UseCertificateForOnPremAuth`, true)],
+                [GROUP_PILOT, GROUP_OTHER],
+              ),
+              description: 'Windows Hello for Business cloud Kerberos trust',
+            },
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.changes).toEqual([
+        `set ${PASSPORT}/UseCloudTrustForOnPremAuth = true (boolean)`,
+        `remove ${PASSPORT}/UseCertificateForOnPremAuth (was true)`,
+      ]);
+      expect(out.result.after?.omaSettings).toEqual([
+        { displayName: 'UseCloudTrustForOnPremAuth', omaUri: `${PASSPORT}/UseCloudTrustForOnPremAuth`, valueType: 'boolean', value: true },
+      ]);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_PILOT }, { groupId: GROUP_OTHER }]);
+      expect(lab.mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
+      expect((await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE })).changed).toBe(false);
+    });
+
+    test('a tenant without an Intune licence fails with Graph\'s answer, not retryable', async () => {
+      write(estate({ intuneLicensed: false }));
+      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      expect(failure.kind).toBe('Unsupported');
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toMatch(/Request not applicable to target tenant\..*active Intune licence/);
+      expect((await read()).mutations).toEqual({});
+    });
+
+    test('Graph throttling is retryable and carries the requested delay; the retry succeeds', async () => {
+      write(estate({}, [{ scriptId: 'intune.ensure-profile', mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]));
+      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      expect(failure.kind).toBe('Throttled');
+      expect(failure.retryable).toBe(true);
+      expect(failure.retryAfterMs).toBe(7_000);
+      expect((await read()).tenant.deviceConfigurations).toHaveLength(0);
+      const retry = await runStep(pool, intuneEnsureProfileStep, wanted);
+      expect(retry.changed).toBe(true);
+      expect((await read()).mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
+    });
+
+    test('a profile of another type under the name is refused', async () => {
+      write(estate({ deviceConfigurations: [{ id: '22222222-0000-4000-8000-000000000009', displayName: PROFILE, odataType: '#microsoft.graph.windows10GeneralConfiguration' }] }));
+      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      expect(failure.kind).toBe('InvalidInput');
+      expect(failure.message).toMatch(/not a custom OMA-URI profile/);
+    });
+
+    test('a minimum PIN length above the maximum is refused before anything is sent', async () => {
+      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE, pinMinimumLength: 12, pinMaximumLength: 8 }));
+      expect(failure.kind).toBe('InvalidInput');
+      expect(failure.message).toMatch(/pinMinimumLength must not exceed pinMaximumLength/);
+    });
+  });
+
+  describe('intune.ensure-assignment', () => {
+    const profileId = '33333333-0000-4000-8000-000000000001';
+    const withProfile = (groupIds: string[]) => estate({ deviceConfigurations: [customProfile(profileId, PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], groupIds)] });
+
+    test('adds the group and keeps every other assignment, once', async () => {
+      write(withProfile([GROUP_OTHER]));
+      const first = await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT });
+      expect(first.changed).toBe(true);
+      expect(first.result.changes).toEqual([`assign profile '${PROFILE}' to group ${GROUP_PILOT} (WHfB pilot devices), keeping its 1 other assignment(s)`]);
+      expect(first.result.after?.assignments).toEqual([
+        { targetType: 'group', groupId: GROUP_OTHER },
+        { targetType: 'group', groupId: GROUP_PILOT },
+      ]);
+      expect(first.result.after?.groupAssigned).toBe(true);
+      const second = await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT.toUpperCase() });
+      expect(second.changed).toBe(false);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }, { groupId: GROUP_PILOT }]);
+      expect(lab.mutations[`assignment:${TENANT_ID}:${PROFILE}:${GROUP_PILOT}`]).toBe(1);
+    });
+
+    test('plan mode lists the assignment and changes nothing', async () => {
+      write(withProfile([GROUP_OTHER]));
+      const out = await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT, planOnly: true });
+      expect(out.changed).toBe(true);
+      expect(out.result.after?.groupAssigned).toBe(false);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }]);
+      expect(lab.mutations).toEqual({});
+    });
+
+    test('a profile that does not exist yet is NotFound, not retryable', async () => {
+      const failure = await failureOf(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
+      expect(failure.kind).toBe('NotFound');
+      expect(failure.retryable).toBe(false);
+    });
+
+    test('a group that does not exist is NotFound', async () => {
+      write(withProfile([]));
+      const failure = await failureOf(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: '0c1a2b3c-0000-4000-8000-0000000000ff' }));
+      expect(failure.kind).toBe('NotFound');
+      expect(failure.message).toMatch(/does not exist in the tenant/);
+    });
+  });
+
+  describe('intune.rollback', () => {
+    const profileId = '44444444-0000-4000-8000-000000000001';
+    const withProfile = (groupIds: string[]) => estate({ deviceConfigurations: [customProfile(profileId, PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], groupIds)] });
+
+    test("removes only the group's assignment, once", async () => {
+      write(withProfile([GROUP_OTHER, GROUP_PILOT, GROUP_FINANCE]));
+      const first = await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT });
+      expect(first.changed).toBe(true);
+      expect(first.result.changes).toEqual([`remove the assignment of group ${GROUP_PILOT} from profile '${PROFILE}', keeping its 2 other assignment(s)`]);
+      expect(first.result.after?.assignments.map((a) => a.groupId)).toEqual([GROUP_OTHER, GROUP_FINANCE]);
+      expect((await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT })).changed).toBe(false);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }, { groupId: GROUP_FINANCE }]);
+      expect(lab.mutations[`assignment:${TENANT_ID}:${PROFILE}:${GROUP_PILOT}`]).toBe(1);
+    });
+
+    test('plan mode lists the removal and changes nothing', async () => {
+      write(withProfile([GROUP_PILOT]));
+      const out = await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT, planOnly: true });
+      expect(out.changed).toBe(true);
+      expect(out.result.changes).toHaveLength(1);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_PILOT }]);
+      expect(lab.mutations).toEqual({});
+    });
+
+    test('deletes the profile only when asked, once', async () => {
+      write(withProfile([GROUP_PILOT, GROUP_OTHER]));
+      const plan = await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, deleteProfile: true, planOnly: true });
+      expect(plan.result.changes).toEqual([`delete profile '${PROFILE}' (${profileId}) with its 2 assignment(s)`]);
+      expect((await read()).tenant.deviceConfigurations).toHaveLength(1);
+      const out = await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, deleteProfile: true });
+      expect(out.changed).toBe(true);
+      expect(out.result.after).toBeNull();
+      const again = await runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, deleteProfile: true });
+      expect(again.changed).toBe(false);
+      expect(again.result.before).toBeNull();
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations).toHaveLength(0);
+      expect(lab.mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
+    });
+
+    test('without deleteProfile a group is required', async () => {
+      const failure = await failureOf(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE }));
+      expect(failure.kind).toBe('InvalidInput');
+    });
+
+    test('a tenant without an Intune licence fails, not retryable', async () => {
+      write(estate({ intuneLicensed: false }));
+      const failure = await failureOf(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
+      expect(failure.kind).toBe('Unsupported');
+      expect(failure.retryable).toBe(false);
+    });
+  });
+});
