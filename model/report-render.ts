@@ -6,7 +6,7 @@ const STATUS_MARK: Record<string, string> = {
 
 function stepLine(step: StepRecord): string {
   const what = step.status === 'failed' ? `failed — ${step.error?.type}: ${step.error?.message}` : step.status === 'skipped' ? 'skipped' : step.changed ? (step.planOnly ? 'would change' : 'changed') : 'no change';
-  return `| ${step.step} | ${what.replace(/\|/g, '\\|').replace(/\n/g, '<br>')} | ${[...step.changes, ...step.warnings.map((w) => `⚠ ${w}`)].map(escapeCell).join('<br>') || '—'} |`;
+  return `| ${step.step} | ${what.replace(/\|/g, '\\|').replace(/\n/g, '<br>')} | ${[...step.changes, ...(step.detail ? [step.detail] : []), ...step.warnings.map((w) => `⚠ ${w}`)].map(escapeCell).join('<br>') || '—'} |`;
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
@@ -67,7 +67,7 @@ export function renderHtml(report: RolloutReport): string {
     steps
       .map((s) => {
         const result = s.status === 'failed' ? `failed — ${s.error?.type}: ${s.error?.message}` : s.status === 'skipped' ? 'skipped' : s.changed ? (s.planOnly ? 'would change' : 'changed') : 'no change';
-        const notes = [...s.changes, ...s.warnings.map((w) => `⚠ ${w}`)].map((n) => `<div>${escapeHtml(n)}</div>`).join('');
+        const notes = [...s.changes, ...(s.detail ? [s.detail] : []), ...s.warnings.map((w) => `⚠ ${w}`)].map((n) => `<div>${escapeHtml(n)}</div>`).join('');
         return `<tr class="${s.status}"><td>${escapeHtml(s.step)}</td><td>${escapeHtml(result)}</td><td>${notes || '—'}</td></tr>`;
       })
       .join('');

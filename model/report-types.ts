@@ -9,6 +9,8 @@ export interface StepRecord {
   changes: string[];
   warnings: string[];
   error?: { type: string; message: string };
+  /** What a read-only check found (e.g. "replicated to 3 writable DCs"). */
+  detail?: string;
   startedAt: string;
   finishedAt: string;
 }

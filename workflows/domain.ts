@@ -167,7 +167,7 @@ async function waitForReplication(input: DomainRolloutInput, steps: StepRecorder
     const check = await acts.checkKerberosReplication({ domain: input.domain.name, sourceServer, servers, domainCredentialRef: input.domain.domainCredential?.secret });
     const lagging = check.result.replicas.filter((r) => !r.caughtUp);
     if (lagging.length === 0) {
-      steps.note('kerberos-replication', { status: 'ok', changes: [], warnings: [`replicated to ${servers.length} writable DCs (${poll} checks)`], startedAt });
+      steps.note('kerberos-replication', { status: 'ok', detail: `replicated to ${servers.length} writable DCs (${poll} checks)`, startedAt });
       return;
     }
     if (Date.now() + pollEvery > deadline) {

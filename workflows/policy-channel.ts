@@ -108,7 +108,14 @@ export async function verifyPolicyChannel(acts: Acts, input: DomainRolloutInput,
     throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');
   }
   if (input.domain.sampleDevices.length > 0) {
-    await steps.run('client-sample', () => acts.sampleClients({ computerName: input.domain.sampleDevices }));
+    const sample = await steps.run('client-sample', () => acts.sampleClients({ computerName: input.domain.sampleDevices, tenantId: input.tenant.id }));
+    const record = steps.lastRecord()!;
+    const tally = new Map<string, number>();
+    for (const device of sample.result.devices) {
+      tally.set(device.assessment, (tally.get(device.assessment) ?? 0) + 1);
+      if (device.assessment !== 'cloud-trust') record.warnings.push(`${device.name}: ${device.assessment} — ${device.reasons.join('; ')}`);
+    }
+    record.detail = [...tally].map(([assessment, count]) => `${count} ${assessment}`).join(', ');
   }
 }
 
@@ -124,7 +131,14 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
   if (spec.tenant.graph) {
     try {
       const acts = stepActivities(spec.routing.default ?? defaultQueue);
-      const scan = await acts.scanIntunePassport({ tenantId: spec.tenant.id, clientId: spec.tenant.graph.clientId, certificateThumbprint: spec.tenant.graph.certificateThumbprint });
+      const graph = { tenantId: spec.tenant.id, clientId: spec.tenant.graph.clientId, certificateThumbprint: spec.tenant.graph.certificateThumbprint };
+      if (spec.domains.some((d) => d.channel === 'intune')) {
+        const tenant = await acts.readIntuneTenant(graph);
+        if (!tenant.result.intune.usable) {
+          tenantFindings.push({ severity: 'blocker', code: 'intune-not-licensed', message: `tenant ${tenant.result.displayName} has no active Intune licence: device configuration profiles cannot be used` });
+        }
+      }
+      const scan = await acts.scanIntunePassport(graph);
       intuneWhfbEverywhere = scan.result.assignedToAll;
       intuneGroups = scan.result.assignedGroupIds;
       for (const conflict of scan.result.conflicts) {
