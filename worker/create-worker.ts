@@ -14,6 +14,8 @@ export interface CloudtrustWorkerOptions {
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests bundle once per suite); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
+  /** False for a worker that only runs step activities (e.g. a second site's queue); workflows run elsewhere. */
+  runWorkflows?: boolean;
   /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
   shutdownGraceTime?: Duration;
 }
@@ -23,7 +25,7 @@ export function createCloudtrustWorker(options: CloudtrustWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.runWorkflows === false ? {} : options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ pool: options.pool, secrets: options.secrets ?? secretStoreFromEnv() }),
     dataConverter: options.dataConverter,
     maxConcurrentActivityTaskExecutions: options.pool.stats().size,

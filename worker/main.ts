@@ -35,11 +35,13 @@ async function run(): Promise<void> {
         pool,
         dataConverter: createDataConverter(keyring),
         shutdownGraceTime: grace.data as Duration,
+        runWorkflows: process.env.CLOUDTRUST_ACTIVITIES_ONLY !== 'true',
       });
       log.info('worker ready', {
         temporal: service.address,
         namespace: service.namespace,
         taskQueue: service.taskQueue,
+        runsWorkflows: process.env.CLOUDTRUST_ACTIVITIES_ONLY !== 'true',
         webUi: service.uiUrl,
         powershell: resolveExecutable().kind,
         poolSize: pool.stats().size,
