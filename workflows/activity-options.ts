@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 
 const STEP_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
 };
 

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import type { PowerShellPool } from '../../activities/bridge/pool';
+import { secretStoreFromEnv } from '../../activities/secrets';
+import { RolloutConflictError, rolloutProgress, startRollout } from '../../client/rollouts';
+import type { RolloutReport } from '../../model/report-types';
+import type { RolloutSpec } from '../../model/spec';
+import { parseSpec } from '../../model/spec-file';
+import { createCloudtrustWorker } from '../../worker/create-worker';
+import { approveRingUpdate, cancelRolloutUpdate, kerberosOperatorDoneUpdate } from '../../workflows/messages';
+import { labEstateFile } from '../steps/lab-estate';
+import { labPool } from '../transport/pool-fixture';
+import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
+
+const root = path.join(__dirname, '..', '..');
+const baseSpec = parseSpec(readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8'));
+const secrets = secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(root, 'lab', 'estates', 'default.secrets.json') });
+
+function variant(change: (spec: RolloutSpec) => void): RolloutSpec {
+  const spec = structuredClone(baseSpec);
+  spec.name = `lab-${randomUUID().slice(0, 8)}`;
+  spec.options.replicationPollInterval = '1s';
+  change(spec);
+  return spec;
+}
+
+async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The reason an update was rejected (the client error says only "Workflow Update failed"; the cause has the text). */
+async function updateRejection(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e as { cause?: { message?: string } });
+  if (!error) throw new Error('expected the update to be rejected');
+  return error.cause?.message ?? String(error);
+}
+
+describe('rollout workflow: real Temporal server, real worker, lab estate', () => {
+  let context: WorkflowTestContext;
+  let pool: PowerShellPool;
+  let worker: Worker;
+  let running: Promise<void>;
+  let lab: ReturnType<typeof labEstateFile>;
+  const taskQueue = `rollout-${randomUUID()}`;
+
+  beforeAll(async () => {
+    context = await startWorkflowTestContext();
+    lab = labEstateFile('default');
+    pool = labPool(2, lab.env);
+    worker = await createCloudtrustWorker({
+      connection: context.env.nativeConnection,
+      namespace: context.env.namespace ?? 'default',
+      taskQueue,
+      pool,
+      secrets,
+      dataConverter: context.dataConverter,
+      workflowBundle: context.bundle,
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await pool?.close();
+    await context?.env.teardown();
+  });
+
+  const client = () => context.env.client;
+  const resetEstate = () =>
+    lab.store.update((estate) => {
+      for (const domain of estate.forests.flatMap((f) => f.domains)) {
+        domain.kerberosServer.ad = null;
+        domain.kerberosServer.cloud = null;
+        domain.kerberosServer.replicationDelaySeconds = 1;
+        domain.gpos = domain.gpos.filter((g) => !g.displayName.startsWith('cloudtrust'));
+      }
+      estate.mutations = {};
+      estate.faults = [];
+    });
+
+  async function apply(spec: RolloutSpec, approve = true): Promise<RolloutReport> {
+    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    if (approve) {
+      await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval' || r.state === 'completed' || r.state === 'halted');
+      const progress = await rolloutProgress(client(), started.workflowId);
+      if (progress.state === 'waiting-approval') await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'broad', approver: 'tester' }] });
+    }
+    return started.handle.result();
+  }
+
+  test('plan mode reports the intended changes per domain and step, and changes nothing', async () => {
+    await resetEstate();
+    const spec = variant(() => undefined);
+    const started = await startRollout(client(), spec, 'plan', taskQueue);
+    const report = await started.handle.result();
+    expect(report.state).toBe('completed');
+    const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
+    expect(corp.status).toBe('planned');
+    expect(corp.steps.map((s) => [s.step, s.planOnly, s.changed])).toEqual([
+      ['kerberos-object', true, true],
+      ['gpo-policy', true, true],
+      ['gpo-links', true, true],
+      ['gpo-filtering', true, true],
+    ]);
+    expect(corp.steps[0].changes).toEqual(['create the Azure AD Kerberos server object for corp.contoso.com']);
+    expect(report.domains.find((d) => d.domain === 'emea.corp.contoso.com')!.status).toBe('not-ready');
+    expect((await lab.store.read()).mutations).toEqual({});
+  });
+
+  test('apply: pilot ring, approval gate, broad ring; every change exactly once; a second run changes nothing', async () => {
+    await resetEstate();
+    const spec = variant(() => undefined);
+    const first = await apply(spec);
+    expect(first.state).toBe('completed');
+    expect(first.rings.map((r) => [r.name, r.status, r.approvedBy])).toEqual([
+      ['pilot', 'completed', undefined],
+      ['broad', 'completed', 'tester'],
+    ]);
+    const corp = first.domains.find((d) => d.domain === 'corp.contoso.com')!;
+    expect(corp.status).toBe('succeeded');
+    const mutations = (await lab.store.read()).mutations;
+    expect(mutations['kerberos:corp.contoso.com']).toBe(1);
+    expect(Object.values(mutations).every((count) => count === 1)).toBe(true);
+
+    const second = await apply(spec);
+    expect(second.domains.find((d) => d.domain === 'corp.contoso.com')!.steps.filter((s) => s.changed)).toEqual([]);
+    expect((await lab.store.read()).mutations).toEqual(mutations);
+  });
+
+  test('starting the same spec twice joins the running rollout; a different spec under the same name is refused', async () => {
+    await resetEstate();
+    const spec = variant(() => undefined);
+    const first = await startRollout(client(), spec, 'apply', taskQueue);
+    const again = await startRollout(client(), spec, 'apply', taskQueue);
+    expect(again).toMatchObject({ workflowId: first.workflowId, started: false });
+    const changed = structuredClone(spec);
+    changed.options.requireSecurityDevice = true;
+    await expect(startRollout(client(), changed, 'apply', taskQueue)).rejects.toBeInstanceOf(RolloutConflictError);
+    await waitUntil(() => rolloutProgress(client(), first.workflowId), (r) => r.state === 'waiting-approval');
+    expect(await updateRejection(first.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'x' }] }))).toMatch(/ring pilot is not waiting for approval/);
+    await first.handle.executeUpdate(cancelRolloutUpdate, { args: [{ by: 'tester', reason: 'test over' }] });
+    const report = await first.handle.result();
+    expect(report.state).toBe('cancelled');
+    expect(report.rings.find((r) => r.name === 'broad')!.status).toBe('skipped');
+  });
+
+  test('an approval that does not come in time halts the rollout', async () => {
+    await resetEstate();
+    const spec = variant((s) => {
+      s.rings[1].approval = { required: true, timeout: '2s' };
+    });
+    const report = await (await startRollout(client(), spec, 'apply', taskQueue)).handle.result();
+    expect(report.state).toBe('halted');
+    expect(report.haltReason).toBe('ring broad was not approved within 2s');
+  });
+
+  test('a failing domain spends the ring failure budget and halts the rollout with the real error text', async () => {
+    await resetEstate();
+    await lab.store.update((estate) => {
+      estate.faults = [{ scriptId: 'gpo.ensure-policy', target: 'corp.contoso.com', mode: 'permanent', message: 'Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))', category: 'PermissionDenied', errorId: 'UnauthorizedAccess' }];
+    });
+    const report = await apply(variant(() => undefined), false);
+    expect(report.state).toBe('halted');
+    expect(report.haltReason).toBe('ring pilot spent its failure budget (1 failed, 0 allowed)');
+    const failed = report.domains.find((d) => d.domain === 'corp.contoso.com')!.steps.find((s) => s.status === 'failed')!;
+    expect(failed).toMatchObject({ step: 'gpo-policy', error: { type: 'AccessDenied', message: expect.stringContaining('Access is denied.') } });
+  });
+
+  test('MFA-protected admin: the domain waits for an operator, rejects a bad confirmation with the reason, then verifies and goes on', async () => {
+    await resetEstate();
+    const spec = variant((s) => {
+      s.cloudSignIn = { interactive: { userPrincipalName: 'cloud-admin@contoso.com' } };
+      s.rings = [s.rings[0]];
+      s.domains = [s.domains[0]];
+    });
+    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    const waiting = await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.domains[0].status === 'waiting-operator');
+    expect(waiting.domains[0].operatorCommand).toContain("Set-AzureADKerberosServer -Domain 'corp.contoso.com' -UserPrincipalName 'cloud-admin@contoso.com'");
+    const child = client().workflow.getHandle(`${started.workflowId}/domain/corp.contoso.com`);
+
+    expect(await updateRejection(child.executeUpdate(kerberosOperatorDoneUpdate, { args: [{ by: 'operator' }] }))).toMatch(/not present/);
+
+    // The operator runs the command: the object now exists in the estate.
+    await lab.store.update((estate) => {
+      const domain = estate.forests[0].domains[0];
+      const now = new Date().toISOString();
+      domain.kerberosServer.ad = { id: 4242, keyVersion: 120000, previousKeyVersion: null, keyUpdatedOn: now, keyUpdatedFrom: 'dc01.corp.contoso.com', userAccount: 'CN=krbtgt_AzureAD,CN=Users,DC=corp,DC=contoso,DC=com', computerAccount: 'CN=AzureADKerberos,OU=Domain Controllers,DC=corp,DC=contoso,DC=com' };
+      domain.kerberosServer.cloud = { id: 4242, keyVersion: 120000, keyUpdatedOn: now, domainDnsName: 'corp.contoso.com', displayName: 'krbtgt_4242' };
+    });
+    const pasted = ['Id                 : 4242', 'DomainDnsName      : corp.contoso.com', 'KeyVersion         : 120000', 'KeyUpdatedFrom     : dc01.corp.contoso.com', 'CloudId            : 4242', 'CloudDomainDnsName : corp.contoso.com', 'CloudKeyVersion    : 120001'].join('\n');
+    expect(await updateRejection(child.executeUpdate(kerberosOperatorDoneUpdate, { args: [{ by: 'operator', getOutput: pasted }] }))).toMatch(/KeyVersion 120000 differs from CloudKeyVersion 120001/);
+    expect((await rolloutProgress(client(), started.workflowId)).domains[0].operatorRejection).toMatch(/KeyVersion 120000 differs/);
+
+    const accepted = await child.executeUpdate(kerberosOperatorDoneUpdate, { args: [{ by: 'operator', getOutput: pasted.replace('120001', '120000') }] });
+    expect(accepted).toMatch(/^accepted/);
+    const report = await started.handle.result();
+    expect(report.domains[0].status).toBe('succeeded');
+    expect(report.domains[0].steps[0]).toMatchObject({ step: 'kerberos-object', status: 'ok', changes: ['created by operator (operator-assisted)'] });
+    expect((await lab.store.read()).mutations['kerberos:corp.contoso.com']).toBeUndefined();
+  });
+});
