@@ -59,3 +59,34 @@ export interface RolloutReport {
   rings: RingReport[];
   domains: DomainReport[];
 }
+
+/** How one domain fared in an operations runbook (key rotation, rollback). */
+export type RunbookDomainStatus = 'pending' | 'running' | 'succeeded' | 'planned' | 'skipped' | 'needs-operator' | 'failed';
+
+export interface RunbookDomainReport {
+  domain: string;
+  channel: 'gpo' | 'intune';
+  taskQueue: string;
+  status: RunbookDomainStatus;
+  /** The step running now, or the last one. */
+  step?: string;
+  steps: StepRecord[];
+  /** The exact command an operator runs by hand when the Entra admin is MFA-protected. */
+  operatorCommand?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface RunbookReport {
+  runbook: 'rotate-keys' | 'rollback';
+  /** The spec's name. */
+  name: string;
+  tenant: string;
+  mode: 'plan' | 'apply';
+  /** What was asked, in words (e.g. "rotate the keys requested at …"). */
+  request: string;
+  state: 'running' | 'completed';
+  startedAt: string;
+  finishedAt?: string;
+  domains: RunbookDomainReport[];
+}

@@ -1,7 +1,4 @@
-// Key rotation and rollback runbooks (being written).
-export async function rotateKeys(): Promise<void> {
-  throw new Error('not yet');
-}
-export async function rollback(): Promise<void> {
-  throw new Error('not yet');
-}
+// The operations runbooks: scheduled key rotation and rollback.
+export { rotateKeys, type RotateKeysInput } from './runbook-rotate';
+export { rollback, type RollbackInput } from './runbook-rollback';
+export { runbookProgressQuery } from './runbook-messages';

@@ -1,0 +1,397 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection } from '@temporalio/worker';
+import { secretStoreFromEnv } from '../activities/secrets';
+import { startRollout } from '../client/rollouts';
+import { generateEstate } from '../lab/estate/generate';
+import type { LabEstate } from '../lab/estate/schema';
+import type { RolloutReport } from '../model/report-types';
+import { SEARCH_ATTRIBUTES } from '../model/search-attributes';
+import type { RolloutSpec } from '../model/spec';
+import { validateSpec } from '../model/spec-file';
+import { loadCodecKeys } from '../worker/codec-key';
+import { createCloudtrustWorker } from '../worker/create-worker';
+import { createDataConverter } from '../worker/data-converter';
+import { startDevServer } from '../worker/dev-server';
+import { installTemporalRuntimeLogging } from '../worker/log';
+import { createPowerShellPool } from '../worker/powershell-pool';
+import { ensureTemporalCli } from '../worker/temporal-cli';
+import { rolloutProgressQuery } from '../workflows/messages';
+
+/**
+ * Scale benchmark: for each N, a generated lab estate of N domains × 4 DCs (50 ms per lab call, 2 s replication
+ * delay), one GPO-channel ring at concurrency 20, an embedded dev server on free ports and an in-process worker
+ * (pool of 8 lab hosts), run to completion. Prints wall time, outcomes, the largest workflow history and peak RSS;
+ * asserts nothing. Each N runs in its own Node process so its memory figures are its own.
+ * Usage: node dist/bench/scale.js [50,200]
+ */
+
+const DCS_PER_DOMAIN = 4;
+const LATENCY_MS = 50;
+const REPLICATION_DELAY_SECONDS = 2;
+const RING_CONCURRENCY = 20;
+const POOL_SIZE = '8';
+const RSS_SAMPLE_MS = 200;
+const PROGRESS_EVERY_MS = 15_000;
+const TASK_QUEUE = 'cloudtrust';
+const NAMESPACE = 'default';
+const HISTORY_WARNING_EVENTS = 10_240;
+const RSS_TARGET_MB = 500;
+const RESULT_PREFIX = 'SCALE-RESULT ';
+
+const CLOUD_ADMIN = { userName: 'hybrid-admin@contoso.com', password: 'lab-Generated-Adm1n' };
+const DOMAIN_ADMIN = { userName: 'ad-admin@contoso.com', password: 'lab-Generated-AD-Adm1n' };
+
+interface HistoryFigure {
+  workflowId: string;
+  events: number;
+  bytes?: number;
+  activities: number;
+  topEventTypes: Array<[string, number]>;
+}
+
+interface ScaleResult {
+  domains: number;
+  setupMs: number;
+  wallMs: number;
+  state: string;
+  succeeded: number;
+  failed: number;
+  notReady: number;
+  executions: number;
+  activities: number;
+  largest: HistoryFigure;
+  rollout: HistoryFigure;
+  largestChild?: HistoryFigure;
+  overThreshold: number;
+  workerPeakRssMb: number;
+  workerRolloutPeakRssMb: number;
+  workerKernelPeakRssMb?: number;
+  labHostsPeakSumMb?: number;
+  labHostsStarted: number;
+  devServerPeakRssMb?: number;
+}
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
+const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+
+// ---------------------------------------------------------------- the estate and the spec
+
+function benchEstate(domains: number): LabEstate {
+  const estate = generateEstate({ domains, dcsPerDomain: DCS_PER_DOMAIN, latencyMs: LATENCY_MS });
+  for (const forest of estate.forests) {
+    for (const domain of forest.domains) domain.kerberosServer.replicationDelaySeconds = REPLICATION_DELAY_SECONDS;
+  }
+  return estate;
+}
+
+function benchSpec(estate: LabEstate): RolloutSpec {
+  const domains = estate.forests.flatMap((forest) => forest.domains);
+  return validateSpec(
+    {
+      name: `scale-${domains.length}`,
+      tenant: { id: estate.tenant.id },
+      cloudSignIn: { secret: 'kerberos-admin' },
+      domains: domains.map((domain) => ({
+        name: domain.dnsName,
+        channel: 'gpo',
+        gpo: { targets: [`OU=Workstations,${domain.distinguishedName}`], computerGroup: 'WHfB-Devices' },
+        domainCredential: { secret: 'ad-admin' },
+      })),
+      rings: [{ name: 'all', domains: domains.map((d) => d.dnsName), concurrency: RING_CONCURRENCY, failureBudget: domains.length }],
+      options: { preflightConcurrency: RING_CONCURRENCY, replicationTimeout: '5m', replicationPollInterval: '1s' },
+    },
+    'bench spec',
+  );
+}
+
+// ---------------------------------------------------------------- memory
+
+/** Peak RSS of this process (sampled), and of the lab host processes (summed per sample, from /proc). */
+class MemorySampler {
+  peak = 0;
+  phasePeak = 0;
+  labHostsPeakSum = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly labHostPids: () => number[] = () => []) {
+    this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+    this.timer.unref();
+    this.sample();
+  }
+
+  startPhase(): void {
+    this.phasePeak = process.memoryUsage().rss;
+  }
+
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    const rss = process.memoryUsage().rss;
+    this.peak = Math.max(this.peak, rss);
+    this.phasePeak = Math.max(this.phasePeak, rss);
+    const hosts = this.labHostPids().map((pid) => procStatusKb(pid, 'VmRSS') ?? 0);
+    this.labHostsPeakSum = Math.max(this.labHostsPeakSum, hosts.reduce((a, b) => a + b, 0) * 1024);
+  }
+}
+
+/** A field of /proc/<pid>/status in kB (VmRSS, VmHWM = peak RSS); undefined off Linux or once the process is gone. */
+function procStatusKb(pid: number | 'self', field: string): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of this process (the pool's lab hosts are spawned by it). */
+function childPids(): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+// ---------------------------------------------------------------- histories
+
+async function historyFigures(client: Client, expected: number): Promise<HistoryFigure[]> {
+  const executions = await listExecutions(client, expected);
+  const figures: HistoryFigure[] = [];
+  for (const execution of executions) {
+    const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    const byType = new Map<string, number>();
+    for (const event of history.events ?? []) {
+      const type = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    const topEventTypes = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const activities = byType.get('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') ?? 0;
+    figures.push({ workflowId: execution.workflowId, events: history.events?.length ?? 0, bytes: execution.historySize, activities, topEventTypes });
+  }
+  return figures.sort((a, b) => b.events - a.events);
+}
+
+/** Visibility is eventually consistent: wait (briefly) until every execution is listed as closed. */
+async function listExecutions(client: Client, expected: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const listed = [];
+    for await (const execution of client.workflow.list()) listed.push(execution);
+    const closed = listed.filter((e) => e.status.name !== 'RUNNING');
+    if ((closed.length >= expected && closed.length === listed.length) || Date.now() > deadline) return listed;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+// ---------------------------------------------------------------- one run
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function runOnce(domains: number): Promise<ScaleResult> {
+  process.env.CLOUDTRUST_LOG_LEVEL ??= 'warn';
+  installTemporalRuntimeLogging();
+  const setupStarted = Date.now();
+  const dir = await mkdtemp(path.join(os.tmpdir(), `cloudtrust-scale-${domains}-`));
+  const estate = benchEstate(domains);
+  const spec = benchSpec(estate);
+  const estateFile = path.join(dir, 'lab', 'estate.json');
+  const secretsFile = path.join(dir, 'secrets.json');
+  await mkdir(path.dirname(estateFile), { recursive: true });
+  await writeFile(estateFile, `${JSON.stringify(estate)}\n`);
+  await writeFile(secretsFile, JSON.stringify({ 'kerberos-admin': CLOUD_ADMIN, 'ad-admin': DOMAIN_ADMIN }));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CLOUDTRUST_POWERSHELL: 'lab',
+    CLOUDTRUST_DATA_DIR: dir,
+    CLOUDTRUST_LAB_ESTATE: estateFile,
+    CLOUDTRUST_SECRETS_FILE: secretsFile,
+    CLOUDTRUST_POOL_SIZE: process.env.CLOUDTRUST_POOL_SIZE ?? POOL_SIZE,
+  };
+
+  const server = await startDevServer({
+    cliPath: await ensureTemporalCli(),
+    dataDir: path.join(dir, 'temporal'),
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: NAMESPACE,
+    searchAttributes: { ...SEARCH_ATTRIBUTES },
+  });
+  const pool = createPowerShellPool(env);
+  const memory = new MemorySampler(() => childPids().filter((pid) => pid !== server.pid));
+  try {
+    await pool.warm();
+    const dataConverter = createDataConverter(await loadCodecKeys({ env, dataDir: dir, createIfMissing: true }));
+    const connection = await NativeConnection.connect({ address: server.address });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: NAMESPACE, dataConverter });
+    try {
+      const worker = await createCloudtrustWorker({ connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool, secrets: secretStoreFromEnv(env), dataConverter });
+      const setupMs = Date.now() - setupStarted;
+      memory.startPhase();
+      const rolloutStarted = Date.now();
+      const report = await worker.runUntil(async () => {
+        const started = await startRollout(client, spec, 'apply', TASK_QUEUE);
+        const progress = setInterval(() => {
+          started.handle.query(rolloutProgressQuery).then(
+            (r) => note(`  [${domains}] ${Math.round((Date.now() - rolloutStarted) / 1000)}s ${r.state}: ${count(r, 'succeeded')} succeeded, ${count(r, 'failed')} failed, ${count(r, 'running')} running; rss ${mb(process.memoryUsage().rss)} MB`),
+            () => undefined,
+          );
+        }, PROGRESS_EVERY_MS);
+        try {
+          return await started.handle.result();
+        } finally {
+          clearInterval(progress);
+        }
+      });
+      const wallMs = Date.now() - rolloutStarted;
+      const workerRolloutPeakRssMb = mb(memory.phasePeak);
+      const labHostsStarted = pool.stats().started;
+      memory.stop();
+      const histories = await historyFigures(client, domains + 1);
+      const rolloutFigure = histories.find((h) => h.workflowId === `cloudtrust:${spec.name}`)!;
+      const kernelPeak = procStatusKb('self', 'VmHWM');
+      const serverPeak = procStatusKb(server.pid, 'VmHWM');
+      return {
+        domains,
+        setupMs,
+        wallMs,
+        state: report.state,
+        succeeded: count(report, 'succeeded'),
+        failed: count(report, 'failed'),
+        notReady: count(report, 'not-ready'),
+        executions: histories.length,
+        activities: histories.reduce((sum, h) => sum + h.activities, 0),
+        largest: histories[0],
+        rollout: rolloutFigure,
+        largestChild: histories.find((h) => h !== rolloutFigure),
+        overThreshold: histories.filter((h) => h.events > HISTORY_WARNING_EVENTS).length,
+        workerPeakRssMb: mb(memory.peak),
+        workerRolloutPeakRssMb,
+        workerKernelPeakRssMb: kernelPeak === undefined ? undefined : Math.round(kernelPeak / 1024),
+        labHostsPeakSumMb: existsSync('/proc') ? mb(memory.labHostsPeakSum) : undefined,
+        labHostsStarted,
+        devServerPeakRssMb: serverPeak === undefined ? undefined : Math.round(serverPeak / 1024),
+      };
+    } finally {
+      await client.connection.close();
+      await connection.close();
+    }
+  } finally {
+    memory.stop();
+    await pool.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function count(report: RolloutReport, status: string): number {
+  return report.domains.filter((d) => d.status === status).length;
+}
+
+// ---------------------------------------------------------------- printing
+
+function printResult(r: ScaleResult): void {
+  const events = (f: HistoryFigure) => `${f.events} events${f.bytes ? ` (${Math.round(f.bytes / 1024)} KiB)` : ''} — ${f.workflowId}`;
+  say(`N = ${r.domains} domains × ${DCS_PER_DOMAIN} DCs, ${LATENCY_MS} ms per lab call, ring concurrency ${RING_CONCURRENCY}, pool ${process.env.CLOUDTRUST_POOL_SIZE ?? POOL_SIZE}`);
+  say(`  wall time (rollout)      ${(r.wallMs / 1000).toFixed(1)} s   (setup: server, pool, bundle ${(r.setupMs / 1000).toFixed(1)} s)`);
+  say(`  outcome                  ${r.state}: ${r.succeeded} succeeded, ${r.failed} failed, ${r.notReady} not ready`);
+  say(`  executions               ${r.executions}, ${r.activities} activities scheduled (${(r.activities / (r.wallMs / 1000)).toFixed(1)}/s)`);
+  say(`  largest history          ${events(r.largest)}`);
+  say(`    by event type          ${r.largest.topEventTypes.map(([t, n]) => `${t.replace('EVENT_TYPE_', '')} ${n}`).join(', ')}`);
+  say(`  rollout history          ${events(r.rollout)}`);
+  if (r.largestChild) say(`  largest child history    ${events(r.largestChild)}`);
+  say(`  histories > ${HISTORY_WARNING_EVENTS}        ${r.overThreshold}`);
+  say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''})`);
+  say(`  separate processes       lab hosts: ${r.labHostsStarted} started, peak sum of RSS ${r.labHostsPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
+  say();
+}
+
+function printComparison(results: ScaleResult[]): void {
+  if (results.length < 2) return;
+  const [first] = results;
+  for (const later of results.slice(1)) {
+    const domainRatio = later.domains / first.domains;
+    const timeRatio = later.wallMs / first.wallMs;
+    say(`${first.domains} → ${later.domains} domains (×${domainRatio.toFixed(1)}): wall time ×${timeRatio.toFixed(2)} ` +
+      `(${(first.wallMs / first.domains).toFixed(0)} → ${(later.wallMs / later.domains).toFixed(0)} ms per domain); ` +
+      `largest history ×${(later.largest.events / first.largest.events).toFixed(2)}; worker peak RSS ${first.workerPeakRssMb} → ${later.workerPeakRssMb} MB`);
+  }
+  const worst = results.reduce((a, b) => (b.largest.events > a.largest.events ? b : a));
+  const completed = results.every((r) => r.state === 'completed' && r.failed === 0);
+  const rss = Math.max(...results.map((r) => r.workerPeakRssMb));
+  say(`targets: completes ${completed ? 'yes' : 'NO'}; largest history ${worst.largest.events} ≤ ${HISTORY_WARNING_EVENTS} ${worst.largest.events <= HISTORY_WARNING_EVENTS ? 'yes' : 'NO'}; worker RSS ${rss} MB < ${RSS_TARGET_MB} MB ${rss < RSS_TARGET_MB ? 'yes' : 'NO'}`);
+}
+
+// ---------------------------------------------------------------- entry
+
+function parseSizes(arg: string | undefined): number[] {
+  const sizes = (arg ?? '50,200').split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) throw new Error(`sizes must be integers from 1 to 1000, e.g. 50,200; got ${arg}`);
+  return sizes;
+}
+
+/** Runs one size in a fresh Node process; its human-readable lines pass through, its figures come back as JSON. */
+function runInChild(domains: number): Promise<ScaleResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, '--one', String(domains)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let result: ScaleResult | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(RESULT_PREFIX)) result = JSON.parse(line.slice(RESULT_PREFIX.length)) as ScaleResult;
+      else say(line);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => (result ? resolve(result) : reject(new Error(`the run for ${domains} domains exited with code ${code} and no result`))));
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--one') {
+    const result = await runOnce(parseSizes(process.argv[3])[0]);
+    printResult(result);
+    say(`${RESULT_PREFIX}${JSON.stringify(result)}`);
+    return;
+  }
+  const results: ScaleResult[] = [];
+  for (const domains of parseSizes(process.argv[2])) {
+    note(`running N = ${domains}…`);
+    results.push(await runInChild(domains));
+  }
+  printComparison(results);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`scale benchmark failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
