@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { secretStoreFromEnv } from '../activities/secrets';
@@ -57,6 +58,21 @@ interface HistoryFigure {
   topEventTypes: Array<[string, number]>;
 }
 
+/** Where time goes, from the histories: waiting on a task queue versus running. */
+interface Latencies {
+  activityQueueMs: Percentiles;
+  activityRunMs: Percentiles;
+  workflowTaskQueueMs: Percentiles;
+  childMs: Percentiles;
+  preflightMs: number;
+}
+
+interface Percentiles {
+  mean: number;
+  p50: number;
+  p95: number;
+}
+
 interface ScaleResult {
   domains: number;
   setupMs: number;
@@ -71,6 +87,8 @@ interface ScaleResult {
   rollout: HistoryFigure;
   largestChild?: HistoryFigure;
   overThreshold: number;
+  latencies: Latencies;
+  workerHeapUsedMb: number;
   workerPeakRssMb: number;
   workerRolloutPeakRssMb: number;
   workerKernelPeakRssMb?: number;
@@ -175,21 +193,60 @@ function childPids(): number[] {
 
 // ---------------------------------------------------------------- histories
 
-async function historyFigures(client: Client, expected: number): Promise<HistoryFigure[]> {
-  const executions = await listExecutions(client, expected);
-  const figures: HistoryFigure[] = [];
-  for (const execution of executions) {
+const EventType = temporal.api.enums.v1.EventType;
+
+interface HistoryScan {
+  figures: HistoryFigure[];
+  activityQueueMs: number[];
+  activityRunMs: number[];
+  workflowTaskQueueMs: number[];
+}
+
+async function scanHistories(client: Client, expected: number): Promise<HistoryScan> {
+  const scan: HistoryScan = { figures: [], activityQueueMs: [], activityRunMs: [], workflowTaskQueueMs: [] };
+  for (const execution of await listExecutions(client, expected)) {
     const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    const events = history.events ?? [];
     const byType = new Map<string, number>();
-    for (const event of history.events ?? []) {
-      const type = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
+    const timeOf = new Map<number, number>();
+    for (const event of events) {
+      const type = EventType[event.eventType ?? 0] ?? String(event.eventType);
       byType.set(type, (byType.get(type) ?? 0) + 1);
+      const id = Number(event.eventId);
+      const at = tsToMs(event.eventTime);
+      timeOf.set(id, at);
+      const started = event.activityTaskStartedEventAttributes;
+      if (started) scan.activityQueueMs.push(at - timeOf.get(Number(started.scheduledEventId))!);
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (completed) scan.activityRunMs.push(at - timeOf.get(Number(completed.startedEventId))!);
+      const taskStarted = event.workflowTaskStartedEventAttributes;
+      if (taskStarted) scan.workflowTaskQueueMs.push(at - timeOf.get(id - 1)!);
     }
     const topEventTypes = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 6);
     const activities = byType.get('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') ?? 0;
-    figures.push({ workflowId: execution.workflowId, events: history.events?.length ?? 0, bytes: execution.historySize, activities, topEventTypes });
+    scan.figures.push({ workflowId: execution.workflowId, events: events.length, bytes: execution.historySize, activities, topEventTypes });
   }
-  return figures.sort((a, b) => b.events - a.events);
+  scan.figures.sort((a, b) => b.events - a.events);
+  return scan;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { mean: Math.round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)), p50: at(0.5), p95: at(0.95) };
+}
+
+/** Preflight ends when the first domain starts; a child's time is its domain's start to finish. */
+function latencies(report: RolloutReport, scan: HistoryScan): Latencies {
+  const starts = report.domains.filter((d) => d.startedAt).map((d) => Date.parse(d.startedAt!));
+  const children = report.domains.filter((d) => d.startedAt && d.finishedAt).map((d) => Date.parse(d.finishedAt!) - Date.parse(d.startedAt!));
+  return {
+    activityQueueMs: percentiles(scan.activityQueueMs),
+    activityRunMs: percentiles(scan.activityRunMs),
+    workflowTaskQueueMs: percentiles(scan.workflowTaskQueueMs),
+    childMs: percentiles(children),
+    preflightMs: starts.length > 0 ? Math.min(...starts) - Date.parse(report.startedAt) : 0,
+  };
 }
 
 /** Visibility is eventually consistent: wait (briefly) until every execution is listed as closed. */
@@ -276,7 +333,9 @@ async function runOnce(domains: number): Promise<ScaleResult> {
       const workerRolloutPeakRssMb = mb(memory.phasePeak);
       const labHostsStarted = pool.stats().started;
       memory.stop();
-      const histories = await historyFigures(client, domains + 1);
+      const workerHeapUsedMb = mb(process.memoryUsage().heapUsed);
+      const scan = await scanHistories(client, domains + 1);
+      const histories = scan.figures;
       const rolloutFigure = histories.find((h) => h.workflowId === `cloudtrust:${spec.name}`)!;
       const kernelPeak = procStatusKb('self', 'VmHWM');
       const serverPeak = procStatusKb(server.pid, 'VmHWM');
@@ -294,6 +353,8 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         rollout: rolloutFigure,
         largestChild: histories.find((h) => h !== rolloutFigure),
         overThreshold: histories.filter((h) => h.events > HISTORY_WARNING_EVENTS).length,
+        latencies: latencies(report, scan),
+        workerHeapUsedMb,
         workerPeakRssMb: mb(memory.peak),
         workerRolloutPeakRssMb,
         workerKernelPeakRssMb: kernelPeak === undefined ? undefined : Math.round(kernelPeak / 1024),
@@ -330,7 +391,12 @@ function printResult(r: ScaleResult): void {
   say(`  rollout history          ${events(r.rollout)}`);
   if (r.largestChild) say(`  largest child history    ${events(r.largestChild)}`);
   say(`  histories > ${HISTORY_WARNING_EVENTS}        ${r.overThreshold}`);
-  say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''})`);
+  const l = r.latencies;
+  const ms = (p: Percentiles) => `mean ${p.mean} / p50 ${p.p50} / p95 ${p.p95} ms`;
+  say(`  preflight phase          ${(l.preflightMs / 1000).toFixed(1)} s; domain child ${ms(l.childMs)}`);
+  say(`  activity                 waits for a worker slot ${ms(l.activityQueueMs)}; runs ${ms(l.activityRunMs)}`);
+  say(`  workflow task            waits ${ms(l.workflowTaskQueueMs)}`);
+  say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''}; V8 heap used at the end ${r.workerHeapUsedMb} MB)`);
   say(`  separate processes       lab hosts: ${r.labHostsStarted} started, peak sum of RSS ${r.labHostsPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
   say();
 }

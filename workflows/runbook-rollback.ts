@@ -64,7 +64,7 @@ async function rollbackIntune(d: RunbookDomain, spec: RolloutSpec, policy: Rollb
     return;
   }
   await d.steps.run('intune-rollback', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, groupId, planOnly: d.planOnly }));
-  if (policy === 'disable') d.steps.lastRecord()!.warnings.push('the Intune channel has no disable: the profile stays, its assignment to the group was removed');
+  if (policy === 'disable') d.steps.lastRecord()!.warnings.push('the Intune channel has no disable: the assignment to the group is removed instead (the profile stays)');
 }
 
 function graphOf(spec: RolloutSpec) {

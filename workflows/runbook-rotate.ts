@@ -38,7 +38,7 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
     if (skipped) {
       Object.assign(record, { status: 'skipped', detail: skipped });
       const served = before.keyUpdatedOn !== null && Date.parse(before.keyUpdatedOn) >= Date.parse(requestedAt);
-      return served ? 'succeeded' : 'skipped';
+      return served && !d.planOnly ? 'succeeded' : 'skipped';
     }
     if (d.planOnly) return 'planned';
     if (after.keyVersion !== after.cloudKeyVersion) {
