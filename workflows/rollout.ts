@@ -5,6 +5,7 @@ import {
   condition,
 
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -136,6 +137,12 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
   setState('preparing');
   try {
     const hostActs = stepActivities(spec.routing.default ?? defaultQueue);
+    // Added after the v1 histories were recorded: those executions never read the host first.
+    if (patched('host-preflight')) {
+      const host = await hostActs.checkHostModule({ minimumVersion: spec.options.moduleMinimumVersion });
+      report.host.push({ ...hostRecord('host-preflight', planOnly, host), detail: `${host.result.powerShell.edition} PowerShell ${host.result.powerShell.version} on ${host.result.hostName}; module ${host.result.module.version ?? 'not installed'}` });
+      if (!host.result.elevated) report.conflicts.push({ severity: planOnly ? 'warning' : 'blocker', code: 'host-not-elevated', message: `the management host session on ${host.result.hostName} is not elevated: installing the module needs "Run as administrator"` });
+    }
     const ensured = await hostActs.ensureHostModule({ minimumVersion: spec.options.moduleMinimumVersion, planOnly });
     report.host.push(hostRecord('host-module', planOnly, ensured));
   } catch (error) {
