@@ -46,6 +46,7 @@ const NAMESPACE = 'default';
 const HISTORY_WARNING_EVENTS = 10_240;
 const RSS_TARGET_MB = 500;
 const RESULT_PREFIX = 'SCALE-RESULT ';
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const CLOUD_ADMIN = { userName: 'hybrid-admin@contoso.com', password: 'lab-Generated-Adm1n' };
 const DOMAIN_ADMIN = { userName: 'ad-admin@contoso.com', password: 'lab-Generated-AD-Adm1n' };
@@ -56,6 +57,8 @@ interface HistoryFigure {
   bytes?: number;
   activities: number;
   topEventTypes: Array<[string, number]>;
+  /** Encoded size per event type, largest first (KiB). */
+  topEventTypesByKiB: Array<[string, number]>;
 }
 
 /** Where time goes, from the histories: waiting on a task queue versus running. */
@@ -95,6 +98,8 @@ interface ScaleResult {
   labHostsPeakSumMb?: number;
   labHostsStarted: number;
   devServerPeakRssMb?: number;
+  /** CPU seconds spent during the rollout, per process kind. */
+  cpu: { worker: number; labHosts: number; devServer: number };
 }
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -174,6 +179,17 @@ function procStatusKb(pid: number | 'self', field: string): number | undefined {
   }
 }
 
+/** User + system CPU seconds a process has used so far (from /proc/<pid>/stat); 0 off Linux or once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** Direct children of this process (the pool's lab hosts are spawned by it). */
 function childPids(): number[] {
   if (!existsSync('/proc')) return [];
@@ -208,10 +224,12 @@ async function scanHistories(client: Client, expected: number): Promise<HistoryS
     const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
     const events = history.events ?? [];
     const byType = new Map<string, number>();
+    const bytesByType = new Map<string, number>();
     const timeOf = new Map<number, number>();
     for (const event of events) {
       const type = EventType[event.eventType ?? 0] ?? String(event.eventType);
       byType.set(type, (byType.get(type) ?? 0) + 1);
+      bytesByType.set(type, (bytesByType.get(type) ?? 0) + temporal.api.history.v1.HistoryEvent.encode(event).finish().length);
       const id = Number(event.eventId);
       const at = tsToMs(event.eventTime);
       timeOf.set(id, at);
@@ -222,9 +240,11 @@ async function scanHistories(client: Client, expected: number): Promise<HistoryS
       const taskStarted = event.workflowTaskStartedEventAttributes;
       if (taskStarted) scan.workflowTaskQueueMs.push(at - timeOf.get(id - 1)!);
     }
-    const topEventTypes = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const top = (by: Map<string, number>) => [...by].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    const topEventTypes = top(byType);
+    const topEventTypesByKiB = top(bytesByType).map(([type, bytes]): [string, number] => [type, Math.round(bytes / 1024)]);
     const activities = byType.get('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') ?? 0;
-    scan.figures.push({ workflowId: execution.workflowId, events: events.length, bytes: execution.historySize, activities, topEventTypes });
+    scan.figures.push({ workflowId: execution.workflowId, events: events.length, bytes: execution.historySize, activities, topEventTypes, topEventTypesByKiB });
   }
   scan.figures.sort((a, b) => b.events - a.events);
   return scan;
@@ -314,6 +334,7 @@ async function runOnce(domains: number): Promise<ScaleResult> {
       const worker = await createCloudtrustWorker({ connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool, secrets: secretStoreFromEnv(env), dataConverter });
       const setupMs = Date.now() - setupStarted;
       memory.startPhase();
+      const cpuBefore = { worker: process.cpuUsage(), labHosts: sum(pool.pids().map(cpuSeconds)), devServer: cpuSeconds(server.pid) };
       const rolloutStarted = Date.now();
       const report = await worker.runUntil(async () => {
         const started = await startRollout(client, spec, 'apply', TASK_QUEUE);
@@ -330,6 +351,12 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         }
       });
       const wallMs = Date.now() - rolloutStarted;
+      const workerCpu = process.cpuUsage(cpuBefore.worker);
+      const cpu = {
+        worker: (workerCpu.user + workerCpu.system) / 1e6,
+        labHosts: sum(pool.pids().map(cpuSeconds)) - cpuBefore.labHosts,
+        devServer: cpuSeconds(server.pid) - cpuBefore.devServer,
+      };
       const workerRolloutPeakRssMb = mb(memory.phasePeak);
       const labHostsStarted = pool.stats().started;
       memory.stop();
@@ -361,6 +388,7 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         labHostsPeakSumMb: existsSync('/proc') ? mb(memory.labHostsPeakSum) : undefined,
         labHostsStarted,
         devServerPeakRssMb: serverPeak === undefined ? undefined : Math.round(serverPeak / 1024),
+        cpu,
       };
     } finally {
       await client.connection.close();
@@ -373,6 +401,8 @@ async function runOnce(domains: number): Promise<ScaleResult> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function count(report: RolloutReport, status: string): number {
   return report.domains.filter((d) => d.status === status).length;
@@ -387,7 +417,9 @@ function printResult(r: ScaleResult): void {
   say(`  outcome                  ${r.state}: ${r.succeeded} succeeded, ${r.failed} failed, ${r.notReady} not ready`);
   say(`  executions               ${r.executions}, ${r.activities} activities scheduled (${(r.activities / (r.wallMs / 1000)).toFixed(1)}/s)`);
   say(`  largest history          ${events(r.largest)}`);
-  say(`    by event type          ${r.largest.topEventTypes.map(([t, n]) => `${t.replace('EVENT_TYPE_', '')} ${n}`).join(', ')}`);
+  const short = (t: string) => t.replace('EVENT_TYPE_', '');
+  say(`    by event type          ${r.largest.topEventTypes.map(([t, n]) => `${short(t)} ${n}`).join(', ')}`);
+  say(`    by size                ${r.largest.topEventTypesByKiB.map(([t, kib]) => `${short(t)} ${kib} KiB`).join(', ')}`);
   say(`  rollout history          ${events(r.rollout)}`);
   if (r.largestChild) say(`  largest child history    ${events(r.largestChild)}`);
   say(`  histories > ${HISTORY_WARNING_EVENTS}        ${r.overThreshold}`);
@@ -397,6 +429,8 @@ function printResult(r: ScaleResult): void {
   say(`  activity                 waits for a worker slot ${ms(l.activityQueueMs)}; runs ${ms(l.activityRunMs)}`);
   say(`  workflow task            waits ${ms(l.workflowTaskQueueMs)}`);
   say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''}; V8 heap used at the end ${r.workerHeapUsedMb} MB)`);
+  const cores = os.availableParallelism();
+  say(`  CPU during the rollout   worker ${r.cpu.worker.toFixed(0)} s, lab hosts ${r.cpu.labHosts.toFixed(0)} s, dev server ${r.cpu.devServer.toFixed(0)} s = ${((sum(Object.values(r.cpu)) / (r.wallMs / 1000)) * 100 / cores).toFixed(0)}% of ${cores} cores`);
   say(`  separate processes       lab hosts: ${r.labHostsStarted} started, peak sum of RSS ${r.labHostsPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
   say();
 }

@@ -9,7 +9,7 @@ import type { RolloutReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
 import { parseSpec } from '../../model/spec-file';
 import { createCloudtrustWorker } from '../../worker/create-worker';
-import { approveRingUpdate, cancelRolloutUpdate, kerberosOperatorDoneUpdate } from '../../workflows/messages';
+import { approveRingUpdate, cancelRolloutUpdate, kerberosOperatorDoneUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../../workflows/messages';
 import { labEstateFile } from '../steps/lab-estate';
 import { labPool } from '../transport/pool-fixture';
 import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
@@ -205,5 +205,33 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(report.domains[0].status).toBe('succeeded');
     expect(report.domains[0].steps[0]).toMatchObject({ step: 'kerberos-object', status: 'ok', changes: ['created by operator (operator-assisted)'] });
     expect((await lab.store.read()).mutations['kerberos:corp.contoso.com']).toBeUndefined();
+  });
+
+  test('pause holds new domains back until resume; rollouts are listed by spec and state', async () => {
+    await resetEstate();
+    const spec = variant((s) => {
+      s.rings = [{ ...s.rings[0], approval: { required: true } }];
+      s.domains = [s.domains[0]];
+    });
+    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval');
+    expect(await started.handle.executeUpdate(pauseRolloutUpdate, { args: [{ by: 'tester' }] })).toMatch(/^paused by tester/);
+    await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'tester' }] });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const held = await rolloutProgress(client(), started.workflowId);
+    expect(held.state).toBe('paused');
+    expect(held.domains[0].status).toBe('pending');
+    await started.handle.executeUpdate(resumeRolloutUpdate, { args: [{ by: 'tester' }] });
+    expect((await started.handle.result()).domains[0].status).toBe('succeeded');
+
+    const listed = await waitUntil(
+      async () => {
+        const ids: string[] = [];
+        for await (const execution of client().workflow.list({ query: `CloudtrustSpec = '${spec.name}' AND CloudtrustState = 'completed' AND CloudtrustKind = 'rollout'` })) ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+    );
+    expect(listed).toEqual([started.workflowId]);
   });
 });
