@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +10,7 @@ import { parseSpec } from '../../model/spec-file';
 import { startDevServer, type DevServer } from '../../worker/dev-server';
 import { createDataConverter } from '../../worker/data-converter';
 import { labEstateFile } from '../steps/lab-estate';
+import { freePort } from '../support/free-port';
 
 /**
  * Crash-proof resume, end to end: a real dev server with its SQLite file, the real worker entry point as a separate
@@ -20,16 +20,6 @@ import { labEstateFile } from '../steps/lab-estate';
 const root = path.join(__dirname, '..', '..');
 const key = randomBytes(32);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function spec(): RolloutSpec {
   const parsed = parseSpec(readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8'));

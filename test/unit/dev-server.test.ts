@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../worker/dev-server';
+import { freePort } from '../support/free-port';
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -16,16 +17,6 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
 
 const cliPath = process.env.TEMPORAL_CLI_PATH as string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function isRunning(pid: number): boolean {
   try {
