@@ -81,6 +81,8 @@ interface ScaleResult {
   setupMs: number;
   wallMs: number;
   state: string;
+  /** Why the rollout workflow itself failed, when it did. */
+  failure?: string;
   succeeded: number;
   failed: number;
   notReady: number;
@@ -100,6 +102,8 @@ interface ScaleResult {
   devServerPeakRssMb?: number;
   /** CPU seconds spent during the rollout, per process kind. */
   cpu: { worker: number; labHosts: number; devServer: number };
+  /** Warnings and errors the dev server logged, counted by message. */
+  serverWarnings: Record<string, number>;
 }
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -207,6 +211,19 @@ function childPids(): number[] {
   return pids;
 }
 
+/** Counts the dev server's warnings by message and shows the first of each kind (some repeat once per event). */
+function serverWarningCounter(domains: number) {
+  const counts: Record<string, number> = {};
+  const log = (entry: object) => {
+    const fields = entry as Record<string, unknown>;
+    if (fields.duringShutdown || (fields.level !== 'warn' && fields.level !== 'error')) return;
+    const message = String(fields.msg ?? fields.line ?? '');
+    counts[message] = (counts[message] ?? 0) + 1;
+    if (counts[message] === 1) note(`  [${domains}] dev server ${fields.level}: ${message} ${JSON.stringify({ wf: fields['wf-id'], events: fields['wf-event-count'], size: fields['wf-size'], op: fields['blob-size-violation-operation'] })}`);
+  };
+  return { counts, log };
+}
+
 // ---------------------------------------------------------------- histories
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -238,7 +255,7 @@ async function scanHistories(client: Client, expected: number): Promise<HistoryS
       const completed = event.activityTaskCompletedEventAttributes;
       if (completed) scan.activityRunMs.push(at - timeOf.get(Number(completed.startedEventId))!);
       const taskStarted = event.workflowTaskStartedEventAttributes;
-      if (taskStarted) scan.workflowTaskQueueMs.push(at - timeOf.get(id - 1)!);
+      if (taskStarted) scan.workflowTaskQueueMs.push(at - timeOf.get(Number(taskStarted.scheduledEventId))!);
     }
     const top = (by: Map<string, number>) => [...by].sort((a, b) => b[1] - a[1]).slice(0, 6);
     const topEventTypes = top(byType);
@@ -315,7 +332,9 @@ async function runOnce(domains: number): Promise<ScaleResult> {
     CLOUDTRUST_POOL_SIZE: process.env.CLOUDTRUST_POOL_SIZE ?? POOL_SIZE,
   };
 
+  const serverWarnings = serverWarningCounter(domains);
   const server = await startDevServer({
+    log: serverWarnings.log,
     cliPath: await ensureTemporalCli(),
     dataDir: path.join(dir, 'temporal'),
     port: await freePort(),
@@ -336,16 +355,26 @@ async function runOnce(domains: number): Promise<ScaleResult> {
       memory.startPhase();
       const cpuBefore = { worker: process.cpuUsage(), labHosts: sum(pool.pids().map(cpuSeconds)), devServer: cpuSeconds(server.pid) };
       const rolloutStarted = Date.now();
+      let failure: string | undefined;
       const report = await worker.runUntil(async () => {
         const started = await startRollout(client, spec, 'apply', TASK_QUEUE);
+        let snapshot: RolloutReport | undefined;
         const progress = setInterval(() => {
           started.handle.query(rolloutProgressQuery).then(
-            (r) => note(`  [${domains}] ${Math.round((Date.now() - rolloutStarted) / 1000)}s ${r.state}: ${count(r, 'succeeded')} succeeded, ${count(r, 'failed')} failed, ${count(r, 'running')} running; rss ${mb(process.memoryUsage().rss)} MB`),
+            (r) => {
+              snapshot = r;
+              note(`  [${domains}] ${Math.round((Date.now() - rolloutStarted) / 1000)}s ${r.state}: ${count(r, 'succeeded')} succeeded, ${count(r, 'failed')} failed, ${count(r, 'running')} running; rss ${mb(process.memoryUsage().rss)} MB`);
+            },
             () => undefined,
           );
         }, PROGRESS_EVERY_MS);
         try {
           return await started.handle.result();
+        } catch (error) {
+          // A benchmark reports a failed rollout too: how far it got, and its histories.
+          failure = `${(error as Error).message}${(error as Error).cause ? ` (${((error as Error).cause as Error).message})` : ''}`;
+          note(`  [${domains}] the rollout workflow failed: ${failure}`);
+          return started.handle.query(rolloutProgressQuery).catch(() => snapshot ?? ({ state: 'unknown', domains: [] } as unknown as RolloutReport));
         } finally {
           clearInterval(progress);
         }
@@ -370,7 +399,8 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         domains,
         setupMs,
         wallMs,
-        state: report.state,
+        state: failure ? 'workflow failed' : report.state,
+        failure,
         succeeded: count(report, 'succeeded'),
         failed: count(report, 'failed'),
         notReady: count(report, 'not-ready'),
@@ -389,6 +419,7 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         labHostsStarted,
         devServerPeakRssMb: serverPeak === undefined ? undefined : Math.round(serverPeak / 1024),
         cpu,
+        serverWarnings: serverWarnings.counts,
       };
     } finally {
       await client.connection.close();
@@ -414,7 +445,7 @@ function printResult(r: ScaleResult): void {
   const events = (f: HistoryFigure) => `${f.events} events${f.bytes ? ` (${Math.round(f.bytes / 1024)} KiB)` : ''} — ${f.workflowId}`;
   say(`N = ${r.domains} domains × ${DCS_PER_DOMAIN} DCs, ${LATENCY_MS} ms per lab call, ring concurrency ${RING_CONCURRENCY}, pool ${process.env.CLOUDTRUST_POOL_SIZE ?? POOL_SIZE}`);
   say(`  wall time (rollout)      ${(r.wallMs / 1000).toFixed(1)} s   (setup: server, pool, bundle ${(r.setupMs / 1000).toFixed(1)} s)`);
-  say(`  outcome                  ${r.state}: ${r.succeeded} succeeded, ${r.failed} failed, ${r.notReady} not ready`);
+  say(`  outcome                  ${r.state}: ${r.succeeded} succeeded, ${r.failed} failed, ${r.notReady} not ready${r.failure ? ` (last known); ${r.failure}` : ''}`);
   say(`  executions               ${r.executions}, ${r.activities} activities scheduled (${(r.activities / (r.wallMs / 1000)).toFixed(1)}/s)`);
   say(`  largest history          ${events(r.largest)}`);
   const short = (t: string) => t.replace('EVENT_TYPE_', '');
@@ -431,12 +462,13 @@ function printResult(r: ScaleResult): void {
   say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''}; V8 heap used at the end ${r.workerHeapUsedMb} MB)`);
   const cores = os.availableParallelism();
   say(`  CPU during the rollout   worker ${r.cpu.worker.toFixed(0)} s, lab hosts ${r.cpu.labHosts.toFixed(0)} s, dev server ${r.cpu.devServer.toFixed(0)} s = ${((sum(Object.values(r.cpu)) / (r.wallMs / 1000)) * 100 / cores).toFixed(0)}% of ${cores} cores`);
+  const warnings = Object.entries(r.serverWarnings);
+  if (warnings.length > 0) say(`  dev server warnings      ${warnings.map(([message, n]) => `"${message}" ×${n}`).join('; ')}`);
   say(`  separate processes       lab hosts: ${r.labHostsStarted} started, peak sum of RSS ${r.labHostsPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
   say();
 }
 
 function printComparison(results: ScaleResult[]): void {
-  if (results.length < 2) return;
   const [first] = results;
   for (const later of results.slice(1)) {
     const domainRatio = later.domains / first.domains;
@@ -446,7 +478,7 @@ function printComparison(results: ScaleResult[]): void {
       `largest history ×${(later.largest.events / first.largest.events).toFixed(2)}; worker peak RSS ${first.workerPeakRssMb} → ${later.workerPeakRssMb} MB`);
   }
   const worst = results.reduce((a, b) => (b.largest.events > a.largest.events ? b : a));
-  const completed = results.every((r) => r.state === 'completed' && r.failed === 0);
+  const completed = results.every((r) => !r.failure && r.state === 'completed' && r.failed === 0);
   const rss = Math.max(...results.map((r) => r.workerPeakRssMb));
   say(`targets: completes ${completed ? 'yes' : 'NO'}; largest history ${worst.largest.events} ≤ ${HISTORY_WARNING_EVENTS} ${worst.largest.events <= HISTORY_WARNING_EVENTS ? 'yes' : 'NO'}; worker RSS ${rss} MB < ${RSS_TARGET_MB} MB ${rss < RSS_TARGET_MB ? 'yes' : 'NO'}`);
 }
