@@ -62,7 +62,7 @@ async function run(): Promise<void> {
         say(`${started.started ? 'started' : 'joined'} ${started.workflowId}`);
         return followRollout(client, started.workflowId, {
           onApprovalWanted: async (ring) => {
-            say(`  ring ${ring} waits for approval — approving as "demo" (otherwise: cloudtrust approve ${started.workflowId} --ring ${ring})`);
+            say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver sends the approveRing update to ${started.workflowId})`);
             await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
           },
         });
