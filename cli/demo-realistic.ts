@@ -118,7 +118,7 @@ function rolloutAndFollow(client: Client, spec: RolloutSpec, taskQueue: string):
     say(`${started.started ? 'started' : 'joined'} ${started.workflowId}`);
     return followRollout(client, started.workflowId, {
       onApprovalWanted: async (ring) => {
-        say(`  ring ${ring} waits for approval — approving as "demo" (otherwise: cloudtrust approve ${started.workflowId} --ring ${ring})`);
+        say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver sends the approveRing update to ${started.workflowId})`);
         await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
       },
     });
