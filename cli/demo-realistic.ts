@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -7,7 +6,6 @@ import { projectRoot } from '../activities/bridge/paths';
 import { secretStoreFromEnv } from '../activities/secrets';
 import { connectClient } from '../client/connect';
 import { writeReportFiles } from '../client/report-files';
-import { startRollout } from '../client/rollouts';
 import type { RolloutReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
 import type { RolloutSpec } from '../model/spec';
@@ -20,8 +18,8 @@ import { createDataConverter } from '../worker/data-converter';
 import { installTemporalRuntimeLogging } from '../worker/log';
 import { createPowerShellPool } from '../worker/powershell-pool';
 import { openTemporalService } from '../worker/temporal-service';
-import { approveRingUpdate } from '../workflows/messages';
-import { followRollout } from './follow';
+import { estatePath } from '../lab/host/estate-file';
+import { demoRollout } from './demo-rollout';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const rel = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -50,7 +48,7 @@ async function run(): Promise<void> {
   };
   if (env.CLOUDTRUST_POWERSHELL !== 'lab') throw new Error('the realistic demo runs against the lab estate; unset CLOUDTRUST_POWERSHELL');
   const settings = loadTemporalSettings(env);
-  env.CLOUDTRUST_LAB_ESTATE = process.env.CLOUDTRUST_LAB_ESTATE ?? (await seedEstate(root, settings.dataDir));
+  env.CLOUDTRUST_LAB_ESTATE = estatePath({ ...env, CLOUDTRUST_DATA_DIR: settings.dataDir }, root, 'realistic');
   const specFile = path.join(root, 'specs', 'lab-realistic.yaml');
   const spec = parseSpec(await readFile(specFile, 'utf8'), specFile);
   const mainQueue = settings.taskQueue;
@@ -74,7 +72,7 @@ async function run(): Promise<void> {
       const mainWorker = await createCloudtrustWorker({ ...common, taskQueue: mainQueue, pool: mainPool });
       const siteWorker = await createCloudtrustWorker({ ...common, taskQueue: siteQueue, pool: sitePool, runWorkflows: false });
       say(`workers: ${mainQueue} (workflows + activities), ${siteQueue} (activities only, as at the Tailspin Toys site; the SDK's "No workflows registered" warning for it is expected)`);
-      const report = await alongside(siteWorker, () => mainWorker.runUntil(rolloutAndFollow(client, spec, mainQueue)));
+      const report = await alongside(siteWorker, () => mainWorker.runUntil(demoRollout(client, spec, mainQueue, say)));
       const files = await writeReportFiles(settings.dataDir, report);
       say();
       say('which queue ran each domain:');
@@ -95,34 +93,11 @@ async function run(): Promise<void> {
   }
 }
 
-/** <data dir>/lab/estate.json, copied from the realistic estate the first time (the lab host changes it as it runs). */
-async function seedEstate(root: string, dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'lab', 'estate.json');
-  if (!existsSync(file)) {
-    await mkdir(path.dirname(file), { recursive: true });
-    await copyFile(path.join(root, 'lab', 'estates', 'realistic.json'), file);
-  }
-  return file;
-}
-
 /** The one queue the spec routes a forest to, other than the main worker's. */
 function siteQueueOf(spec: RolloutSpec, mainQueue: string): string {
   const queues = [...new Set(spec.domains.map((d) => taskQueueFor(spec, d.name, mainQueue)))].filter((q) => q !== mainQueue);
   if (queues.length !== 1) throw new Error(`specs/lab-realistic.yaml must route exactly one forest to a second task queue; it routes to ${queues.join(', ') || 'none'}`);
   return queues[0];
-}
-
-function rolloutAndFollow(client: Client, spec: RolloutSpec, taskQueue: string): () => Promise<RolloutReport> {
-  return async () => {
-    const started = await startRollout(client, spec, 'apply', taskQueue);
-    say(`${started.started ? 'started' : 'joined'} ${started.workflowId}`);
-    return followRollout(client, started.workflowId, {
-      onApprovalWanted: async (ring) => {
-        say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver sends the approveRing update to ${started.workflowId})`);
-        await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
-      },
-    });
-  };
 }
 
 /** Runs `worker` while `work` runs, then shuts it down; fails fast if it stops on its own. */

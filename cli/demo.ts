@@ -4,7 +4,6 @@ import { projectRoot } from '../activities/bridge/paths';
 import { secretStoreFromEnv } from '../activities/secrets';
 import { connectClient } from '../client/connect';
 import { writeReportFiles } from '../client/report-files';
-import { startRollout } from '../client/rollouts';
 import { parseSpec } from '../model/spec-file';
 import { loadCodecKeys } from '../worker/codec-key';
 import { encryptionKeyId } from '../worker/codec';
@@ -14,8 +13,7 @@ import { createDataConverter } from '../worker/data-converter';
 import { installTemporalRuntimeLogging } from '../worker/log';
 import { createPowerShellPool } from '../worker/powershell-pool';
 import { openTemporalService } from '../worker/temporal-service';
-import { approveRingUpdate } from '../workflows/messages';
-import { followRollout } from './follow';
+import { demoRollout } from './demo-rollout';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -57,16 +55,7 @@ async function run(): Promise<void> {
         secrets: secretStoreFromEnv(env),
         dataConverter: createDataConverter(keyring),
       });
-      const report = await worker.runUntil(async () => {
-        const started = await startRollout(client, spec, 'apply', service.taskQueue);
-        say(`${started.started ? 'started' : 'joined'} ${started.workflowId}`);
-        return followRollout(client, started.workflowId, {
-          onApprovalWanted: async (ring) => {
-            say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver sends the approveRing update to ${started.workflowId})`);
-            await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
-          },
-        });
-      });
+      const report = await worker.runUntil(demoRollout(client, spec, service.taskQueue, say));
       const files = await writeReportFiles(settings.dataDir, report);
       let earlier = 0;
       for await (const execution of client.workflow.list({ query: `CloudtrustSpec = '${spec.name}'` })) {
