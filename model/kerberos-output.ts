@@ -1,8 +1,27 @@
 /**
- * Reads the console output of Get-AzureADKerberosServer that an operator pastes after the interactive run
- * (list format, "Name : Value" lines) and checks what the docs say must hold: Id = CloudId,
- * KeyVersion = CloudKeyVersion, DomainDnsName = CloudDomainDnsName (reference §1.4).
+ * What the docs say must hold for the Azure AD Kerberos server object (reference §1.4): Id = CloudId,
+ * KeyVersion = CloudKeyVersion, DomainDnsName = CloudDomainDnsName. Checked on Get-AzureADKerberosServer's result
+ * and on the console output an operator pastes after the interactive run (list format, "Name : Value" lines).
  */
+export interface KerberosHalves {
+  id: string | null;
+  cloudId: string | null;
+  keyVersion: string | null;
+  cloudKeyVersion: string | null;
+  domainDnsName: string | null;
+  cloudDomainDnsName: string | null;
+}
+
+/** The mismatches between the AD half and the cloud half; empty when they agree. */
+export function kerberosMismatches(s: KerberosHalves): string[] {
+  const shown = (value: string | null) => value || '(empty)';
+  const problems: string[] = [];
+  if (s.id !== s.cloudId) problems.push(`Id ${shown(s.id)} differs from CloudId ${shown(s.cloudId)}`);
+  if (s.keyVersion !== s.cloudKeyVersion) problems.push(`KeyVersion ${shown(s.keyVersion)} differs from CloudKeyVersion ${shown(s.cloudKeyVersion)}`);
+  if (s.domainDnsName !== s.cloudDomainDnsName) problems.push(`DomainDnsName ${shown(s.domainDnsName)} differs from CloudDomainDnsName ${shown(s.cloudDomainDnsName)}`);
+  return problems;
+}
+
 export interface PastedKerberosState {
   fields: Record<string, string>;
   problems: string[];
@@ -14,14 +33,16 @@ export function checkPastedKerberosOutput(text: string, domain: string): PastedK
     const match = /^\s*([A-Za-z]+)\s*:\s?(.*?)\s*$/.exec(line);
     if (match) fields[match[1]] = match[2];
   }
-  const problems: string[] = [];
   const value = (name: string) => fields[name] ?? '';
-  if (!value('Id')) problems.push('the output has no Id: the object is not configured, or this is not Get-AzureADKerberosServer output');
-  else {
-    if (value('Id') !== value('CloudId')) problems.push(`Id ${value('Id')} differs from CloudId ${value('CloudId') || '(empty)'}`);
-    if (value('KeyVersion') !== value('CloudKeyVersion')) problems.push(`KeyVersion ${value('KeyVersion')} differs from CloudKeyVersion ${value('CloudKeyVersion') || '(empty)'}`);
-    if (value('DomainDnsName') !== value('CloudDomainDnsName')) problems.push(`DomainDnsName ${value('DomainDnsName')} differs from CloudDomainDnsName ${value('CloudDomainDnsName') || '(empty)'}`);
-    if (value('DomainDnsName').toLowerCase() !== domain.toLowerCase()) problems.push(`the output is for ${value('DomainDnsName') || '(no domain)'}, not ${domain}`);
-  }
+  if (!value('Id')) return { fields, problems: ['the output has no Id: the object is not configured, or this is not Get-AzureADKerberosServer output'] };
+  const problems = kerberosMismatches({
+    id: value('Id'),
+    cloudId: value('CloudId'),
+    keyVersion: value('KeyVersion'),
+    cloudKeyVersion: value('CloudKeyVersion'),
+    domainDnsName: value('DomainDnsName'),
+    cloudDomainDnsName: value('CloudDomainDnsName'),
+  });
+  if (value('DomainDnsName').toLowerCase() !== domain.toLowerCase()) problems.push(`the output is for ${value('DomainDnsName') || '(no domain)'}, not ${domain}`);
   return { fields, problems };
 }

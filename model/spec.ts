@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsNameSchema } from './names';
+import { dnsNameSchema, HOST_NAME_PATTERN } from './names';
 
 /**
  * The rollout spec: the one input of a rollout. Pure (no Node built-ins) so workflows can import it.
@@ -56,7 +56,7 @@ export const domainSpecSchema = z
     domainCredential: z.object({ secret: secretName }).strict().optional(),
     cloudSignIn: cloudSignInSchema.optional(),
     /** Devices to sample after the policy is in place. */
-    sampleDevices: z.array(z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a device host name')).max(50).default([]),
+    sampleDevices: z.array(z.string().regex(HOST_NAME_PATTERN, 'must be a device host name')).max(50).default([]),
   })
   .strict()
   .superRefine((domain, ctx) => {

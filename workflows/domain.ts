@@ -1,7 +1,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration } from '@temporalio/common';
 import { ApplicationFailure, condition, setHandler, sleep } from '@temporalio/workflow';
-import { checkPastedKerberosOutput } from '../model/kerberos-output';
+import { checkPastedKerberosOutput, kerberosMismatches } from '../model/kerberos-output';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport } from '../model/report-types';
 import type { CloudSignIn, DomainSpec, RolloutSpec } from '../model/spec';
@@ -72,12 +72,7 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
     if (planOnly) return undefined;
     const state = await steps.run('kerberos-verify', () => acts.getKerberosServer(refs));
     const s = state.result;
-    const problems = [
-      s.id === null ? 'the object does not exist' : '',
-      s.id !== s.cloudId ? `Id ${s.id} differs from CloudId ${s.cloudId}` : '',
-      s.keyVersion !== s.cloudKeyVersion ? `KeyVersion ${s.keyVersion} differs from CloudKeyVersion ${s.cloudKeyVersion}` : '',
-      s.domainDnsName !== s.cloudDomainDnsName ? `DomainDnsName ${s.domainDnsName} differs from CloudDomainDnsName ${s.cloudDomainDnsName}` : '',
-    ].filter(Boolean);
+    const problems = s.id === null ? ['the object does not exist'] : kerberosMismatches(s);
     if (problems.length > 0) {
       Object.assign(steps.lastRecord()!, { status: 'failed', error: { type: 'VerificationFailed', message: problems.join('; ') } });
       throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');

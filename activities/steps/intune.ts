@@ -3,12 +3,11 @@ import type { StepContract } from './contract';
 import { defineStep } from './contract';
 import { credentialSchema } from './credential';
 import { planOnlyInput, setResultSchema } from './set-result';
+import { DNS_NAME_PATTERN, HOST_NAME_PATTERN } from '../../model/names';
 
 // ---------------------------------------------------------------- shared input
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export const guidSchema = z.string().regex(GUID, 'must be a GUID such as 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d (no braces)');
 
@@ -17,7 +16,7 @@ export const guidSchema = z.string().regex(GUID, 'must be a GUID such as 4f2a9b1
  * secret: the private key never leaves the certificate store.
  */
 export const graphConnectionInput = {
-  tenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME.test(v), 'must be the tenant GUID or one of its domain names'),
+  tenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME_PATTERN.test(v), 'must be the tenant GUID or one of its domain names'),
   clientId: guidSchema,
   certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a certificate thumbprint (40 hex digits)'),
 };
@@ -185,7 +184,7 @@ export const intuneRollbackStep = defineStep({
 
 // ---------------------------------------------------------------- clients.sample
 
-export const hostNameSchema = z.string().regex(HOST_NAME, 'must be a computer name or FQDN');
+export const hostNameSchema = z.string().regex(HOST_NAME_PATTERN, 'must be a computer name or FQDN');
 
 export const provisioningEventSchema = z.object({
   id: z.number().int(),

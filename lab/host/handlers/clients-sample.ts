@@ -5,11 +5,11 @@ import type { LabDevice, LabEstate } from '../../estate/schema';
 import { bindParameters } from '../bind';
 import type { StepHandler } from '../handler';
 import { labCredential } from './credential';
+import { HOST_NAME_PATTERN } from '../../../model/names';
 
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 const parameters = z.object({
-  ComputerName: z.array(z.string().regex(HOST_NAME, 'does not match the host name pattern')).min(1).max(500),
+  ComputerName: z.array(z.string().regex(HOST_NAME_PATTERN, 'does not match the host name pattern')).min(1).max(500),
   MaxEvents: z.number().int().min(1).max(100).default(20),
   Credential: labCredential.optional(),
 });

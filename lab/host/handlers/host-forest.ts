@@ -3,8 +3,9 @@ import type { LabEstate, LabForest } from '../../estate/schema';
 import { bindParameters } from '../bind';
 import { LabError, type StepHandler } from '../handler';
 import { labCredential } from './credential';
+import { DNS_NAME_PATTERN } from '../../../model/names';
 
-const dnsName = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/);
+const dnsName = z.string().regex(DNS_NAME_PATTERN);
 
 const parameters = z.object({
   Forest: dnsName,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LabEstate } from '../../estate/schema';
 import { LabError } from '../handler';
+import { DNS_NAME_PATTERN } from '../../../model/names';
 
 /**
  * What the intune lab behaviours share: the app-only Graph sign-in every script performs, Graph's error shapes
@@ -13,7 +14,6 @@ export type LabDeviceConfiguration = LabTenant['deviceConfigurations'][number];
 export type LabOmaSetting = LabDeviceConfiguration['omaSettings'][number];
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 /** ValidatePattern of the display-name parameters: no control characters, something visible. */
 export const DISPLAY_NAME = /^[^\x00-\x1F\x7F]*\S[^\x00-\x1F\x7F]*$/;
 
@@ -21,7 +21,7 @@ export const guidParameter = z.string().regex(GUID, 'does not match the GUID pat
 
 /** The param() block every Graph script starts with. */
 export const graphConnectionParameters = {
-  TenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME.test(v), 'does not match the tenant pattern'),
+  TenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME_PATTERN.test(v), 'does not match the tenant pattern'),
   ClientId: guidParameter,
   CertificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'does not match the thumbprint pattern'),
 };

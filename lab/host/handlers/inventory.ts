@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { bindParameters } from '../bind';
 import { LabError, type StepHandler } from '../handler';
+import { DNS_NAME_PATTERN } from '../../../model/names';
 
 const parameters = z.object({
-  Domain: z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/),
+  Domain: z.string().regex(DNS_NAME_PATTERN),
   DomainCredential: z.object({ __pscredential: z.object({ userName: z.string(), password: z.string() }) }).optional(),
 });
 

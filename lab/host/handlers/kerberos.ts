@@ -7,8 +7,9 @@ import { findDomain } from '../estate-lookup';
 import { LabError, type StepHandler } from '../handler';
 import { labCredential } from './credential';
 import { insufficientAccessRights, signInToDomain, signInToEntra } from './kerberos-sign-in';
+import { DNS_NAME_PATTERN } from '../../../model/names';
 
-const dnsName = z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/);
+const dnsName = z.string().regex(DNS_NAME_PATTERN);
 const signInParameters = { Domain: dnsName, CloudCredential: labCredential, DomainCredential: labCredential.optional() };
 const ROTATION_JUMP = 20349;
 const DAY_MS = 24 * 60 * 60 * 1000;
