@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { TriggerError } from './errors';
 import type { DomainReport, RolloutReport } from '../model/report-types';
 import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
@@ -24,8 +25,11 @@ export function rolloutWorkflowId(spec: RolloutSpec, mode: 'plan' | 'apply', dig
   return mode === 'apply' ? `cloudtrust:${spec.name}` : `cloudtrust-plan:${spec.name}:${digest.slice(0, 12)}`;
 }
 
-export class RolloutConflictError extends Error {
+export class RolloutConflictError extends TriggerError {
   override readonly name = 'RolloutConflictError';
+  constructor(message: string) {
+    super('conflict', message, 'cancel the running rollout or wait for it to finish, or give the changed spec another name');
+  }
 }
 
 export interface StartedRollout {
@@ -50,7 +54,7 @@ export async function startRollout(client: Client, spec: RolloutSpec, mode: 'pla
   if (running) {
     const runningDigest = running.memo?.specDigest;
     if (runningDigest !== digest) {
-      throw new RolloutConflictError(`rollout ${workflowId} is already running with a different spec (digest ${String(runningDigest).slice(0, 12)}); cancel it or wait for it to finish`);
+      throw new RolloutConflictError(`rollout ${workflowId} is already running with a different spec (digest ${String(runningDigest).slice(0, 12)})`);
     }
     return { workflowId, started: false, handle: existing };
   }

@@ -90,3 +90,17 @@ export interface RunbookReport {
   finishedAt?: string;
   domains: RunbookDomainReport[];
 }
+
+/** A drift check: the spec planned against the estate as it is now. Any planned change is drift. */
+export interface DriftReport {
+  name: string;
+  tenant: string;
+  checkedAt: string;
+  /** The plan-mode rollout this check ran (its full report). */
+  planWorkflowId: string;
+  /** in-sync: nothing would change; drift: something would; incomplete: some domains could not be planned. */
+  verdict: 'in-sync' | 'drift' | 'incomplete';
+  domains: Array<{ domain: string; status: DomainStatus; changes: string[]; problem?: string }>;
+  /** Changes planned on the management host (module install or upgrade). */
+  hostChanges: string[];
+}

@@ -17,6 +17,8 @@ export interface DevServerOptions {
   uiPort?: number;
   namespace?: string;
   searchAttributes?: Record<string, SearchAttributeTypeName>;
+  /** A codec server the Web UI asks to decode payloads (cloudtrust's API serves one at /codec). */
+  uiCodecEndpoint?: string;
   /** Receives every line the server prints, parsed from JSON when possible. */
   log?: (entry: object) => void;
 }
@@ -97,7 +99,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-function devServerArgs(options: Required<Omit<DevServerOptions, 'log' | 'searchAttributes'>> & DevServerOptions): string[] {
+function devServerArgs(options: Required<Omit<DevServerOptions, 'log' | 'searchAttributes' | 'uiCodecEndpoint'>> & DevServerOptions): string[] {
   const args = [
     'server', 'start-dev',
     '--ip', options.ip,
@@ -108,6 +110,7 @@ function devServerArgs(options: Required<Omit<DevServerOptions, 'log' | 'searchA
     '--log-format', 'json',
     '--log-level', 'warn',
   ];
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
     args.push('--search-attribute', `${name}=${type}`);
   }

@@ -17,7 +17,7 @@ export interface TemporalService {
   stop(): Promise<void>;
 }
 
-export async function openTemporalService(settings: TemporalSettings): Promise<TemporalService> {
+export async function openTemporalService(settings: TemporalSettings, options: { uiCodecEndpoint?: string } = {}): Promise<TemporalService> {
   if (settings.mode === 'external') {
     return {
       address: settings.address,
@@ -36,6 +36,7 @@ export async function openTemporalService(settings: TemporalSettings): Promise<T
     uiPort: settings.devUiPort,
     namespace: settings.namespace,
     searchAttributes: { ...SEARCH_ATTRIBUTES },
+    ...(options.uiCodecEndpoint ? { uiCodecEndpoint: options.uiCodecEndpoint } : {}),
   });
   return {
     address: server.address,

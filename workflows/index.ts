@@ -2,3 +2,4 @@ export { preflightDomain } from './preflight';
 export { rollout } from './rollout';
 export { domainRollout } from './domain';
 export { rotateKeys, rollback } from './runbooks';
+export { driftCheck } from './drift-check';

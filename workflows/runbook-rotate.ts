@@ -1,12 +1,15 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { workflowInfo } from '@temporalio/workflow';
 import type { RunbookReport } from '../model/report-types';
 import { invalidInput, needsOperator, runRunbook, unattendedSignIn, type RunbookInputBase } from './runbook-common';
 
 export interface RotateKeysInput extends RunbookInputBase {
   /**
    * The idempotency key: a domain whose key was updated at or after this moment is not rotated again. A schedule
-   * passes its own action time; a client passes the time it was asked. Never taken from the clock in here.
+   * passes its own action time; a client passes the time it was asked. Never taken from the clock in here: left out,
+   * it is the schedule's action time (TemporalScheduledStartTime), and a run not started by a schedule is refused.
    */
-  requestedAt: string;
+  requestedAt?: string;
   /** Rotate even when the key was updated less than 24 hours ago. */
   force?: boolean;
 }
@@ -21,7 +24,9 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * rule skips a domain with a warning; it is not a failure. Plan mode reports what would rotate.
  */
 export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport> {
-  const { spec, requestedAt } = input;
+  const { spec } = input;
+  const requestedAt = input.requestedAt ?? scheduledStartTime();
+  if (requestedAt === undefined) throw invalidInput('requestedAt is required unless a schedule started this run');
   if (!UTC_ISO.test(requestedAt)) throw invalidInput(`requestedAt must be a UTC ISO timestamp such as 2026-11-25T10:00:00Z, not ${JSON.stringify(requestedAt)}`);
   // A moment in the future would let a retried rotation through the "already rotated for this request" check.
   if (Date.parse(requestedAt) > Date.now() + CLOCK_SKEW_MS) throw invalidInput(`requestedAt ${requestedAt} is in the future`);
@@ -48,4 +53,11 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
     record.detail = `key version ${before.keyVersion} → ${after.keyVersion}`;
     return 'succeeded';
   });
+}
+
+const scheduledStartTimeKey = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** The action time a Temporal Schedule gives the runs it starts; the same for every attempt of that action. */
+function scheduledStartTime(): string | undefined {
+  return workflowInfo().typedSearchAttributes.get(scheduledStartTimeKey)?.toISOString();
 }

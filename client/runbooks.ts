@@ -1,0 +1,57 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import type { RolloutSpec } from '../model/spec';
+import { driftCheck } from '../workflows/drift-check';
+import { rotateKeys } from '../workflows/runbook-rotate';
+import { TriggerError } from './errors';
+import { specDigest } from './rollouts';
+
+export const rotateKeysWorkflowId = (spec: RolloutSpec) => `cloudtrust-rotate:${spec.name}`;
+export const driftCheckWorkflowId = (spec: RolloutSpec) => `cloudtrust-drift:${spec.name}`;
+
+export function runSearchAttributes(kind: 'rotate-keys' | 'drift-check', spec: RolloutSpec) {
+  return [
+    { key: kindKey, value: kind },
+    { key: specKey, value: spec.name },
+    { key: tenantKey, value: spec.tenant.id },
+    { key: stateKey, value: 'running' },
+  ];
+}
+
+export interface RotateKeysRequest {
+  spec: RolloutSpec;
+  mode: 'plan' | 'apply';
+  domains?: string[];
+  force?: boolean;
+}
+
+/** Starts the key rotation runbook for a spec; one at a time per spec. The request time is its idempotency key. */
+export async function startRotateKeys(client: Client, request: RotateKeysRequest, taskQueue: string): Promise<WorkflowHandle<typeof rotateKeys>> {
+  const { spec } = request;
+  const workflowId = `${rotateKeysWorkflowId(spec)}${request.mode === 'plan' ? ':plan' : ''}`;
+  try {
+    return await client.workflow.start(rotateKeys, {
+      taskQueue,
+      workflowId,
+      args: [{ spec, mode: request.mode, requestedAt: new Date().toISOString(), force: request.force === true, ...(request.domains ? { domains: request.domains } : {}) }],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: runSearchAttributes('rotate-keys', spec),
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new TriggerError('conflict', `a key rotation of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
+    }
+    throw error;
+  }
+}
+
+/** Starts a drift check now (the same workflow a drift-check schedule starts); joins one already running. */
+export async function startDriftCheck(client: Client, spec: RolloutSpec, taskQueue: string): Promise<WorkflowHandle<typeof driftCheck>> {
+  return client.workflow.start(driftCheck, {
+    taskQueue,
+    workflowId: driftCheckWorkflowId(spec),
+    args: [{ spec, specDigest: specDigest(spec) }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: runSearchAttributes('drift-check', spec),
+  });
+}

@@ -1,0 +1,58 @@
+import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { DriftReport, RolloutReport } from '../model/report-types';
+import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import type { RolloutSpec } from '../model/spec';
+import { rollout } from './rollout';
+
+export interface DriftCheckInput {
+  spec: RolloutSpec;
+  specDigest: string;
+}
+
+/**
+ * Plans the spec against the estate as it is now (the rollout in plan mode, as a child) and reports every change
+ * the plan would make as drift. Nothing is changed. Meant to run on a schedule after a rollout has completed.
+ */
+export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
+  const { spec } = input;
+  const planWorkflowId = `${workflowInfo().workflowId}/plan`;
+  const plan = await executeChild(rollout, {
+    workflowId: planWorkflowId,
+    args: [{ spec, mode: 'plan', specDigest: input.specDigest }],
+    typedSearchAttributes: [
+      { key: kindKey, value: 'plan' },
+      { key: specKey, value: spec.name },
+      { key: tenantKey, value: spec.tenant.id },
+      { key: stateKey, value: 'preflight' },
+    ],
+  });
+  const report = driftFrom(plan, planWorkflowId);
+  upsertSearchAttributes([{ key: stateKey, value: report.verdict }]);
+  return report;
+}
+
+export function driftFrom(plan: RolloutReport, planWorkflowId: string): DriftReport {
+  const domains = plan.domains.map((d) => {
+    const changes = d.steps.flatMap((step) => step.changes.map((change) => `${step.step}: ${change}`));
+    const failed = d.steps.find((step) => step.status === 'failed');
+    const problem =
+      d.status === 'not-ready'
+        ? d.findings.filter((f) => f.severity === 'blocker').map((f) => f.message).join('; ')
+        : failed
+          ? `${failed.step}: ${failed.error?.type ?? 'failed'}: ${failed.error?.message ?? ''}`
+          : d.status === 'planned' ? undefined : `domain ended ${d.status}`;
+    return { domain: d.domain, status: d.status, changes, ...(problem ? { problem } : {}) };
+  });
+  const hostChanges = plan.host.flatMap((step) => step.changes);
+  const incomplete = plan.state !== 'completed' || domains.some((d) => d.problem !== undefined);
+  const drift = hostChanges.length > 0 || domains.some((d) => d.changes.length > 0);
+  return {
+    name: plan.name,
+    tenant: plan.tenant,
+    checkedAt: plan.finishedAt ?? plan.startedAt,
+    planWorkflowId,
+    verdict: drift ? 'drift' : incomplete ? 'incomplete' : 'in-sync',
+    domains,
+    hostChanges,
+  };
+}
