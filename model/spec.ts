@@ -7,12 +7,23 @@ import { dnsNameSchema, HOST_NAME_PATTERN } from './names';
  */
 
 const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a secret name (letters, digits, _ . -), never a value');
-const upn = z.string().regex(/^[^@\s'"`]+@[^@\s'"`]+\.[^@\s'"`]+$/, 'must be a user principal name such as admin@contoso.com');
+const upn = z.string().max(256).regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, 'must be a user principal name such as admin@contoso.com');
 const distinguishedName = z
   .string()
   .max(2048)
-  .regex(/^(?:(?:OU|CN|DC)=[^,=\r\n]+,)*DC=[^,=\r\n]+$/i, 'must be a distinguished name such as OU=Workstations,DC=corp,DC=contoso,DC=com');
-const objectName = z.string().min(1).max(256).regex(/^[^\r\n\u0000]+$/, 'must be a single line');
+  .regex(
+    /^(?:(?:OU|CN|DC)=[\p{L}\p{N}][\p{L}\p{N} _.()-]*,)*DC=[\p{L}\p{N}][\p{L}\p{N}-]*$/iu,
+    'must be a distinguished name such as OU=Workstations,DC=corp,DC=contoso,DC=com (letters, digits, spaces and _ . ( ) - in names)',
+  );
+/**
+ * GPO, group and profile names. Values never reach PowerShell as code, but a name that could read as code (quotes,
+ * $, ;, |, backticks, line breaks) is refused anyway: an identity team's object names do not need them.
+ */
+const objectName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.()-]*$/u, 'must be a name of letters, digits, spaces and _ . ( ) - (no quotes, $, ;, |, backticks or line breaks)');
 const duration = z.string().regex(/^\d+\s*(ms|s|m|h|d)$/, 'must be a duration such as 30s, 15m, 24h or 2d');
 const taskQueue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a task queue name');
 
