@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import { kindKey, specKey, tenantKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { driftCheck } from '../workflows/drift-check';
 import { rotateKeys } from '../workflows/runbook-rotate';
@@ -14,7 +14,6 @@ export function runSearchAttributes(kind: 'rotate-keys' | 'drift-check', spec: R
     { key: kindKey, value: kind },
     { key: specKey, value: spec.name },
     { key: tenantKey, value: spec.tenant.id },
-    { key: stateKey, value: 'running' },
   ];
 }
 

@@ -12,11 +12,13 @@ export type RunKind = 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'drift-c
 export const RUN_KINDS: RunKind[] = ['rollout', 'plan', 'rotate-keys', 'rollback', 'drift-check'];
 
 export interface RunSummary {
+  /** The workflow id; a schedule's runs share one when they start within the same second, so runId tells them apart. */
   id: string;
+  runId: string;
   kind: RunKind;
   spec: string;
   tenant: string;
-  /** cloudtrust's own state (preflight, waiting-approval, completed, drift, …). */
+  /** cloudtrust's own state (preflight, waiting-approval, completed, drift, …), else Temporal's status in lower case. */
   state: string;
   /** Temporal's execution status (RUNNING, COMPLETED, FAILED, TERMINATED, …). */
   status: string;
@@ -34,10 +36,11 @@ function summary(d: WorkflowExecutionDescription): RunSummary | undefined {
   if (!kind || !RUN_KINDS.includes(kind)) return undefined;
   return {
     id: d.workflowId,
+    runId: d.runId,
     kind,
     spec: d.typedSearchAttributes.get(specKey) ?? '',
     tenant: d.typedSearchAttributes.get(tenantKey) ?? '',
-    state: d.typedSearchAttributes.get(stateKey) ?? '',
+    state: d.typedSearchAttributes.get(stateKey) ?? d.status.name.toLowerCase(),
     status: d.status.name,
     startedAt: d.startTime.toISOString(),
     ...(d.closeTime ? { closedAt: d.closeTime.toISOString() } : {}),
