@@ -1,0 +1,301 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { temporal } from '@temporalio/proto';
+import { ROUTES } from '../../api/routes';
+import { errorSchema } from '../../api/schemas';
+import { signWebhook } from '../../api/hooks';
+import type { RolloutSpec } from '../../model/spec';
+import { HOOK_KEY, startApiFixture, uniqueSpec, waitUntil, type ApiFixture, type ApiResponse } from './fixture';
+
+const run = promisify(execFile);
+
+/** The response is one the route documents, and its JSON body matches the documented schema. */
+function expectDocumented(operationId: string, response: ApiResponse): void {
+  const route = ROUTES.find((r) => r.operationId === operationId);
+  if (!route) throw new Error(`no route ${operationId}`);
+  const schema = response.status >= 400 ? errorSchema : route.responses[response.status]?.schema;
+  if (response.status < 400 && !route.responses[response.status]) throw new Error(`${operationId} does not document status ${response.status}: ${response.text}`);
+  if (schema && response.headers.get('content-type')?.startsWith('application/json')) {
+    const parsed = schema.safeParse(response.json);
+    if (!parsed.success) throw new Error(`${operationId} ${response.status} does not match its documented schema: ${parsed.error.message}`);
+  }
+}
+
+const jsonPayload = (p: temporal.api.common.v1.IPayload) => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
+const metadataText = (p: { metadata: Record<string, string> }, key: string) => Buffer.from(p.metadata[key], 'base64').toString('utf8');
+
+describe('HTTP API end to end: real Temporal server, real worker, lab estate, real HTTP', () => {
+  let f: ApiFixture;
+  beforeAll(async () => {
+    f = await startApiFixture();
+  }, 120_000);
+  afterAll(() => f?.close());
+
+  const progress = (id: string) => f.call('GET', `/rollouts/${encodeURIComponent(id)}`, { token: f.token.read });
+  const control = (id: string, action: string, body?: unknown, token = f.token.operate) => f.call('POST', `/rollouts/${encodeURIComponent(id)}/${action}`, { token, ...(body ? { body } : {}) });
+  const finished = (id: string) => waitUntil(() => progress(id), (r) => r.status === 200 && r.json.run.status !== 'RUNNING', 60_000);
+
+  let planId: string;
+  let planSpec: RolloutSpec;
+
+  test('plan: POST /rollouts → progress → report as JSON, Markdown and HTML; listed by spec and kind', async () => {
+    planSpec = uniqueSpec();
+    const started = await f.call('POST', '/rollouts', { token: f.token.operate, body: { mode: 'plan', spec: planSpec } });
+    expectDocumented('startRollout', started);
+    expect(started.status).toBe(201);
+    expect(started.json).toEqual({ id: expect.stringMatching(new RegExp(`^cloudtrust-plan:${planSpec.name}:[0-9a-f]{12}$`)), started: true, mode: 'plan' });
+    planId = started.json.id;
+    expect(started.headers.get('location')).toBe(`/rollouts/${encodeURIComponent(planId)}`);
+
+    const done = await finished(planId);
+    expectDocumented('getRun', done);
+    expect(done.json).toMatchObject({ run: { id: planId, kind: 'plan', spec: planSpec.name, status: 'COMPLETED' }, kind: 'plan', report: { state: 'completed', mode: 'plan' } });
+
+    const json = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=json`, { token: f.token.read });
+    expectDocumented('getRunReport', json);
+    expect(json.json.domains.find((d: { domain: string }) => d.domain === 'corp.contoso.com')).toMatchObject({ status: 'planned' });
+    const md = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=md`, { token: f.token.read });
+    expect(md.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(md.text).toMatch(new RegExp(`^# cloudtrust plan ${planSpec.name}\n`));
+    expect(md.text).toContain('| kerberos-object | would change |');
+    const html = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=html`, { token: f.token.read });
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html.text).toContain(`<h1>cloudtrust plan ${planSpec.name}</h1>`);
+    const badFormat = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=pdf`, { token: f.token.read });
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.json.error.problems).toEqual(['query.format: Invalid option: expected one of "json"|"md"|"html"']);
+
+    const listed = await waitUntil(() => f.call('GET', `/rollouts?spec=${planSpec.name}&kind=plan,rollout&limit=5`, { token: f.token.read }), (r) => r.json.runs.length > 0);
+    expectDocumented('listRuns', listed);
+    expect(listed.json.runs.map((r: { id: string }) => r.id)).toEqual([planId]);
+    expect((await f.lab.store.read()).mutations).toEqual({});
+
+    const child = await progress(`${planId}/domain/corp.contoso.com`);
+    expect(child.json.error.message).toBe(`${planId}/domain/corp.contoso.com is not a cloudtrust run`);
+
+    const unknown = await progress('cloudtrust:no-such-rollout');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error).toMatchObject({ code: 'not-found', message: 'no run cloudtrust:no-such-rollout' });
+  });
+
+  test('apply: joins an identical running rollout, refuses another spec under its name, refuses out-of-turn controls with the rollout\'s reason, approves as the token', async () => {
+    const spec = uniqueSpec();
+    const started = await f.call('POST', '/rollouts', { token: f.token.operate, body: { mode: 'apply', spec } });
+    expect(started.status).toBe(201);
+    const id = started.json.id as string;
+    expect(id).toBe(`cloudtrust:${spec.name}`);
+    const again = await f.call('POST', '/rollouts', { token: f.token.operate, body: { mode: 'apply', spec } });
+    expectDocumented('startRollout', again);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ id, started: false, mode: 'apply' });
+    const changed = await f.call('POST', '/rollouts', { token: f.token.operate, body: { mode: 'apply', spec: { ...spec, options: { ...spec.options, requireSecurityDevice: true } } } });
+    expect(changed.status).toBe(409);
+    expect(changed.json.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`rollout ${id} is already running with a different spec`) });
+
+    const waiting = await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval');
+    expect(waiting.json.run.status).toBe('RUNNING');
+    expect(waiting.json.report.rings.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
+      ['pilot', 'completed'],
+      ['broad', 'waiting-approval'],
+    ]);
+
+    const resume = await control(id, 'resume');
+    expectDocumented('resumeRollout', resume);
+    expect(resume.status).toBe(409);
+    expect(resume.json.error).toEqual({ code: 'rejected', message: `${id} refused: the rollout is not paused` });
+    const wrongRing = await control(id, 'approve', { ring: 'pilot' });
+    expect(wrongRing.status).toBe(409);
+    expect(wrongRing.json.error.message).toBe(`${id} refused: ring pilot is not waiting for approval (it is completed)`);
+    expect((await control(id, 'approve', {}, f.token.read)).status).toBe(403);
+
+    const approved = await control(id, 'approve', { comment: 'CHG0042 approved by the CAB' });
+    expectDocumented('approveRollout', approved);
+    expect(approved.status).toBe(200);
+    expect(approved.json).toEqual({ id, action: 'approve', result: 'ring broad approved by operator-1: CHG0042 approved by the CAB' });
+
+    const done = await finished(id);
+    expect(done.json.report.state).toBe('completed');
+    expect(done.json.report.rings.map((r: { name: string; approvedBy?: string }) => [r.name, r.approvedBy ?? null])).toEqual([
+      ['pilot', null],
+      ['broad', 'operator-1'],
+    ]);
+    expect(done.json.report.domains.find((d: { domain: string }) => d.domain === 'corp.contoso.com').status).toBe('succeeded');
+    expect((await f.lab.store.read()).mutations['kerberos:corp.contoso.com']).toBe(1);
+
+    const late = await control(id, 'pause');
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toBe(`rollout ${id} has ended (completed): it takes no pause`);
+  }, 90_000);
+
+  test('pause, resume and cancel (with a reason) as the token; a cancelled rollout takes nothing more', async () => {
+    const spec = uniqueSpec((s) => {
+      s.rings = [{ ...s.rings[0], approval: { required: true } }];
+      s.domains = [s.domains[0]];
+    });
+    const id = (await f.call('POST', '/rollouts', { token: f.token.admin, body: { mode: 'apply', spec } })).json.id as string;
+    await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval');
+
+    const paused = await control(id, 'pause');
+    expectDocumented('pauseRollout', paused);
+    expect(paused.json.result).toMatch(/^paused by operator-1/);
+    expect((await progress(id)).json.report.state).toBe('paused');
+    expect((await control(id, 'resume')).json.result).toMatch(/^resumed by operator-1/);
+    const cancelled = await control(id, 'cancel', { reason: 'change window closed' });
+    expectDocumented('cancelRollout', cancelled);
+    expect(cancelled.status).toBe(200);
+
+    const done = await finished(id);
+    expect(done.json.report.state).toBe('cancelled');
+    const after = await control(id, 'approve', {});
+    expect(after.status).toBe(409);
+    expect(after.json.error.message).toBe(`rollout ${id} has ended (completed): it takes no approve`);
+  }, 60_000);
+
+  test('schedules: created by admin only, listed, refused twice, deleted', async () => {
+    const spec = uniqueSpec();
+    const request = { name: `drift-${spec.name}`, kind: 'drift-check', spec, every: '90d', paused: true };
+    expect((await f.call('POST', '/schedules', { token: f.token.operate, body: request })).status).toBe(403);
+    const created = await f.call('POST', '/schedules', { token: f.token.admin, body: request });
+    expectDocumented('createSchedule', created);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: request.name, kind: 'drift-check', spec: spec.name, every: '90d', paused: true, overlap: 'skip' });
+
+    const listed = await f.call('GET', '/schedules', { token: f.token.read });
+    expectDocumented('listSchedules', listed);
+    expect(listed.json.schedules.map((s: { name: string }) => s.name)).toContain(request.name);
+    const twice = await f.call('POST', '/schedules', { token: f.token.admin, body: request });
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.message).toBe(`schedule ${request.name} already exists`);
+
+    const deleted = await f.call('DELETE', `/schedules/${request.name}`, { token: f.token.admin });
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    const gone = await f.call('DELETE', `/schedules/${request.name}`, { token: f.token.admin });
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.message).toBe(`no schedule ${request.name}`);
+    expect((await f.call('GET', '/schedules', { token: f.token.read })).json.schedules.map((s: { name: string }) => s.name)).not.toContain(request.name);
+  });
+
+  test('rotate-keys: starts the runbook in plan mode by default; a second one while it runs is refused (409)', async () => {
+    const spec = uniqueSpec();
+    const started = await f.call('POST', '/rotate-keys', { token: f.token.operate, body: { spec, domains: ['corp.contoso.com'] } });
+    expectDocumented('startRotateKeys', started);
+    expect(started.status).toBe(201);
+    expect(started.json).toEqual({ id: `cloudtrust-rotate:${spec.name}:plan`, started: true, mode: 'plan' });
+    const twice = await f.call('POST', '/rotate-keys', { token: f.token.operate, body: { spec, domains: ['corp.contoso.com'] } });
+    if (twice.status !== 201) expect(twice.json.error).toMatchObject({ code: 'conflict', message: `a key rotation of ${spec.name} is already running (cloudtrust-rotate:${spec.name}:plan)` });
+    const done = await finished(started.json.id);
+    expect(done.json).toMatchObject({ kind: 'rotate-keys', run: { status: 'COMPLETED' } });
+    const md = await f.call('GET', `/rollouts/${encodeURIComponent(started.json.id)}/report?format=md`, { token: f.token.read });
+    expect(md.status).toBe(400);
+    expect(md.json.error.hint).toBe('ask for format=json');
+  }, 60_000);
+
+  describe('webhooks', () => {
+    const deliver = (hook: string, body: string, headers: Record<string, string>) => f.call('POST', `/hooks/${hook}`, { rawBody: body, headers: { 'content-type': 'application/json', ...headers } });
+    const now = () => Math.floor(Date.now() / 1000);
+
+    test('a signed delivery → 202 with the run it started; the reference is in the response and the log', async () => {
+      const body = JSON.stringify({ reference: 'CHG0001234' });
+      const timestamp = now();
+      const response = await deliver('plan-hook', body, { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) });
+      expectDocumented('deliverWebhook', response);
+      expect(response.status).toBe(202);
+      expect(response.json).toEqual({ hook: 'plan-hook', action: 'plan', id: expect.stringMatching(new RegExp(`^cloudtrust-plan:${f.hookSpecs.plan.name}:`)), started: true, reference: 'CHG0001234' });
+      expect((await progress(response.json.id)).status).toBe(200);
+      expect(f.logs.find((l) => l.message === 'webhook accepted')?.meta).toMatchObject({ hook: 'plan-hook', runId: response.json.id, reference: 'CHG0001234' });
+      await finished(response.json.id);
+
+      const empty = now();
+      const noBody = await f.call('POST', '/hooks/plan-hook', { rawBody: '', headers: { 'x-cloudtrust-timestamp': String(empty), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, '', empty) } });
+      expect(noBody.status).toBe(202);
+    }, 60_000);
+
+    test('bad, missing or stale signatures → 401 with the reason; a bad body or unknown hook is refused; nothing starts', async () => {
+      const body = JSON.stringify({ reference: 'CHG0009999' });
+      const timestamp = now();
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook('wrong-key-wrong-key-wrong-key-wrong', body, timestamp) }, 'the signature does not match'],
+        [{ 'x-cloudtrust-timestamp': String(timestamp) }, 'missing the X-Cloudtrust-Signature header'],
+        [{ 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) }, 'missing the X-Cloudtrust-Timestamp header'],
+        [{ 'x-cloudtrust-timestamp': String(timestamp - 600), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp - 600) }, "s away from the server's clock; at most 300 s is accepted"],
+        [{ 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body.replace('9999', '0000'), timestamp) }, 'the signature does not match'],
+      ];
+      for (const [headers, reason] of cases) {
+        const response = await deliver('apply-hook', body, headers);
+        expectDocumented('deliverWebhook', response);
+        expect(response.status).toBe(401);
+        expect(response.json.error.message).toContain(reason);
+        expect(response.headers.get('www-authenticate')).toBe('Cloudtrust-HMAC-SHA256 realm="cloudtrust-hooks"');
+      }
+      const hostile = JSON.stringify({ reference: '$(Stop-Computer)', extra: 1 });
+      const signedHostile = await deliver('apply-hook', hostile, { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, hostile, timestamp) });
+      expect(signedHostile.status).toBe(400);
+      expect(signedHostile.json.error.problems).toEqual(['reference: must be a ticket reference of letters, digits and _ . : # / - (at most 128)', 'body: Unrecognized key: "extra"']);
+      const unknown = await deliver('no-such-hook', body, { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) });
+      expect(unknown.status).toBe(404);
+
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const runs = await f.call('GET', `/rollouts?spec=${f.hookSpecs.apply.name}`, { token: f.token.read });
+      expect(runs.json.runs).toEqual([]);
+    });
+  });
+
+  describe('codec server', () => {
+    async function startedInput(workflowId: string): Promise<temporal.api.common.v1.IPayload> {
+      const history = await f.context.env.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+      return history.history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+    }
+
+    test("decodes a payload the worker's codec encrypted (read scope); encode needs operate; a round trip is lossless", async () => {
+      const encrypted = jsonPayload(await startedInput(planId));
+      expect(metadataText(encrypted, 'encoding')).toBe('binary/encrypted');
+      expect(Buffer.from(encrypted.data, 'base64').toString('utf8')).not.toContain(planSpec.name);
+
+      expect((await f.call('POST', '/codec/decode', { body: { payloads: [encrypted] } })).status).toBe(401);
+      const decoded = await f.call('POST', '/codec/decode', { token: f.token.read, headers: { 'x-namespace': 'default' }, body: { payloads: [encrypted] } });
+      expectDocumented('decodePayloads', decoded);
+      expect(decoded.status).toBe(200);
+      const [plain] = decoded.json.payloads;
+      expect(metadataText(plain, 'encoding')).toBe('json/plain');
+      expect(JSON.parse(Buffer.from(plain.data, 'base64').toString('utf8'))).toMatchObject({ spec: { name: planSpec.name }, mode: 'plan' });
+
+      expect((await f.call('POST', '/codec/encode', { token: f.token.read, body: { payloads: [plain] } })).status).toBe(403);
+      const encoded = await f.call('POST', '/codec/encode', { token: f.token.operate, body: { payloads: [plain] } });
+      expect(metadataText(encoded.json.payloads[0], 'encoding')).toBe('binary/encrypted');
+      const back = await f.call('POST', '/codec/decode', { token: f.token.read, body: encoded.json });
+      expect(back.json.payloads).toEqual([plain]);
+
+      const tampered = { ...encrypted, data: Buffer.from(Buffer.from(encrypted.data, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64') };
+      const refused = await f.call('POST', '/codec/decode', { token: f.token.read, body: { payloads: [tampered] } });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.message).toMatch(/authentication failed \(the payload was altered or the key is wrong\)/);
+    });
+
+    test('the Temporal CLI shows decoded payloads through --codec-endpoint and --codec-auth', async () => {
+      const cli = process.env.TEMPORAL_CLI_PATH!;
+      const args = ['workflow', 'show', '--workflow-id', planId, '--address', f.context.env.address, '--namespace', 'default', '--output', 'json'];
+      type Shown = { events: Array<{ workflowExecutionStartedEventAttributes?: { input: { payloads: Array<{ metadata: Record<string, string>; data: string }> } } }> };
+      const startedInputOf = (stdout: string) => (JSON.parse(stdout) as Shown).events[0].workflowExecutionStartedEventAttributes!.input.payloads[0];
+
+      const encrypted = startedInputOf((await run(cli, args)).stdout);
+      expect(metadataText(encrypted, 'encoding')).toBe('binary/encrypted');
+      const decoded = startedInputOf((await run(cli, [...args, '--codec-endpoint', `${f.api.url}/codec`, '--codec-auth', `Bearer ${f.token.read}`])).stdout);
+      expect(metadataText(decoded, 'encoding')).toBe('json/plain');
+      expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString('utf8')).spec.domains[0].gpo.targets).toEqual(planSpec.domains[0].gpo!.targets);
+
+      expect(f.logs.some((l) => (l.meta as { route?: string; status?: number }).route === '/codec/decode' && (l.meta as { status?: number }).status === 200)).toBe(true);
+    });
+  });
+
+  test('no token and no hook key ever reached the log', () => {
+    const logged = JSON.stringify(f.logs);
+    expect(logged).toContain('"route":"/codec/decode"');
+    for (const token of Object.values(f.token)) expect(logged).not.toContain(token.slice(-43));
+    expect(logged).not.toContain(HOOK_KEY);
+  });
+});
