@@ -10,6 +10,7 @@ export interface FollowOptions {
 }
 
 const FINAL = new Set(['completed', 'halted', 'cancelled']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function domainLine(d: DomainReport): string {
   const last = d.steps[d.steps.length - 1];
@@ -17,6 +18,44 @@ function domainLine(d: DomainReport): string {
   const elapsed = d.startedAt ? `${Math.round(((d.finishedAt ? Date.parse(d.finishedAt) : Date.now()) - Date.parse(d.startedAt)) / 1000)}s` : '';
   const detail = d.status === 'not-ready' ? d.findings.filter((f) => f.severity === 'blocker').map((f) => f.message).join('; ') : last?.status === 'failed' ? `${last.error?.type}: ${last.error?.message}` : '';
   return `  ${d.domain.padEnd(32)} ${d.status.padEnd(17)} ${step.padEnd(22)} ${elapsed.padStart(5)}${detail ? `  ${detail}` : ''}`;
+}
+
+/**
+ * Polls a workflow's live progress with `query`, handing every snapshot to `onReport`, until `isFinal` says it is
+ * done or the workflow closes; returns the last report (the workflow's result once it has closed). A workflow that
+ * fails throws its failure.
+ */
+export async function watchRun<R>(
+  client: Client,
+  workflowId: string,
+  query: () => Promise<R>,
+  isFinal: (report: R) => boolean,
+  onReport: (report: R) => Promise<void> | void,
+  intervalMs = 500,
+): Promise<R> {
+  const closed: { outcome?: { ok: true; report: R } | { ok: false; error: unknown } } = {};
+  client.workflow.getHandle(workflowId).result().then(
+    (report: R) => (closed.outcome = { ok: true, report }),
+    (error: unknown) => (closed.outcome = { ok: false, error }),
+  );
+  for (;;) {
+    const report = closed.outcome ? undefined : await query().catch((error: unknown) => (closed.outcome ? undefined : Promise.reject(error)));
+    if (report === undefined) {
+      // The workflow closed: its result is the final report, and a closed workflow is not queried.
+      const outcome = closed.outcome!;
+      if (!outcome.ok) throw outcome.error;
+      await onReport(outcome.report);
+      return outcome.report;
+    }
+    await onReport(report);
+    if (isFinal(report)) return report;
+    await sleep(intervalMs);
+  }
+}
+
+/** Every snapshot of a rollout's progress until it reaches a final state; returns the final report. */
+export function watchRollout(client: Client, workflowId: string, onReport: (report: RolloutReport) => Promise<void> | void, intervalMs = 500): Promise<RolloutReport> {
+  return watchRun(client, workflowId, () => rolloutProgress(client, workflowId), (r) => FINAL.has(r.state), onReport, intervalMs);
 }
 
 /**
@@ -28,25 +67,27 @@ export async function followRollout(client: Client, workflowId: string, options:
   const seen = new Map<string, string>();
   let lastState = '';
   const asked = new Set<string>();
-  for (;;) {
-    const report = await rolloutProgress(client, workflowId);
-    if (report.state !== lastState) {
-      write(`rollout ${report.name}: ${report.state}${report.haltReason ? ` — ${report.haltReason}` : ''}`);
-      lastState = report.state;
-    }
-    for (const d of report.domains) {
-      const key = `${d.status}|${d.step ?? ''}|${d.steps.length}`;
-      if (seen.get(d.domain) !== key && d.status !== 'pending') {
-        seen.set(d.domain, key);
-        write(domainLine(d));
+  return watchRollout(
+    client,
+    workflowId,
+    async (report) => {
+      if (report.state !== lastState) {
+        write(`rollout ${report.name}: ${report.state}${report.haltReason ? ` — ${report.haltReason}` : ''}`);
+        lastState = report.state;
       }
-    }
-    const waiting = report.rings.find((r) => r.status === 'waiting-approval');
-    if (waiting && options.onApprovalWanted && !asked.has(waiting.name)) {
-      asked.add(waiting.name);
-      await options.onApprovalWanted(waiting.name);
-    }
-    if (FINAL.has(report.state)) return report;
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
-  }
+      for (const d of report.domains) {
+        const key = `${d.status}|${d.step ?? ''}|${d.steps.length}`;
+        if (seen.get(d.domain) !== key && d.status !== 'pending') {
+          seen.set(d.domain, key);
+          write(domainLine(d));
+        }
+      }
+      const waiting = report.rings.find((r) => r.status === 'waiting-approval');
+      if (waiting && options.onApprovalWanted && !asked.has(waiting.name)) {
+        asked.add(waiting.name);
+        await options.onApprovalWanted(waiting.name);
+      }
+    },
+    options.intervalMs,
+  );
 }

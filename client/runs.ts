@@ -47,11 +47,12 @@ function summary(d: WorkflowExecutionDescription): RunSummary | undefined {
   };
 }
 
-/** The newest runs first, optionally of some kinds or one spec. */
-export async function listRuns(client: Client, filter: { kinds?: RunKind[]; spec?: string; limit?: number } = {}): Promise<RunSummary[]> {
+/** The newest runs first, optionally of some kinds, one spec, or only those still running. */
+export async function listRuns(client: Client, filter: { kinds?: RunKind[]; spec?: string; running?: boolean; limit?: number } = {}): Promise<RunSummary[]> {
   const kinds = filter.kinds ?? RUN_KINDS;
   const clauses = [`CloudtrustKind IN (${kinds.map((k) => `'${k}'`).join(', ')})`];
   if (filter.spec !== undefined) clauses.push(`CloudtrustSpec = '${filter.spec.replace(/[^a-z0-9-]/g, '')}'`);
+  if (filter.running) clauses.push(`ExecutionStatus = 'Running'`);
   const runs: RunSummary[] = [];
   try {
     for await (const execution of client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {

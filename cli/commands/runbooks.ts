@@ -1,0 +1,86 @@
+import { TriggerError } from '../../client/errors';
+import { startDriftCheck, startRotateKeys } from '../../client/runbooks';
+import type { RolloutSpec } from '../../model/spec';
+import type { CommandSpec } from '../command';
+import { EXIT } from '../exit-codes';
+import { followRunbookLive } from '../live/follow-runbook';
+import { listValues } from '../options';
+import { driftView, runbookSucceeded, runbookView } from '../render/runbook-view';
+import { readSpec } from '../spec-input';
+import { warnIfNoWorker } from '../task-queue';
+
+/** The named domains as the spec spells them; a name the spec does not declare is invalid input. */
+function declaredDomains(spec: RolloutSpec, names: string[]): string[] {
+  const unknown = names.filter((name) => !spec.domains.some((d) => d.name.toLowerCase() === name.toLowerCase()));
+  if (unknown.length > 0) {
+    throw new TriggerError('invalid-input', `not declared in spec ${spec.name}: ${unknown.join(', ')}`, `its domains: ${spec.domains.map((d) => d.name).join(', ')}`);
+  }
+  return names.map((name) => spec.domains.find((d) => d.name.toLowerCase() === name.toLowerCase())!.name);
+}
+
+export const rotateKeysCommand: CommandSpec = {
+  name: 'rotate-keys',
+  group: 'runbooks',
+  summary: "rotate the Azure AD Kerberos server keys of a spec's domains",
+  args: ['<spec>'],
+  options: {
+    domain: { type: 'string', multiple: true, value: 'DOMAIN', description: 'only this domain (comma-separated works too)' },
+    force: { type: 'boolean', description: 'rotate even when a key was updated less than 24 hours ago' },
+    plan: { type: 'boolean', description: 'report what would rotate, change nothing, and wait for the answer' },
+    follow: { type: 'boolean', short: 'f', description: 'follow the rotation until it ends; the exit code is its outcome' },
+  },
+  details: [
+    'One rotation per spec at a time (cloudtrust-rotate:<name>; a plan adds :plan). A domain whose admin is',
+    'MFA-protected gets the exact command to run by hand. Exit code once it has ended: 0 when no domain failed or',
+    'still needs an operator, 1 otherwise.',
+  ],
+  async run(ctx, input) {
+    const spec = await readSpec(input.positionals[0]);
+    const domains = listValues(input.strings('domain'));
+    const mode = input.flag('plan') ? 'plan' : 'apply';
+    const request = { spec, mode, force: input.flag('force'), ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}) } as const;
+    const { client, taskQueue } = await ctx.attach();
+    await warnIfNoWorker(ctx.io, client, taskQueue);
+    const handle = await startRotateKeys(client, request, taskQueue);
+    const id = handle.workflowId;
+    if (!input.flag('follow') && mode === 'apply') {
+      if (ctx.io.json) ctx.io.emit({ id, started: true, taskQueue });
+      else ctx.io.out(`started key rotation ${id}\nfollow it: cloudtrust status ${id}`);
+      return EXIT.ok;
+    }
+    if (!ctx.io.json) ctx.io.err(`started ${mode === 'plan' ? 'a key rotation plan' : 'key rotation'} ${id}`);
+    const report = input.flag('follow') ? await followRunbookLive(ctx.io, client, id) : await handle.result();
+    if (ctx.io.json) {
+      if (!input.flag('follow')) ctx.io.emit(report);
+    } else {
+      ctx.io.out(runbookView(report, id, ctx.io.style, { full: true }).join('\n'));
+    }
+    return runbookSucceeded(report) ? EXIT.ok : EXIT.endedBadly;
+  },
+};
+
+export const driftCheckCommand: CommandSpec = {
+  name: 'drift-check',
+  group: 'runbooks',
+  summary: 'plan the spec against the estate now: any change it would make is drift',
+  args: ['<spec>'],
+  options: { 'no-wait': { type: 'boolean', description: 'start it and return; read it later with `cloudtrust report <id>`' } },
+  details: ['Nothing is changed. Joins a check of the same spec already running. Exits 0 in sync, 1 on drift or when a domain could not be checked.'],
+  async run(ctx, input) {
+    const spec = await readSpec(input.positionals[0]);
+    const { client, taskQueue } = await ctx.attach();
+    await warnIfNoWorker(ctx.io, client, taskQueue);
+    const handle = await startDriftCheck(client, spec, taskQueue);
+    const id = handle.workflowId;
+    if (input.flag('no-wait')) {
+      if (ctx.io.json) ctx.io.emit({ id, started: true, taskQueue });
+      else ctx.io.out(`started drift check ${id}\nits report, once done: cloudtrust report ${id}`);
+      return EXIT.ok;
+    }
+    if (!ctx.io.json) ctx.io.err(`checking ${spec.name} for drift (${id}) …`);
+    const report = await handle.result();
+    if (ctx.io.json) ctx.io.emit(report);
+    else ctx.io.out(driftView(report, id, ctx.io.style).join('\n'));
+    return report.verdict === 'in-sync' ? EXIT.ok : EXIT.endedBadly;
+  },
+};
