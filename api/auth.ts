@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { registerSecret } from '../worker/log';
+import { sessionIdFrom, type CodecSessions } from './codec-sessions';
 import { ApiError } from './errors';
 import { grants, highestScope, type Scope } from './scopes';
 import type { TokenRecord, TokenStore } from './tokens';
@@ -18,8 +19,14 @@ const CREATE_HINT = (scope: Scope) => `create a token with \`cloudtrust token cr
  * Checks the bearer token of a request against the scope a route needs. Refusals say exactly what is wrong without
  * echoing any part of the Authorization header.
  */
-export async function authenticate(request: FastifyRequest, tokens: TokenStore, needed: Scope): Promise<TokenRecord> {
+export async function authenticate(request: FastifyRequest, tokens: TokenStore, needed: Scope, sessions?: CodecSessions): Promise<TokenRecord> {
   const header = request.headers.authorization;
+  const sessionId = sessions && !header ? sessionIdFrom(request.headers.cookie) : undefined;
+  if (sessions && sessionId) {
+    const record = await sessions.resolve(sessionId);
+    if (!record) throw unauthenticated('the codec session has expired or its token was revoked: sign in again at /codec/session', needed, 'invalid_token');
+    return withScope(record, needed);
+  }
   if (header === undefined || header.trim() === '') {
     throw unauthenticated(`this route needs a bearer token with the ${needed} scope: send the header Authorization: Bearer <token>`, needed);
   }
@@ -46,7 +53,10 @@ export async function authenticate(request: FastifyRequest, tokens: TokenStore, 
   }
   // Any later log line that somehow carries the token has it masked.
   registerSecret(token);
-  const record = check.record;
+  return withScope(check.record, needed);
+}
+
+function withScope(record: TokenRecord, needed: Scope): TokenRecord {
   if (!grants(record.scopes, needed)) {
     const held = highestScope(record.scopes) ?? 'none';
     throw new ApiError(403, 'forbidden', `this route needs the ${needed} scope; token ${record.id} (${record.name}) has ${held}`, {

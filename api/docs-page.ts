@@ -2,7 +2,7 @@ type JsonObject = Record<string, unknown>;
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const anchor = (id: string) => `schema-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 /** JSON with every $ref to a component schema turned into a link to it on the page. */

@@ -80,7 +80,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
     };
     if (route.body) {
       const id = name(route.body, `${capitalize(route.operationId)}Request`);
-      operation.requestBody = { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: { $ref: SCHEMA_REF(id) } } } };
+      operation.requestBody = { required: !route.body.safeParse(undefined).success, content: { [route.formBody ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: { $ref: SCHEMA_REF(id) } } } };
     }
     operation.responses = responses(route, name);
     const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -153,7 +153,7 @@ function responses(route: ApiRoute, name: (schema: z.ZodType, fallback: string) 
   }
   if (route.body) {
     standard['413'] = `the body is larger than this route accepts (${(route.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024} KiB${route.bodyLimit ? '' : ' unless the server is configured otherwise'})`;
-    if (!route.rawBody) standard['415'] = 'the body is not JSON';
+    if (!route.rawBody) standard['415'] = route.formBody ? 'the body is not an HTML form' : 'the body is not JSON';
   }
   standard['500'] = 'an unexpected error; the details are in the server log';
   for (const [status, description] of Object.entries(standard)) out[status] ??= { description, content: { 'application/json': { schema: error } } };

@@ -5,11 +5,16 @@ import { z } from 'zod';
 import type { CloudtrustLogger } from '../worker/log';
 import type { HookDefinition } from './hooks';
 import type { Scope } from './scopes';
-import type { TokenRecord } from './tokens';
+import type { CodecSessions } from './codec-sessions';
+import type { TokenRecord, TokenStore } from './tokens';
 import { parseInput } from './validation';
 
 /** Who may call a route: a bearer token with a scope, anyone, or a webhook sender holding the hook's HMAC key. */
-export type RouteAuth = { kind: 'bearer'; scope: Scope } | { kind: 'public' } | { kind: 'hmac' };
+export type RouteAuth =
+  /** `session`: a codec session cookie (see /codec/session) also authenticates, for the Temporal Web UI. */
+  | { kind: 'bearer'; scope: Scope; session?: true }
+  | { kind: 'public' }
+  | { kind: 'hmac' };
 
 export interface ResponseDoc {
   description: string;
@@ -26,6 +31,8 @@ export interface ApiContext {
   /** Encodes and decodes payloads exactly as the worker does (identity when no keyring is configured). */
   codec: PayloadCodec;
   hooks: ReadonlyMap<string, HookDefinition>;
+  tokens: TokenStore;
+  codecSessions: CodecSessions;
   log: CloudtrustLogger;
   /** The OpenAPI document of this API (built from the route table). */
   openApi(): Record<string, unknown>;
@@ -64,6 +71,8 @@ interface RouteShape {
   bodyLimit?: number;
   /** The body reaches the handler unparsed (rawBody); `body` then only documents it. */
   rawBody?: boolean;
+  /** The body is an HTML form (application/x-www-form-urlencoded) instead of JSON. */
+  formBody?: boolean;
   responses: Record<number, ResponseDoc>;
 }
 

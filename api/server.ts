@@ -9,6 +9,7 @@ import { projectRoot } from '../activities/bridge/paths';
 import { EncryptionCodec, type Keyring } from '../worker/codec';
 import { createLogger, type CloudtrustLogger } from '../worker/log';
 import { authenticate } from './auth';
+import { CodecSessions } from './codec-sessions';
 import { errorResponse } from './errors';
 import type { HookDefinition } from './hooks';
 import { buildOpenApiDocument } from './openapi';
@@ -49,11 +50,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   // Run ids reach 255 characters, and more once percent-encoded (a child's id has slashes).
   const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true, routerOptions: { maxParamLength: 1024 } });
   let document: Record<string, unknown> | undefined;
+  const codecSessions = new CodecSessions(options.tokens);
   const context: ApiContext = {
     client: options.client,
     taskQueue: options.taskQueue,
     codec: options.keyring ? new EncryptionCodec(options.keyring) : passThroughCodec,
     hooks: new Map(options.hooks.map((hook) => [hook.name, hook])),
+    tokens: options.tokens,
+    codecSessions,
     log,
     openApi: () => (document ??= buildOpenApiDocument(ROUTES, { version: packageVersion() })),
   };
@@ -106,6 +110,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
         scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
         registerRoute(scope, route, options.tokens, context);
       });
+    } else if (route.formBody) {
+      app.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+          done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+        );
+        registerRoute(scope, route, options.tokens, context);
+      });
     } else {
       registerRoute(app, route, options.tokens, context);
     }
@@ -122,7 +134,7 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, tokens: TokenStore
     ...(auth.kind === 'bearer'
       ? {
           onRequest: async (request: FastifyRequest) => {
-            request.apiToken = await authenticate(request, tokens, auth.scope);
+            request.apiToken = await authenticate(request, tokens, auth.scope, auth.session ? context.codecSessions : undefined);
           },
         }
       : {}),

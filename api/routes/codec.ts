@@ -27,8 +27,9 @@ function codecRoute(direction: 'decode' | 'encode'): ApiRoute {
     summary: direction === 'decode' ? 'Decrypt payloads for the Temporal Web UI and CLI (codec server protocol)' : 'Encrypt payloads (codec server protocol)',
     description:
       'The Temporal codec server protocol: the Web UI and `temporal --codec-endpoint <api>/codec --codec-auth "Bearer <token>"` call ' +
-      `<endpoint>/${direction} with {payloads:[{metadata:{key: base64}, data: base64}]}. The X-Namespace header is accepted and not needed.`,
-    auth: { kind: 'bearer', scope: direction === 'decode' ? 'read' : 'operate' },
+      `<endpoint>/${direction} with {payloads:[{metadata:{key: base64}, data: base64}]}. The X-Namespace header is accepted and not needed. ` +
+      'A browser signed in at /codec/session (the Web UI with "include cross-origin credentials") is authenticated by its session cookie instead of a bearer token.',
+    auth: { kind: 'bearer', scope: direction === 'decode' ? 'read' : 'operate', session: true },
     body: payloadsBody,
     bodyLimit: CODEC_BODY_LIMIT,
     responses: {

@@ -88,7 +88,7 @@ function printReady(ctx: CliContext, ready: { temporal: string; webUi?: string; 
   }
   ctx.io.out(`cloudtrust server ready (Ctrl-C stops it)`);
   ctx.io.out(`  Temporal  ${ready.temporal}`);
-  if (ready.webUi) ctx.io.out(`  Web UI    ${ready.webUi}   (payloads decode through ${ready.uiCodecEndpoint})`);
+  if (ready.webUi) ctx.io.out(`  Web UI    ${ready.webUi}   (payloads decode through ${ready.uiCodecEndpoint} once you sign in at ${ready.uiCodecEndpoint}/session)`);
   ctx.io.out(`  HTTP API  ${ready.api}   docs: ${ready.apiDocs}`);
   ctx.io.out(`  worker    ${ready.worker ? 'running in this process' : 'none (--no-worker): run `cloudtrust worker` elsewhere'}`);
   ctx.io.out(`  hooks     ${ready.hooks.length > 0 ? ready.hooks.join(', ') : 'none'}`);

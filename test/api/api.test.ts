@@ -276,6 +276,40 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
       expect(refused.json.error.message).toMatch(/authentication failed \(the payload was altered or the key is wrong\)/);
     });
 
+    test('a browser signed in at /codec/session decodes with its cookie alone; the session ends with its token', async () => {
+      const encrypted = jsonPayload(await startedInput(planId));
+      const page = await f.call('GET', '/codec/session');
+      expect(page.text).toContain('<form method="post" action="/codec/session">');
+      const form = (token: string) => ({ rawBody: new URLSearchParams({ token }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+      expect((await f.call('POST', '/codec/session', form('ct_000000000000_' + 'A'.repeat(43)))).status).toBe(401);
+      expect((await f.call('POST', '/codec/session', { body: { token: f.token.read } })).status).toBe(415);
+      const { token, record } = await f.tokens.issue({ name: 'web-ui-reader', scope: 'read' });
+      const signedIn = await f.call('POST', '/codec/session', form(token));
+      expect(signedIn.status).toBe(200);
+      const setCookie = signedIn.headers.get('set-cookie')!;
+      expect(setCookie).toMatch(/^cloudtrust_codec=[A-Za-z0-9_-]{43}; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+      expect(setCookie).not.toContain(token.slice(-43));
+      const cookie = { cookie: setCookie.split(';')[0] };
+
+      const decoded = await f.call('POST', '/codec/decode', { headers: { ...cookie, origin: 'http://localhost:8233' }, body: { payloads: [encrypted] } });
+      expect(decoded.status).toBe(200);
+      expect(decoded.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(metadataText(decoded.json.payloads[0], 'encoding')).toBe('json/plain');
+      expect((await f.call('POST', '/codec/encode', { headers: cookie, body: { payloads: decoded.json.payloads } })).status).toBe(403);
+      expect((await f.call('GET', '/rollouts', { headers: cookie })).status).toBe(401);
+
+      await f.tokens.revoke(record.id);
+      const ended = await f.call('POST', '/codec/decode', { headers: cookie, body: { payloads: [encrypted] } });
+      expect(ended.status).toBe(401);
+      expect(ended.json.error.message).toMatch(/codec session has expired or its token was revoked/);
+
+      const again = await f.tokens.issue({ name: 'web-ui-reader-2', scope: 'read' });
+      const second = { cookie: (await f.call('POST', '/codec/session', form(again.token))).headers.get('set-cookie')!.split(';')[0] };
+      expect((await f.call('DELETE', '/codec/session', { headers: second })).status).toBe(204);
+      expect((await f.call('POST', '/codec/decode', { headers: second, body: { payloads: [encrypted] } })).status).toBe(401);
+    });
+
     test('the Temporal CLI shows decoded payloads through --codec-endpoint and --codec-auth', async () => {
       const cli = process.env.TEMPORAL_CLI_PATH!;
       const args = ['workflow', 'show', '--workflow-id', planId, '--address', f.context.env.address, '--namespace', 'default', '--output', 'json'];
