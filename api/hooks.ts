@@ -135,7 +135,7 @@ function hmac(key: Buffer, timestamp: string, body: Buffer): Buffer {
 }
 
 /** Checks a delivery's timestamp and signature over its raw body; refuses with a 401 that says which check failed. */
-export function verifyWebhook(hook: HookDefinition, headers: Record<string, string | string[] | undefined>, rawBody: Buffer, nowMs = Date.now()): void {
+export function verifyWebhook(hook: HookDefinition, headers: Record<string, string | string[] | undefined>, rawBody: Buffer, nowMs = Date.now()): { timestamp: number; signature: string } {
   const timestamp = single(headers[TIMESTAMP_HEADER]);
   const signature = single(headers[SIGNATURE_HEADER]);
   if (timestamp === undefined) throw refused('missing the X-Cloudtrust-Timestamp header (unix seconds of the delivery)');
@@ -151,6 +151,7 @@ export function verifyWebhook(hook: HookDefinition, headers: Record<string, stri
   if (!timingSafeEqual(Buffer.from(match[1], 'hex'), expected)) {
     throw refused(`the signature does not match: sign "<timestamp>.<raw body>" with HMAC-SHA256 and the key of secret ${hook.secret}`);
   }
+  return { timestamp: Number(timestamp), signature: match[1].toLowerCase() };
 }
 
 function refused(message: string, hint?: string): ApiError {

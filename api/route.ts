@@ -6,6 +6,7 @@ import type { CloudtrustLogger } from '../worker/log';
 import type { HookDefinition } from './hooks';
 import type { Scope } from './scopes';
 import type { CodecSessions } from './codec-sessions';
+import type { HookDeliveries } from './hook-deliveries';
 import type { TokenRecord, TokenStore } from './tokens';
 import { parseInput } from './validation';
 
@@ -33,6 +34,7 @@ export interface ApiContext {
   hooks: ReadonlyMap<string, HookDefinition>;
   tokens: TokenStore;
   codecSessions: CodecSessions;
+  hookDeliveries: HookDeliveries;
   log: CloudtrustLogger;
   /** The OpenAPI document of this API (built from the route table). */
   openApi(): Record<string, unknown>;

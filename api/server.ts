@@ -10,6 +10,7 @@ import { EncryptionCodec, type Keyring } from '../worker/codec';
 import { createLogger, type CloudtrustLogger } from '../worker/log';
 import { authenticate } from './auth';
 import { CodecSessions } from './codec-sessions';
+import { HookDeliveries } from './hook-deliveries';
 import { errorResponse } from './errors';
 import type { HookDefinition } from './hooks';
 import { buildOpenApiDocument } from './openapi';
@@ -58,6 +59,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     hooks: new Map(options.hooks.map((hook) => [hook.name, hook])),
     tokens: options.tokens,
     codecSessions,
+    hookDeliveries: new HookDeliveries(),
     log,
     openApi: () => (document ??= buildOpenApiDocument(ROUTES, { version: packageVersion() })),
   };

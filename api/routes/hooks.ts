@@ -54,14 +54,21 @@ const webhookRoute = defineRoute({
     400: { description: "the body is invalid, or the hook's spec file is", schema: errorSchema },
     401: { description: 'missing or wrong signature, or a stale timestamp', schema: errorSchema },
     404: { description: 'no such hook', schema: errorSchema },
-    409: { description: 'the run conflicts with one already going', schema: errorSchema },
+    409: { description: 'the run conflicts with one already going, or this exact delivery was already accepted (a replay)', schema: errorSchema },
   },
-  async handle({ params, rawBody, headers, requestId }, { hooks, client, taskQueue, log }) {
+  async handle({ params, rawBody, headers, requestId }, { hooks, hookDeliveries, client, taskQueue, log }) {
     const hook = hooks.get(params.name);
     if (!hook) throw new ApiError(404, 'not-found', `no hook named ${params.name}`, { hint: 'hooks are declared in the hooks file (CLOUDTRUST_HOOKS_FILE, else hooks.json in the data directory)' });
-    verifyWebhook(hook, headers, rawBody);
+    const signed = verifyWebhook(hook, headers, rawBody);
+    const earlier = hookDeliveries.acceptedAt(hook.name, signed.signature);
+    if (earlier) {
+      throw new ApiError(409, 'replayed', `this delivery (same timestamp and signature) was already accepted at ${earlier.toISOString()}`, {
+        hint: 'to run the hook again, send a new delivery with a fresh timestamp and signature',
+      });
+    }
     const delivery = parseInput(hookDeliverySchema, parseJsonBody(rawBody), 'body');
     const run = await runHookAction(hook.action, await readHookSpec(hook.specFile), client, taskQueue);
+    hookDeliveries.remember(hook.name, signed.signature, signed.timestamp);
     log.info('webhook accepted', { requestId, hook: hook.name, action: hook.action, runId: run.id, started: run.started, reference: delivery.reference });
     return {
       status: 202,

@@ -210,6 +210,11 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
       expect(f.logs.find((l) => l.message === 'webhook accepted')?.meta).toMatchObject({ hook: 'plan-hook', runId: response.json.id, reference: 'CHG0001234' });
       await finished(response.json.id);
 
+      const replayed = await deliver('plan-hook', body, { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) });
+      expectDocumented('deliverWebhook', replayed);
+      expect(replayed.status).toBe(409);
+      expect(replayed.json.error.message).toMatch(/^this delivery \(same timestamp and signature\) was already accepted at /);
+
       const empty = now();
       const noBody = await f.call('POST', '/hooks/plan-hook', { rawBody: '', headers: { 'x-cloudtrust-timestamp': String(empty), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, '', empty) } });
       expect(noBody.status).toBe(202);
