@@ -2,14 +2,16 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { kindKey, specKey, tenantKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { driftCheck } from '../workflows/drift-check';
+import { rollback } from '../workflows/runbook-rollback';
 import { rotateKeys } from '../workflows/runbook-rotate';
 import { TriggerError } from './errors';
 import { specDigest } from './rollouts';
 
 export const rotateKeysWorkflowId = (spec: RolloutSpec) => `cloudtrust-rotate:${spec.name}`;
+export const rollbackWorkflowId = (spec: RolloutSpec) => `cloudtrust-rollback:${spec.name}`;
 export const driftCheckWorkflowId = (spec: RolloutSpec) => `cloudtrust-drift:${spec.name}`;
 
-export function runSearchAttributes(kind: 'rotate-keys' | 'drift-check', spec: RolloutSpec) {
+export function runSearchAttributes(kind: 'rotate-keys' | 'rollback' | 'drift-check', spec: RolloutSpec) {
   return [
     { key: kindKey, value: kind },
     { key: specKey, value: spec.name },
@@ -39,6 +41,46 @@ export async function startRotateKeys(client: Client, request: RotateKeysRequest
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new TriggerError('conflict', `a key rotation of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
+    }
+    throw error;
+  }
+}
+
+export interface RollbackRequest {
+  spec: RolloutSpec;
+  mode: 'plan' | 'apply';
+  domains?: string[];
+  /** GPO channel: unlink the GPO from its targets, or set Enabled = 0 in it; Intune: the assignment goes either way. */
+  policy: 'unlink' | 'disable';
+  /** Also remove the Azure AD Kerberos server object; refused by the runbook unless confirmRemoval is set too. */
+  removeKerberosObject?: boolean;
+  confirmRemoval?: boolean;
+}
+
+/** Starts the rollback runbook for a spec; one at a time per spec. */
+export async function startRollback(client: Client, request: RollbackRequest, taskQueue: string): Promise<WorkflowHandle<typeof rollback>> {
+  const { spec } = request;
+  const workflowId = `${rollbackWorkflowId(spec)}${request.mode === 'plan' ? ':plan' : ''}`;
+  try {
+    return await client.workflow.start(rollback, {
+      taskQueue,
+      workflowId,
+      args: [
+        {
+          spec,
+          mode: request.mode,
+          policy: request.policy,
+          removeKerberosObject: request.removeKerberosObject === true,
+          confirmRemoval: request.confirmRemoval === true,
+          ...(request.domains ? { domains: request.domains } : {}),
+        },
+      ],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: runSearchAttributes('rollback', spec),
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new TriggerError('conflict', `a rollback of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
     }
     throw error;
   }

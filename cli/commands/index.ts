@@ -3,7 +3,7 @@ import { approveCommand, cancelCommand, pauseCommand, resumeCommand } from './co
 import { kerberosDoneCommand } from './operator';
 import { labInitCommand, labResetCommand, labShowCommand } from './lab';
 import { applyCommand, planCommand } from './rollouts';
-import { driftCheckCommand, rotateKeysCommand } from './runbooks';
+import { driftCheckCommand, rollbackCommand, rotateKeysCommand } from './runbooks';
 import { listCommand, reportCommand, statusCommand } from './runs';
 import { scheduleCreateCommand, scheduleDeleteCommand, scheduleListCommand, scheduleTriggerCommand } from './schedules';
 import { validateCommand } from './validate';
@@ -25,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   cancelCommand,
   kerberosDoneCommand,
   rotateKeysCommand,
+  rollbackCommand,
   driftCheckCommand,
   scheduleCreateCommand,
   scheduleListCommand,

@@ -1,13 +1,17 @@
 import { TriggerError } from '../../client/errors';
-import { startDriftCheck, startRotateKeys } from '../../client/runbooks';
+import type { Client } from '@temporalio/client';
+import { startDriftCheck, startRollback, startRotateKeys } from '../../client/runbooks';
+import type { RunbookReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
-import type { CommandSpec } from '../command';
+import type { CommandInput, CommandSpec } from '../command';
+import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { followRunbookLive } from '../live/follow-runbook';
 import { listValues } from '../options';
 import { driftView, runbookSucceeded, runbookView } from '../render/runbook-view';
 import { readSpec } from '../spec-input';
 import { warnIfNoWorker } from '../task-queue';
+import { UsageError } from '../usage-error';
 
 /** The named domains as the spec spells them; a name the spec does not declare is invalid input. */
 function declaredDomains(spec: RolloutSpec, names: string[]): string[] {
@@ -16,6 +20,33 @@ function declaredDomains(spec: RolloutSpec, names: string[]): string[] {
     throw new TriggerError('invalid-input', `not declared in spec ${spec.name}: ${unknown.join(', ')}`, `its domains: ${spec.domains.map((d) => d.name).join(', ')}`);
   }
   return names.map((name) => spec.domains.find((d) => d.name.toLowerCase() === name.toLowerCase())!.name);
+}
+
+/** Starts a runbook, then returns at once, waits for a plan, or follows it; the exit code is its outcome once it has ended. */
+async function runRunbook(
+  ctx: CliContext,
+  input: CommandInput,
+  mode: 'plan' | 'apply',
+  what: string,
+  start: (client: Client, taskQueue: string) => Promise<{ workflowId: string; result(): Promise<RunbookReport> }>,
+): Promise<number> {
+  const { client, taskQueue } = await ctx.attach();
+  await warnIfNoWorker(ctx.io, client, taskQueue);
+  const handle = await start(client, taskQueue);
+  const id = handle.workflowId;
+  if (!input.flag('follow') && mode === 'apply') {
+    if (ctx.io.json) ctx.io.emit({ id, started: true, taskQueue });
+    else ctx.io.out(`started ${what} ${id}\nfollow it: cloudtrust status ${id}`);
+    return EXIT.ok;
+  }
+  if (!ctx.io.json) ctx.io.err(`started ${mode === 'plan' ? `a ${what} plan` : what} ${id}`);
+  const report = input.flag('follow') ? await followRunbookLive(ctx.io, client, id) : await handle.result();
+  if (ctx.io.json) {
+    if (!input.flag('follow')) ctx.io.emit(report);
+  } else {
+    ctx.io.out(runbookView(report, id, ctx.io.style, { full: true }).join('\n'));
+  }
+  return runbookSucceeded(report) ? EXIT.ok : EXIT.endedBadly;
 }
 
 export const rotateKeysCommand: CommandSpec = {
@@ -39,23 +70,45 @@ export const rotateKeysCommand: CommandSpec = {
     const domains = listValues(input.strings('domain'));
     const mode = input.flag('plan') ? 'plan' : 'apply';
     const request = { spec, mode, force: input.flag('force'), ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}) } as const;
-    const { client, taskQueue } = await ctx.attach();
-    await warnIfNoWorker(ctx.io, client, taskQueue);
-    const handle = await startRotateKeys(client, request, taskQueue);
-    const id = handle.workflowId;
-    if (!input.flag('follow') && mode === 'apply') {
-      if (ctx.io.json) ctx.io.emit({ id, started: true, taskQueue });
-      else ctx.io.out(`started key rotation ${id}\nfollow it: cloudtrust status ${id}`);
-      return EXIT.ok;
+    return runRunbook(ctx, input, mode, 'key rotation', (client, taskQueue) => startRotateKeys(client, request, taskQueue));
+  },
+};
+
+export const rollbackCommand: CommandSpec = {
+  name: 'rollback',
+  group: 'runbooks',
+  summary: "roll a spec's domains back: the policy first, the Kerberos object only when asked twice",
+  args: ['<spec>'],
+  options: {
+    policy: { type: 'string', value: 'unlink|disable', description: 'GPO channel: unlink the GPO from its targets, or disable WHfB in it (required); Intune: the assignment is removed either way' },
+    domain: { type: 'string', multiple: true, value: 'DOMAIN', description: 'only this domain (comma-separated works too)' },
+    'remove-kerberos-object': { type: 'boolean', description: 'also remove the Azure AD Kerberos server object (needs --confirm-removal)' },
+    'confirm-removal': { type: 'boolean', description: 'confirms --remove-kerberos-object: cloud Kerberos trust and FIDO2 sign-in on premises end for the domain' },
+    plan: { type: 'boolean', description: 'report what would change, change nothing, and wait for the answer' },
+    follow: { type: 'boolean', short: 'f', description: 'follow the rollback until it ends; the exit code is its outcome' },
+  },
+  details: [
+    'One rollback per spec at a time (cloudtrust-rollback:<name>; a plan adds :plan). GPOs and Intune profiles are',
+    'never deleted. A domain whose policy step fails keeps its Kerberos object. Try it with --plan first.',
+  ],
+  async run(ctx, input) {
+    const policy = input.string('policy');
+    if (policy !== 'unlink' && policy !== 'disable') throw new UsageError('rollback needs --policy unlink (remove the GPO links) or --policy disable (set Enabled = 0 in the GPO, keep its links)', 'rollback');
+    if (input.flag('remove-kerberos-object') && !input.flag('confirm-removal')) {
+      throw new UsageError('--remove-kerberos-object needs --confirm-removal: removing the Azure AD Kerberos server object ends cloud Kerberos trust for the domain', 'rollback');
     }
-    if (!ctx.io.json) ctx.io.err(`started ${mode === 'plan' ? 'a key rotation plan' : 'key rotation'} ${id}`);
-    const report = input.flag('follow') ? await followRunbookLive(ctx.io, client, id) : await handle.result();
-    if (ctx.io.json) {
-      if (!input.flag('follow')) ctx.io.emit(report);
-    } else {
-      ctx.io.out(runbookView(report, id, ctx.io.style, { full: true }).join('\n'));
-    }
-    return runbookSucceeded(report) ? EXIT.ok : EXIT.endedBadly;
+    const spec = await readSpec(input.positionals[0]);
+    const domains = listValues(input.strings('domain'));
+    const mode = input.flag('plan') ? 'plan' : 'apply';
+    const request = {
+      spec,
+      mode,
+      policy,
+      removeKerberosObject: input.flag('remove-kerberos-object'),
+      confirmRemoval: input.flag('confirm-removal'),
+      ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}),
+    } as const;
+    return runRunbook(ctx, input, mode, 'rollback', (client, taskQueue) => startRollback(client, request, taskQueue));
   },
 };
 
