@@ -53,12 +53,30 @@ export const rotateKeysBody = z
     force: z.boolean().default(false).describe('rotate even when a key was updated less than 24 hours ago'),
   })
   .strict()
-  .superRefine((request, ctx) => {
-    const declared = new Set(request.spec.domains.map((d) => d.name.toLowerCase()));
-    request.domains?.forEach((name, i) => {
-      if (!declared.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared in the spec`, path: ['domains', i] });
-    });
+  .superRefine(domainsDeclaredInSpec);
+
+export const rollbackBody = z
+  .object({
+    spec: rolloutSpecSchema,
+    mode: modeSchema.default('plan').describe('plan (the default) reports what would change; apply rolls back'),
+    policy: z.enum(['unlink', 'disable']).describe('GPO channel: unlink the GPO from its targets, or set Enabled = 0 in it; Intune: the assignment is removed either way'),
+    domains: z.array(dnsNameSchema).min(1).optional(),
+    removeKerberosObject: z.boolean().default(false).describe('also remove the Azure AD Kerberos server object (admin scope; needs confirmRemoval)'),
+    confirmRemoval: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine(domainsDeclaredInSpec)
+  .refine((request) => !request.removeKerberosObject || request.confirmRemoval, {
+    message: 'removeKerberosObject needs confirmRemoval: removing the object ends cloud Kerberos trust for the domain',
+    path: ['confirmRemoval'],
   });
+
+function domainsDeclaredInSpec(request: { spec: { domains: Array<{ name: string }> }; domains?: string[] }, ctx: z.RefinementCtx): void {
+  const declared = new Set(request.spec.domains.map((d) => d.name.toLowerCase()));
+  request.domains?.forEach((name, i) => {
+    if (!declared.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared in the spec`, path: ['domains', i] });
+  });
+}
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */

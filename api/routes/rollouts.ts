@@ -1,11 +1,13 @@
 import { startRollout } from '../../client/rollouts';
 import { controlRollout, listRuns, runReport, type RolloutControl } from '../../client/runs';
-import { startRotateKeys } from '../../client/runbooks';
+import { startRollback, startRotateKeys } from '../../client/runbooks';
 import { renderHtml, renderMarkdown } from '../../model/report-render';
 import type { RolloutReport } from '../../model/report-types';
 import { ApiError } from '../errors';
+import { grants } from '../scopes';
 import { defineRoute, type ApiRoute, type ResponseDoc, type RouteCall } from '../route';
 import {
+  rollbackBody,
   approveBody,
   cancelBody,
   controlResultSchema,
@@ -167,6 +169,31 @@ const rotateKeysRoute = defineRoute({
   },
 });
 
+const rollbackRoute = defineRoute({
+  method: 'POST',
+  path: '/rollback',
+  operationId: 'startRollback',
+  tag: 'runbooks',
+  summary: "Roll a spec's domains back: the policy, and the Kerberos object only when asked twice (plan by default)",
+  description: 'GPOs and Intune profiles are never deleted. Removing the Azure AD Kerberos server object (removeKerberosObject with confirmRemoval) needs the admin scope.',
+  auth: { kind: 'bearer', scope: 'operate' },
+  body: rollbackBody,
+  responses: {
+    201: { description: 'started', schema: startedRunSchema },
+    400: invalid,
+    403: { description: 'removing the Kerberos object needs the admin scope', schema: errorSchema },
+    409: { description: 'a rollback of this spec is already running', schema: errorSchema },
+  },
+  async handle({ body, token }, { client, taskQueue }) {
+    if (body.removeKerberosObject && !(token && grants(token.scopes, 'admin'))) {
+      throw new ApiError(403, 'forbidden', 'removing the Azure AD Kerberos server object needs the admin scope', { hint: 'roll back the policy with an operate token, or ask an admin' });
+    }
+    const { spec, mode, policy, removeKerberosObject, confirmRemoval, domains } = body;
+    const handle = await startRollback(client, { spec, mode, policy, removeKerberosObject, confirmRemoval, ...(domains ? { domains } : {}) }, taskQueue);
+    return { status: 201, body: { id: handle.workflowId, started: true, mode }, headers: { location: runLocation(handle.workflowId) } };
+  },
+});
+
 export const rolloutRoutes: ApiRoute[] = [
   startRolloutRoute,
   listRunsRoute,
@@ -177,4 +204,5 @@ export const rolloutRoutes: ApiRoute[] = [
   resumeRoute,
   cancelRoute,
   rotateKeysRoute,
+  rollbackRoute,
 ];

@@ -195,6 +195,24 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     expect(md.json.error.hint).toBe('ask for format=json');
   }, 60_000);
 
+  test('rollback: plan by default; removing the Kerberos object needs confirmRemoval and the admin scope', async () => {
+    const spec = uniqueSpec();
+    const before = (await f.lab.store.read()).mutations;
+    const unconfirmed = await f.call('POST', '/rollback', { token: f.token.admin, body: { spec, policy: 'unlink', removeKerberosObject: true } });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.json.error.problems).toEqual(['confirmRemoval: removeKerberosObject needs confirmRemoval: removing the object ends cloud Kerberos trust for the domain']);
+    const operator = await f.call('POST', '/rollback', { token: f.token.operate, body: { spec, policy: 'unlink', removeKerberosObject: true, confirmRemoval: true } });
+    expect(operator.status).toBe(403);
+    expect(operator.json.error.message).toBe('removing the Azure AD Kerberos server object needs the admin scope');
+
+    const started = await f.call('POST', '/rollback', { token: f.token.admin, body: { spec, policy: 'disable', removeKerberosObject: true, confirmRemoval: true } });
+    expectDocumented('startRollback', started);
+    expect(started.json).toEqual({ id: `cloudtrust-rollback:${spec.name}:plan`, started: true, mode: 'plan' });
+    const done = await finished(started.json.id);
+    expect(done.json).toMatchObject({ kind: 'rollback', run: { status: 'COMPLETED' } });
+    expect((await f.lab.store.read()).mutations).toEqual(before);
+  }, 60_000);
+
   describe('webhooks', () => {
     const deliver = (hook: string, body: string, headers: Record<string, string>) => f.call('POST', `/hooks/${hook}`, { rawBody: body, headers: { 'content-type': 'application/json', ...headers } });
     const now = () => Math.floor(Date.now() / 1000);
