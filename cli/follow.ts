@@ -10,6 +10,8 @@ export interface FollowOptions {
 }
 
 const FINAL = new Set(['completed', 'halted', 'cancelled']);
+/** Whether a rollout has reached a state it does not leave. */
+export const rolloutEnded = (report: RolloutReport): boolean => FINAL.has(report.state);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function domainLine(d: DomainReport): string {
@@ -55,7 +57,7 @@ export async function watchRun<R>(
 
 /** Every snapshot of a rollout's progress until it reaches a final state; returns the final report. */
 export function watchRollout(client: Client, workflowId: string, onReport: (report: RolloutReport) => Promise<void> | void, intervalMs = 500): Promise<RolloutReport> {
-  return watchRun(client, workflowId, () => rolloutProgress(client, workflowId), (r) => FINAL.has(r.state), onReport, intervalMs);
+  return watchRun(client, workflowId, () => rolloutProgress(client, workflowId), rolloutEnded, onReport, intervalMs);
 }
 
 /**

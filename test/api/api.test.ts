@@ -5,7 +5,8 @@ import { ROUTES } from '../../api/routes';
 import { errorSchema } from '../../api/schemas';
 import { signWebhook } from '../../api/hooks';
 import type { RolloutSpec } from '../../model/spec';
-import { HOOK_KEY, startApiFixture, uniqueSpec, waitUntil, type ApiFixture, type ApiResponse } from './fixture';
+import { waitUntil } from '../support/wait';
+import { HOOK_KEY, startApiFixture, uniqueSpec, type ApiFixture, type ApiResponse } from './fixture';
 
 const run = promisify(execFile);
 
@@ -36,7 +37,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
 
   const progress = (id: string) => f.call('GET', `/rollouts/${encodeURIComponent(id)}`, { token: f.token.read });
   const control = (id: string, action: string, body?: unknown, token = f.token.operate) => f.call('POST', `/rollouts/${encodeURIComponent(id)}/${action}`, { token, ...(body ? { body } : {}) });
-  const finished = (id: string) => waitUntil(() => progress(id), (r) => r.status === 200 && r.json.run.status !== 'RUNNING', 60_000);
+  const finished = (id: string) => waitUntil(() => progress(id), (r) => r.status === 200 && r.json.run.status !== 'RUNNING', { timeoutMs: 60_000 });
 
   let planId: string;
   let planSpec: RolloutSpec;

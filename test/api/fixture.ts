@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { loadHooks } from '../../api/hooks';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { openTokenStore, type TokenStore } from '../../api/tokens';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { secretStoreFromEnv } from '../../activities/secrets';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec } from '../../model/spec-file';
 import type { CloudtrustLogger } from '../../worker/log';
-import { createCloudtrustWorker } from '../../worker/create-worker';
-import { labEstateFile } from '../steps/lab-estate';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from '../workflow/environment';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
+import type { WorkflowTestContext } from '../workflow/environment';
 
-const root = path.join(__dirname, '..', '..');
-export const labDefaultSpec: RolloutSpec = parseSpec(readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8'));
+export const labDefaultSpec: RolloutSpec = readLabDefaultSpec();
 /** The lab spec as written (no defaults filled in), as a client would send it. */
 export const labDefaultInput: Record<string, unknown> = JSON.parse(JSON.stringify(labDefaultSpec));
 
@@ -52,7 +46,7 @@ export interface ApiFixture {
   /** One token per scope, plus one revoked. */
   token: { read: string; operate: string; admin: string; revoked: string };
   taskQueue: string;
-  lab: ReturnType<typeof labEstateFile>;
+  lab: LabWorker;
   dataDir: string;
   /** Every line the API logged. */
   logs: LogLine[];
@@ -64,20 +58,8 @@ export interface ApiFixture {
 
 /** A real Temporal dev server, a worker on the lab estate, and the API on 127.0.0.1 with a token of each scope. */
 export async function startApiFixture(): Promise<ApiFixture> {
-  const context = await startWorkflowTestContext();
-  const taskQueue = `api-${randomUUID()}`;
-  const lab = labEstateFile('default');
-  const pool: PowerShellPool = labPool(2, lab.env);
-  const worker: Worker = await createCloudtrustWorker({
-    connection: context.env.nativeConnection,
-    namespace: context.env.namespace ?? 'default',
-    taskQueue,
-    pool,
-    secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(root, 'lab', 'estates', 'default.secrets.json') }),
-    dataConverter: context.dataConverter,
-    workflowBundle: context.bundle,
-  });
-  const running = worker.run();
+  const lab = await startLabWorker({ taskQueuePrefix: 'api' });
+  const { context, taskQueue } = lab;
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudtrust-api-'));
   const tokens = openTokenStore(dataDir);
@@ -149,22 +131,9 @@ export async function startApiFixture(): Promise<ApiFixture> {
     call,
     async close() {
       await api?.close();
-      worker.shutdown();
-      await running;
-      await pool.close();
-      await context.env.teardown();
+      await lab.stop();
     },
   };
-}
-
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Every path to a string in a value, with the value there: [['spec', 'domains', 0, 'name'], 'corp.contoso.com'], … */

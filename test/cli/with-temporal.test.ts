@@ -2,17 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { secretStoreFromEnv } from '../../activities/secrets';
 import { rolloutProgress } from '../../client/rollouts';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec } from '../../model/spec-file';
-import { createCloudtrustWorker } from '../../worker/create-worker';
-import { labEstateFile } from '../steps/lab-estate';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from '../workflow/environment';
 import { freePort } from '../support/free-port';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
+import { waitFor } from '../support/wait';
 import { runCli, startCli, type CliResult } from './run-cli';
 
 /**
@@ -21,13 +16,11 @@ import { runCli, startCli, type CliResult } from './run-cli';
  */
 jest.setTimeout(120_000);
 
-const ROOT = path.join(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'cloudtrust-cli-temporal-'));
-const taskQueue = `cli-${randomUUID()}`;
 const suffix = randomUUID().slice(0, 8);
 
 function writeSpec(file: string, change: (spec: RolloutSpec) => void): string {
-  const spec = parseSpec(readFileSync(path.join(ROOT, 'specs', 'lab-default.yaml'), 'utf8'));
+  const spec = readLabDefaultSpec();
   spec.options.replicationPollInterval = '1s';
   change(spec);
   const target = path.join(work, file);
@@ -52,18 +45,8 @@ const MFA_SPEC = writeSpec('mfa.json', (s) => {
   s.rings = [{ ...s.rings[0], approval: undefined }];
 });
 
-async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await done()); ) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
-  let context: WorkflowTestContext;
-  let pool: PowerShellPool;
-  let worker: Worker;
-  let running: Promise<void>;
+  let lab: LabWorker;
   let env: NodeJS.ProcessEnv;
 
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, env);
@@ -74,48 +57,34 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
   };
 
   beforeAll(async () => {
-    context = await startWorkflowTestContext();
-    const lab = labEstateFile('default', (estate) => {
-      for (const domain of estate.forests.flatMap((f) => f.domains)) domain.kerberosServer.replicationDelaySeconds = 1;
+    lab = await startLabWorker({
+      taskQueuePrefix: 'cli',
+      adjust: (estate) => {
+        for (const domain of estate.forests.flatMap((f) => f.domains)) domain.kerberosServer.replicationDelaySeconds = 1;
+      },
     });
-    pool = labPool(2, lab.env);
-    worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(ROOT, 'lab', 'estates', 'default.secrets.json') }),
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
-    running = worker.run();
     env = {
-      TEMPORAL_ADDRESS: context.env.address,
-      CLOUDTRUST_CODEC_KEY: context.keyring.current.toString('base64'),
-      CLOUDTRUST_TASK_QUEUE: taskQueue,
+      TEMPORAL_ADDRESS: lab.context.env.address,
+      CLOUDTRUST_CODEC_KEY: lab.context.keyring.current.toString('base64'),
+      CLOUDTRUST_TASK_QUEUE: lab.taskQueue,
       CLOUDTRUST_DATA_DIR: path.join(work, 'data'),
       CLOUDTRUST_OPERATOR: 'tester',
     };
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await pool?.close();
-    await context?.env.teardown();
-  });
+  afterAll(() => lab?.stop());
 
   test('status: which server, the worker polling, no runs yet', async () => {
     const result = await cli('status');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Temporal    ${context.env.address} · namespace default · external server (TEMPORAL_ADDRESS)`);
-    expect(result.stdout).toMatch(new RegExp(`task queue  ${taskQueue} · \\d+ workers? polling`));
+    expect(result.stdout).toContain(`Temporal    ${lab.context.env.address} · namespace default · external server (TEMPORAL_ADDRESS)`);
+    expect(result.stdout).toMatch(new RegExp(`task queue  ${lab.taskQueue} · \\d+ workers? polling`));
     expect(result.stdout).toContain('no runs are running');
   });
 
   test('kerberos-done: an MFA-protected admin; a confirmation the rollout cannot verify is refused with the reason', async () => {
     const id = `cloudtrust:${mfa}`;
     expect((await cli('apply', MFA_SPEC)).code).toBe(0);
-    await waitFor(async () => (await rolloutProgress(context.env.client, id)).domains[0].status === 'waiting-operator');
+    await waitFor(async () => (await rolloutProgress(lab.context.env.client, id)).domains[0].status === 'waiting-operator', { timeoutMs: 60_000 });
 
     const status = await cli('status', id);
     expect(status.stdout).toContain("Set-AzureADKerberosServer -Domain 'corp.contoso.com' -UserPrincipalName 'cloud-admin@contoso.com'");
@@ -191,7 +160,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     const started = await cli('apply', GATED_SPEC);
     expect(started.code).toBe(0);
     expect(started.stdout).toContain(`started rollout ${id}`);
-    await waitFor(async () => (await rolloutProgress(context.env.client, id)).state === 'waiting-approval');
+    await waitFor(async () => (await rolloutProgress(lab.context.env.client, id)).state === 'waiting-approval', { timeoutMs: 60_000 });
 
     const status = await cli('status', id);
     expect(status.stdout).toContain('ring broad waits for approval; from another terminal run:');
@@ -203,7 +172,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
 
     // Applying the same spec again joins the running rollout; it follows it and says how to approve.
     const follower = startCli(['apply', GATED_SPEC, '--follow'], env);
-    await waitFor(() => follower.stdoutSoFar().includes('waits for approval'));
+    await waitFor(() => follower.stdoutSoFar().includes('waits for approval'), { timeoutMs: 60_000 });
     expect(follower.stdoutSoFar()).toContain(`ring broad waits for approval; run: cloudtrust approve ${id} --ring broad`);
 
     expect((await cli('pause', id)).stdout).toBe(`${id}: paused by tester: no new domain starts until resumed\n`);
@@ -273,9 +242,9 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     const port = await freePort();
     const server = startCli(['server', '--no-worker', '--port', String(port), '--json'], env);
     try {
-      await waitFor(() => server.stdoutSoFar().includes('"event":"ready"'), 30_000);
+      await waitFor(() => server.stdoutSoFar().includes('"event":"ready"'));
       const ready = JSON.parse(server.stdoutSoFar().trim().split('\n')[0]);
-      expect(ready).toMatchObject({ event: 'ready', temporal: context.env.address, api: `http://127.0.0.1:${port}`, worker: false });
+      expect(ready).toMatchObject({ event: 'ready', temporal: lab.context.env.address, api: `http://127.0.0.1:${port}`, worker: false });
 
       const { token } = await json('token', 'create', `reader-${suffix}`);
       const response = await fetch(`${ready.api}/rollouts`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,16 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startRollout } from '../../client/rollouts';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec } from '../../model/spec-file';
 import { startDevServer, type DevServer } from '../../worker/dev-server';
 import { createDataConverter } from '../../worker/data-converter';
 import { labEstateFile } from '../steps/lab-estate';
 import { freePort } from '../support/free-port';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { waitFor } from '../support/wait';
 
 /**
  * Crash-proof resume, end to end: a real dev server with its SQLite file, the real worker entry point as a separate
@@ -22,7 +23,7 @@ const key = randomBytes(32);
 
 
 function spec(): RolloutSpec {
-  const parsed = parseSpec(readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8'));
+  const parsed = readLabDefaultSpec();
   parsed.name = `resume-${randomBytes(3).toString('hex')}`;
   parsed.rings = [{ ...parsed.rings[0], domains: ['corp.contoso.com'] }, { ...parsed.rings[1], approval: undefined }];
   parsed.options.replicationPollInterval = '1s';
@@ -46,14 +47,6 @@ function startWorker(address: string, taskQueue: string, estateFile: string, dat
   });
   child.stderr!.on('data', () => undefined);
   return child;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('resume after crashes (real server, worker process, lab estate)', () => {
@@ -92,7 +85,7 @@ describe('resume after crashes (real server, worker process, lab estate)', () =>
     const first = startWorker(server.address, taskQueue, lab.file, dataDir);
     workers.push(first);
     const started = await startRollout(client, spec(), 'apply', taskQueue);
-    await waitFor(async () => ((await lab.store.read()).mutations['kerberos:corp.contoso.com'] ?? 0) > 0, 60_000, 'the Kerberos object to be created');
+    await waitFor(async () => ((await lab.store.read()).mutations['kerberos:corp.contoso.com'] ?? 0) > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'the Kerberos object to be created' });
     first.kill('SIGKILL');
     const atKill = { ...(await lab.store.read()).mutations };
 
@@ -110,7 +103,7 @@ describe('resume after crashes (real server, worker process, lab estate)', () =>
     const taskQueue = `restart-${randomBytes(4).toString('hex')}`;
     workers.push(startWorker(server.address, taskQueue, lab.file, dataDir));
     const started = await startRollout(client, spec(), 'apply', taskQueue);
-    await waitFor(async () => ((await lab.store.read()).mutations['kerberos:corp.contoso.com'] ?? 0) > 0, 60_000, 'the Kerberos object to be created');
+    await waitFor(async () => ((await lab.store.read()).mutations['kerberos:corp.contoso.com'] ?? 0) > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'the Kerberos object to be created' });
     await server.stop();
     server = await startServer();
     await client.connection.close();

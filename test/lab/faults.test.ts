@@ -1,4 +1,3 @@
-import { BridgeError } from '../../activities/bridge/errors';
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
@@ -6,6 +5,7 @@ import { hostScripts } from '../../activities/steps/contract';
 import { domainInventoryStep } from '../../activities/steps/domain-inventory';
 import type { LabFault } from '../../lab/estate/schema';
 import { labEstateFile } from '../steps/lab-estate';
+import { bridgeFailure } from '../support/bridge-failure';
 
 const CORP = 'corp.contoso.com';
 const EMEA = 'emea.corp.contoso.com';
@@ -14,12 +14,6 @@ const SCRIPT = domainInventoryStep.id;
 /** A lab host pool that knows only the script under test. */
 const inventoryPool = (env: NodeJS.ProcessEnv) =>
   new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([domainInventoryStep]), size: 1 });
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BridgeError)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
-}
 
 describe('fault injection through the lab host', () => {
   let pool: PowerShellPool | undefined;
@@ -42,7 +36,7 @@ describe('fault injection through the lab host', () => {
   test('a transient fault with remaining = 2 fails exactly two calls, then the script succeeds', async () => {
     const p = await start([{ scriptId: SCRIPT, mode: 'transient', remaining: 2 }]);
     for (const attempt of [1, 2]) {
-      const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+      const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
       expect({ attempt, kind: error.kind, retryable: error.retryable }).toEqual({ attempt, kind: 'Unreachable', retryable: true });
       expect(error.message).toContain('The server is not operational.');
     }
@@ -56,7 +50,7 @@ describe('fault injection through the lab host', () => {
     const p = await start([{ scriptId: SCRIPT, mode: 'permanent', target: EMEA }]);
     expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
     for (let i = 0; i < 2; i += 1) {
-      const error = await failure(runStep(p, domainInventoryStep, { domain: EMEA }));
+      const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: EMEA }));
       expect(error.kind).toBe('AccessDenied');
       expect(error.retryable).toBe(false);
       expect(error.errors[0]).toMatchObject({ category: 'PermissionDenied', targetObject: null });
@@ -68,7 +62,7 @@ describe('fault injection through the lab host', () => {
     const p = await start([
       { scriptId: SCRIPT, mode: 'permanent', target: CORP, message: 'The operation being requested was not performed because the user has not been authenticated.', category: 'SecurityError', errorId: 'AuthenticationException' },
     ]);
-    const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+    const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
     expect(error.kind).toBe('AccessDenied');
     expect(error.errors[0]).toMatchObject({ category: 'SecurityError', fullyQualifiedErrorId: 'AuthenticationException' });
   });
@@ -87,7 +81,7 @@ describe('fault injection through the lab host', () => {
     const p = await start([{ scriptId: SCRIPT, mode: 'hang', target: EMEA }]);
     const [before] = p.pids();
     const started = Date.now();
-    const error = await failure(runStep(p, domainInventoryStep, { domain: EMEA }, { timeoutMs: 800 }));
+    const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: EMEA }, { timeoutMs: 800 }));
     expect(error.kind).toBe('Timeout');
     expect(error.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -98,7 +92,7 @@ describe('fault injection through the lab host', () => {
 
   test('throttling carries retryAfterMs and stops once its count is used up', async () => {
     const p = await start([{ scriptId: SCRIPT, mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]);
-    const error = await failure(runStep(p, domainInventoryStep, { domain: CORP }));
+    const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
     expect(error.kind).toBe('Throttled');
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(7_000);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BridgeError, classifyStepErrors } from '../../activities/bridge/errors';
+import { classifyStepErrors } from '../../activities/bridge/errors';
 import type { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import {
@@ -15,6 +15,7 @@ import {
   gpoSteps,
 } from '../../activities/steps/gpo';
 import type { LabDomain, LabEstate } from '../../lab/estate/schema';
+import { bridgeFailure } from '../support/bridge-failure';
 import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
 
@@ -49,12 +50,6 @@ function gpoEstate(estate: LabEstate): void {
     { id: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e', displayName: 'twin', status: 'AllSettingsEnabled', registryValues: [], links: [], permissions: [] },
   );
   estate.faults = [];
-}
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BridgeError)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
 }
 
 describe('Group Policy channel steps against the lab', () => {
@@ -92,7 +87,7 @@ describe('Group Policy channel steps against the lab', () => {
     });
 
     test('a domain that cannot be reached is a retryable failure', async () => {
-      const error = await failure(runStep(pool, gpoScanPassportStep, { domain: 'unknown.fabrikam.com' }));
+      const error = await bridgeFailure(runStep(pool, gpoScanPassportStep, { domain: 'unknown.fabrikam.com' }));
       expect(error.kind).toBe('Unreachable');
       expect(error.retryable).toBe(true);
     });
@@ -184,7 +179,7 @@ describe('Group Policy channel steps against the lab', () => {
 
     test('a name two GPOs share is refused, not guessed', async () => {
       await start();
-      const error = await failure(runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: 'Twin' }));
+      const error = await bridgeFailure(runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: 'Twin' }));
       expect(error.kind).toBe('InvalidInput');
       expect(error.retryable).toBe(false);
       expect(error.message).toContain("2 GPOs in fabrikam.com have the display name 'Twin'");
@@ -193,7 +188,7 @@ describe('Group Policy channel steps against the lab', () => {
     test('PIN complexity out of range is refused before anything is sent, and by the script parameters too', async () => {
       await start();
       for (const pinComplexity of [{ history: 51 }, { minimumPinLength: 3 }, { digits: 3 }, { expiration: 731 }, { minimumPinLength: 10, maximumPinLength: 8 }]) {
-        const error = await failure(runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO, pinComplexity }));
+        const error = await bridgeFailure(runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO, pinComplexity }));
         expect(error.kind).toBe('InvalidInput');
       }
       const direct = await pool.run('gpo.ensure-policy', { Domain: DOMAIN, GpoName: GPO, PinComplexity: { minimumPinLength: 10, maximumPinLength: 8 } }, { timeoutMs: 10_000 });
@@ -252,7 +247,7 @@ describe('Group Policy channel steps against the lab', () => {
       await start();
       await created();
       for (const planOnly of [true, false]) {
-        const error = await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['OU=Nowhere,DC=fabrikam,DC=com'], planOnly }));
+        const error = await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['OU=Nowhere,DC=fabrikam,DC=com'], planOnly }));
         expect(error.kind).toBe('NotFound');
         expect(error.retryable).toBe(false);
         expect(error.message).toContain("Cannot find an object with identity: 'OU=Nowhere,DC=fabrikam,DC=com'");
@@ -262,10 +257,10 @@ describe('Group Policy channel steps against the lab', () => {
     test('a target in another domain, or not shaped like an OU, is invalid input', async () => {
       await start();
       await created();
-      const elsewhere = await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['OU=Workstations,DC=na,DC=fabrikam,DC=com'] }));
+      const elsewhere = await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['OU=Workstations,DC=na,DC=fabrikam,DC=com'] }));
       expect(elsewhere.kind).toBe('InvalidInput');
       expect(elsewhere.message).toContain('is not in the domain fabrikam.com');
-      const container = await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['CN=Computers,DC=fabrikam,DC=com'] }));
+      const container = await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: ['CN=Computers,DC=fabrikam,DC=com'] }));
       expect(container.kind).toBe('InvalidInput');
     });
 
@@ -283,7 +278,7 @@ describe('Group Policy channel steps against the lab', () => {
         ];
       });
       await created();
-      const error = await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS] }));
+      const error = await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS] }));
       expect(error.kind).toBe('AccessDenied');
       expect(error.retryable).toBe(false);
       expect((await domain()).gpos.find((g) => g.displayName === GPO)!.links).toEqual([]);
@@ -291,8 +286,8 @@ describe('Group Policy channel steps against the lab', () => {
 
     test('linking a GPO that does not exist fails as not found; a shared name is refused', async () => {
       await start();
-      expect((await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS] }))).kind).toBe('NotFound');
-      expect((await failure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: 'TWIN', targets: [WORKSTATIONS] }))).kind).toBe('InvalidInput');
+      expect((await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS] }))).kind).toBe('NotFound');
+      expect((await bridgeFailure(runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: 'TWIN', targets: [WORKSTATIONS] }))).kind).toBe('InvalidInput');
     });
   });
 
@@ -336,7 +331,7 @@ describe('Group Policy channel steps against the lab', () => {
     test('a group that does not exist is a non-retryable not-found failure', async () => {
       await start();
       await created();
-      const error = await failure(runStep(pool, gpoEnsureFilteringStep, { domain: DOMAIN, gpoName: GPO, groupName: 'No-Such-Group' }));
+      const error = await bridgeFailure(runStep(pool, gpoEnsureFilteringStep, { domain: DOMAIN, gpoName: GPO, groupName: 'No-Such-Group' }));
       expect(error.kind).toBe('NotFound');
       expect(error.message).toContain("Cannot find an object with identity: 'No-Such-Group'");
     });
@@ -399,7 +394,7 @@ describe('Group Policy channel steps against the lab', () => {
       const out = await runStep(pool, gpoRollbackStep, { mode: 'disable', domain: DOMAIN, gpoName: GPO });
       expect(out).toMatchObject({ changed: false, result: { changes: [], before: null, after: null } });
       expect(out.warnings).toEqual([`GPO '${GPO}' was not found in ${DOMAIN}: nothing to roll back`]);
-      const error = await failure(runStep(pool, gpoRollbackStep, { mode: 'unlink', domain: DOMAIN, gpoName: GPO } as never));
+      const error = await bridgeFailure(runStep(pool, gpoRollbackStep, { mode: 'unlink', domain: DOMAIN, gpoName: GPO } as never));
       expect(error.kind).toBe('InvalidInput');
     });
   });

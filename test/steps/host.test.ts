@@ -1,10 +1,10 @@
-import { BridgeError } from '../../activities/bridge/errors';
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { hostScripts } from '../../activities/steps/contract';
 import { ensureHostModuleStep, forestInventoryStep, hostModuleStep, hostSteps } from '../../activities/steps/host';
 import type { LabEstate } from '../../lab/estate/schema';
+import { bridgeFailure } from '../support/bridge-failure';
 import { labEstateFile } from './lab-estate';
 
 const MODULE = 'AzureADHybridAuthenticationManagement';
@@ -13,12 +13,6 @@ const MODULE_KEY = `module:mgmt01:${MODULE}`;
 /** A lab host pool that knows the host family's scripts. */
 const hostPool = (env: NodeJS.ProcessEnv) =>
   new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(hostSteps), size: 1 });
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BridgeError)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
-}
 
 describe('host steps against the lab', () => {
   let pool: PowerShellPool | undefined;
@@ -68,7 +62,7 @@ describe('host steps against the lab', () => {
 
     test('a malformed minimum version is refused before anything runs', async () => {
       const p = await start();
-      const error = await failure(runStep(p, hostModuleStep, { minimumVersion: 'latest' }));
+      const error = await bridgeFailure(runStep(p, hostModuleStep, { minimumVersion: 'latest' }));
       expect(error.kind).toBe('InvalidInput');
     });
   });
@@ -160,7 +154,7 @@ describe('host steps against the lab', () => {
         estate.managementHost.psGalleryReachable = false;
         estate.managementHost.nugetProviderVersion = '2.8.5.208';
       });
-      const error = await failure(runStep(p, ensureHostModuleStep, {}));
+      const error = await bridgeFailure(runStep(p, ensureHostModuleStep, {}));
       expect(error.kind).toBe('Unreachable');
       expect(error.retryable).toBe(true);
       expect(error.message).toContain(`PowerShell Gallery is unreachable from mgmt01 (Install-Module -Name ${MODULE})`);
@@ -174,7 +168,7 @@ describe('host steps against the lab', () => {
       const p = await start((estate) => {
         estate.managementHost.psGalleryReachable = false;
       });
-      const error = await failure(runStep(p, ensureHostModuleStep, {}));
+      const error = await bridgeFailure(runStep(p, ensureHostModuleStep, {}));
       expect(error.kind).toBe('Unreachable');
       expect(error.message).toContain("No match was found for the specified search criteria for the provider 'NuGet'");
       expect((await lab.store.read()).mutations).toEqual({});
@@ -184,7 +178,7 @@ describe('host steps against the lab', () => {
       const p = await start((estate) => {
         estate.managementHost.elevated = false;
       });
-      const error = await failure(runStep(p, ensureHostModuleStep, {}));
+      const error = await bridgeFailure(runStep(p, ensureHostModuleStep, {}));
       expect(error.kind).toBe('AccessDenied');
       expect(error.retryable).toBe(false);
       expect(error.message).toMatch(/elevated session \(Run as administrator\) on mgmt01/);
@@ -195,7 +189,7 @@ describe('host steps against the lab', () => {
 
     test('a minimum above anything in the gallery: NotFound with PackageManagement\'s message', async () => {
       const p = await start();
-      const error = await failure(runStep(p, ensureHostModuleStep, { minimumVersion: '9.0.0.0' }));
+      const error = await bridgeFailure(runStep(p, ensureHostModuleStep, { minimumVersion: '9.0.0.0' }));
       expect(error.kind).toBe('NotFound');
       expect(error.retryable).toBe(false);
       expect(error.message).toContain(`No match was found for the specified search criteria and module name '${MODULE}'`);
@@ -236,11 +230,11 @@ describe('host steps against the lab', () => {
       const p = await start((estate) => {
         estate.forests[0].domains[1].controllers[0].reachable = false;
       });
-      const unknown = await failure(runStep(p, forestInventoryStep, { forest: 'nowhere.contoso.com' }));
+      const unknown = await bridgeFailure(runStep(p, forestInventoryStep, { forest: 'nowhere.contoso.com' }));
       expect(unknown.kind).toBe('Unreachable');
       expect(unknown.retryable).toBe(true);
       expect(unknown.message).toContain('Unable to contact the server.');
-      const down = await failure(runStep(p, forestInventoryStep, { forest: 'corp.contoso.com', server: 'emea-dc01.emea.corp.contoso.com' }));
+      const down = await bridgeFailure(runStep(p, forestInventoryStep, { forest: 'corp.contoso.com', server: 'emea-dc01.emea.corp.contoso.com' }));
       expect(down.kind).toBe('Unreachable');
       expect(down.errors[0].targetObject).toBe('emea-dc01.emea.corp.contoso.com');
     });

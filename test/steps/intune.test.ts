@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BridgeError } from '../../activities/bridge/errors';
 import type { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import {
@@ -13,6 +12,7 @@ import {
   intuneTenantStep,
 } from '../../activities/steps/intune';
 import { EstateStore } from '../../lab/estate/store';
+import { bridgeFailure } from '../support/bridge-failure';
 import { labPool } from '../transport/pool-fixture';
 
 const TENANT_ID = '4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d';
@@ -63,16 +63,6 @@ function customProfile(id: string, displayName: string, omaSettings: Json[], gro
   return { id, displayName, odataType: '#microsoft.graph.windows10CustomConfiguration', omaSettings, assignments: groupIds.map((groupId) => ({ groupId })) };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected the step to fail');
-}
-
 describe('intune steps against the lab', () => {
   let dir: string;
   let file: string;
@@ -118,14 +108,14 @@ describe('intune steps against the lab', () => {
     });
 
     test("a tenant Entra does not know fails sign-in with AADSTS90002, not retryable", async () => {
-      const failure = await failureOf(runStep(pool, intuneTenantStep, { ...graph, tenantId: 'fabrikam.com' }));
+      const failure = await bridgeFailure(runStep(pool, intuneTenantStep, { ...graph, tenantId: 'fabrikam.com' }));
       expect(failure.kind).toBe('AccessDenied');
       expect(failure.retryable).toBe(false);
       expect(failure.message).toMatch(/AADSTS90002: Tenant 'fabrikam.com' not found/);
     });
 
     test('a malformed thumbprint is refused before anything is sent', async () => {
-      const failure = await failureOf(runStep(pool, intuneTenantStep, { ...graph, certificateThumbprint: 'not-a-thumbprint' }));
+      const failure = await bridgeFailure(runStep(pool, intuneTenantStep, { ...graph, certificateThumbprint: 'not-a-thumbprint' }));
       expect(failure.kind).toBe('InvalidInput');
     });
   });
@@ -214,7 +204,7 @@ describe('intune steps against the lab', () => {
           ],
         }),
       );
-      const failure = await failureOf(runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: 'WHfB devices' }));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureGroupStep, { ...graph, displayName: 'WHfB devices' }));
       expect(failure.kind).toBe('InvalidInput');
       expect(failure.retryable).toBe(false);
       expect(failure.message).toMatch(/2 groups are named 'WHfB devices'/);
@@ -289,7 +279,7 @@ describe('intune steps against the lab', () => {
 
     test('a tenant without an Intune licence fails with Graph\'s answer, not retryable', async () => {
       write(estate({ intuneLicensed: false }));
-      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, wanted));
       expect(failure.kind).toBe('Unsupported');
       expect(failure.retryable).toBe(false);
       expect(failure.message).toMatch(/Request not applicable to target tenant\..*active Intune licence/);
@@ -298,7 +288,7 @@ describe('intune steps against the lab', () => {
 
     test('Graph throttling is retryable and carries the requested delay; the retry succeeds', async () => {
       write(estate({}, [{ scriptId: 'intune.ensure-profile', mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]));
-      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, wanted));
       expect(failure.kind).toBe('Throttled');
       expect(failure.retryable).toBe(true);
       expect(failure.retryAfterMs).toBe(7_000);
@@ -310,13 +300,13 @@ describe('intune steps against the lab', () => {
 
     test('a profile of another type under the name is refused', async () => {
       write(estate({ deviceConfigurations: [{ id: '22222222-0000-4000-8000-000000000009', displayName: PROFILE, odataType: '#microsoft.graph.windows10GeneralConfiguration' }] }));
-      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, wanted));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, wanted));
       expect(failure.kind).toBe('InvalidInput');
       expect(failure.message).toMatch(/not a custom OMA-URI profile/);
     });
 
     test('a minimum PIN length above the maximum is refused before anything is sent', async () => {
-      const failure = await failureOf(runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE, pinMinimumLength: 12, pinMaximumLength: 8 }));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE, pinMinimumLength: 12, pinMaximumLength: 8 }));
       expect(failure.kind).toBe('InvalidInput');
       expect(failure.message).toMatch(/pinMinimumLength must not exceed pinMaximumLength/);
     });
@@ -354,14 +344,14 @@ describe('intune steps against the lab', () => {
     });
 
     test('a profile that does not exist yet is NotFound, not retryable', async () => {
-      const failure = await failureOf(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
       expect(failure.kind).toBe('NotFound');
       expect(failure.retryable).toBe(false);
     });
 
     test('a group that does not exist is NotFound', async () => {
       write(withProfile([]));
-      const failure = await failureOf(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: '0c1a2b3c-0000-4000-8000-0000000000ff' }));
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: '0c1a2b3c-0000-4000-8000-0000000000ff' }));
       expect(failure.kind).toBe('NotFound');
       expect(failure.message).toMatch(/does not exist in the tenant/);
     });
@@ -410,13 +400,13 @@ describe('intune steps against the lab', () => {
     });
 
     test('without deleteProfile a group is required', async () => {
-      const failure = await failureOf(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE }));
+      const failure = await bridgeFailure(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE }));
       expect(failure.kind).toBe('InvalidInput');
     });
 
     test('a tenant without an Intune licence fails, not retryable', async () => {
       write(estate({ intuneLicensed: false }));
-      const failure = await failureOf(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
+      const failure = await bridgeFailure(runStep(pool, intuneRollbackStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
       expect(failure.kind).toBe('Unsupported');
       expect(failure.retryable).toBe(false);
     });

@@ -1,8 +1,8 @@
-import { BridgeError } from '../../activities/bridge/errors';
 import type { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { ensureKerberosServerStep, getKerberosServerStep, kerberosReplicationStep, removeKerberosServerStep, rotateKerberosKeyStep } from '../../activities/steps/kerberos';
 import type { LabEstate } from '../../lab/estate/schema';
+import { bridgeFailure } from '../support/bridge-failure';
 import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
 
@@ -23,12 +23,6 @@ function withAdmins(estate: LabEstate): void {
     domain.kerberosServer.replicationDelaySeconds = 1;
   }
   estate.faults = [];
-}
-
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BridgeError)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
 }
 
 describe('Azure AD Kerberos server object steps against the lab', () => {
@@ -80,7 +74,7 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
   });
 
   test('an MFA-enforced admin cannot sign in with -CloudCredential, as the real sign-in fails', async () => {
-    const error = await failure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: mfaAdmin }));
+    const error = await bridgeFailure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: mfaAdmin }));
     expect(error.kind).toBe('AccessDenied');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain('AADSTS50076');
@@ -88,21 +82,21 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
   });
 
   test('a wrong password is AADSTS50126, never echoed', async () => {
-    const error = await failure(runStep(pool, getKerberosServerStep, { domain: DOMAIN, cloudCredential: { ...cloudAdmin, password: 'not-the-password' } }));
+    const error = await bridgeFailure(runStep(pool, getKerberosServerStep, { domain: DOMAIN, cloudCredential: { ...cloudAdmin, password: 'not-the-password' } }));
     expect(error.kind).toBe('AccessDenied');
     expect(error.message).toContain('AADSTS50126');
     expect(error.message).not.toContain('not-the-password');
   });
 
   test('an AD identity without rights gets the documented "insufficient access rights" failure, non-retryable', async () => {
-    const error = await failure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin, domainCredential: weakAdAdmin }));
+    const error = await bridgeFailure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin, domainCredential: weakAdAdmin }));
     expect(error.kind).toBe('AccessDenied');
     expect(error.message).toContain('The user has insufficient access rights.');
     expect((await lab.store.read()).mutations).toEqual({});
   });
 
   test('a DOMAIN\\user domain credential is refused before anything is sent', async () => {
-    const error = await failure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin, domainCredential: { userName: 'CORP\\admin', password: 'x' } }));
+    const error = await bridgeFailure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin, domainCredential: { userName: 'CORP\\admin', password: 'x' } }));
     expect(error.kind).toBe('InvalidInput');
     expect(error.message).toMatch(/domainCredential\.userName: must be in UPN form/);
   });
@@ -111,12 +105,12 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
     await lab.store.update((estate) => {
       estate.faults = [{ scriptId: 'kerberos.ensure', target: DOMAIN, mode: 'permanent', message: 'Failed to create Azure AD Kerberos Server: Error sending directory request: The user has insufficient access rights.', category: 'NotSpecified', errorId: 'System.InvalidOperationException,Microsoft.AzureAD.Kdc.Management.SetAzureADKerberosServer' }];
     });
-    const error = await failure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin }));
+    const error = await bridgeFailure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin }));
     expect(error.kind).toBe('AccessDenied');
   });
 
   test('an unknown domain is unreachable (retryable)', async () => {
-    const error = await failure(runStep(pool, getKerberosServerStep, { domain: 'nowhere.contoso.com', cloudCredential: cloudAdmin }));
+    const error = await bridgeFailure(runStep(pool, getKerberosServerStep, { domain: 'nowhere.contoso.com', cloudCredential: cloudAdmin }));
     expect(error.kind).toBe('Unreachable');
     expect(error.retryable).toBe(true);
   });
@@ -162,7 +156,7 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
 
   test('removal needs confirmation, honours plan mode, and is idempotent', async () => {
     await runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin });
-    const unconfirmed = await failure(runStep(pool, removeKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin } as never));
+    const unconfirmed = await bridgeFailure(runStep(pool, removeKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin } as never));
     expect(unconfirmed.kind).toBe('InvalidInput');
     const planned = await runStep(pool, removeKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin, confirmRemoval: true, planOnly: true });
     expect(planned.result).toMatchObject({ planOnly: true, before: { present: true }, after: { present: true } });

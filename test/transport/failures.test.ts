@@ -1,20 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { BridgeError } from '../../activities/bridge/errors';
 import type { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { echoStep } from '../../activities/steps/echo';
+import { bridgeFailure } from '../support/bridge-failure';
 import { fixtures, isProcessAlive, labPool, waitFor } from './pool-fixture';
-
-async function failureOf(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('bridge failure containment', () => {
   let pool: PowerShellPool;
@@ -27,7 +17,7 @@ describe('bridge failure containment', () => {
   test('a hanging script is killed at its timeout and the next call runs on a fresh process', async () => {
     const [before] = pool.pids();
     const started = Date.now();
-    const failure = await failureOf(runStep(pool, fixtures.hang, {}, { timeoutMs: 800 }));
+    const failure = await bridgeFailure(runStep(pool, fixtures.hang, {}, { timeoutMs: 800 }));
     expect(failure.kind).toBe('Timeout');
     expect(failure.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -37,7 +27,7 @@ describe('bridge failure containment', () => {
   });
 
   test('a process that dies mid-call fails the call retryably and the pool recovers', async () => {
-    const failure = await failureOf(runStep(pool, fixtures.dieNow, {}));
+    const failure = await bridgeFailure(runStep(pool, fixtures.dieNow, {}));
     expect(failure.kind).toBe('HostCrashed');
     expect(failure.retryable).toBe(true);
     expect(failure.message).toMatch(/died during the call \(exit code 7\)/);
@@ -56,7 +46,7 @@ describe('bridge failure containment', () => {
     const controller = new AbortController();
     const [pid] = pool.pids();
     setTimeout(() => controller.abort(), 300);
-    const failure = await failureOf(runStep(pool, fixtures.hang, {}, { signal: controller.signal, timeoutMs: 30_000 }));
+    const failure = await bridgeFailure(runStep(pool, fixtures.hang, {}, { signal: controller.signal, timeoutMs: 30_000 }));
     expect(failure.kind).toBe('Cancelled');
     await waitFor(() => !isProcessAlive(pid));
   });
@@ -69,21 +59,21 @@ describe('bridge failure containment', () => {
   });
 
   test('invalid input is refused before anything is sent', async () => {
-    const failure = await failureOf(runStep(pool, echoStep, { text: 42 as unknown as string }));
+    const failure = await bridgeFailure(runStep(pool, echoStep, { text: 42 as unknown as string }));
     expect(failure.kind).toBe('InvalidInput');
     expect(failure.retryable).toBe(false);
     expect(failure.message).toMatch(/^diagnostics\.echo: invalid input: text: /);
   });
 
   test('a result that breaks its contract is a precise, non-retryable error', async () => {
-    const failure = await failureOf(runStep(pool, fixtures.malformed, {}));
+    const failure = await bridgeFailure(runStep(pool, fixtures.malformed, {}));
     expect(failure.kind).toBe('ContractViolation');
     expect(failure.retryable).toBe(false);
     expect(failure.message).toMatch(/result\.expected: /);
   });
 
   test('documented errors map to typed failures with the real error text', async () => {
-    const denied = await failureOf(
+    const denied = await bridgeFailure(
       runStep(pool, fixtures.fail, {
         message: 'Failed to create Azure AD Kerberos Server: Error sending directory request: The user has insufficient access rights.',
         category: 'NotSpecified',
@@ -94,7 +84,7 @@ describe('bridge failure containment', () => {
     expect(denied.retryable).toBe(false);
     expect(denied.message).toContain('The user has insufficient access rights.');
 
-    const throttled = await failureOf(runStep(pool, fixtures.fail, { message: 'Too Many Requests', category: 'LimitsExceeded', errorId: 'Graph429', retryAfterSeconds: 12 }));
+    const throttled = await bridgeFailure(runStep(pool, fixtures.fail, { message: 'Too Many Requests', category: 'LimitsExceeded', errorId: 'Graph429', retryAfterSeconds: 12 }));
     expect(throttled.kind).toBe('Throttled');
     expect(throttled.retryAfterMs).toBe(12_000);
   });

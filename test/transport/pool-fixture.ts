@@ -3,6 +3,7 @@ import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { allSteps } from '../../activities/steps';
 import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { waitFor as poll } from '../support/wait';
 
 /** Contracts for the lab host's transport fixtures (lab/host/handlers/fixtures.ts). */
 function fixture<O extends z.ZodType>(id: string, output: O, input: z.ZodType = z.object({}).passthrough()): StepContract<z.ZodType, O> {
@@ -39,10 +40,7 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Until `predicate` holds, polled every 25 ms: what the transport tests wait for takes milliseconds. */
+export function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  return poll(predicate, { timeoutMs, intervalMs: 25 });
 }

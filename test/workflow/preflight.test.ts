@@ -1,38 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { createCloudtrustWorker } from '../../worker/create-worker';
 import { ENCRYPTED_ENCODING } from '../../worker/codec';
 import { preflightDomain } from '../../workflows';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
 
 describe('preflight workflow end to end: real Temporal server, real worker, lab host', () => {
-  let context: WorkflowTestContext;
-  let pool: PowerShellPool;
+  let lab: LabWorker;
   beforeAll(async () => {
-    context = await startWorkflowTestContext();
-    pool = labPool(2, { ...process.env, CLOUDTRUST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cloudtrust-lab-')) });
+    lab = await startLabWorker({ taskQueuePrefix: 'preflight' });
   });
-  afterAll(async () => {
-    await pool?.close();
-    await context?.env.teardown();
-  });
+  afterAll(() => lab?.stop());
 
   async function runPreflight(domain: string) {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
     const workflowId = `preflight/${domain}/${randomUUID()}`;
-    const result = await worker.runUntil(context.env.client.workflow.execute(preflightDomain, { taskQueue, workflowId, args: [{ domain }] }));
+    const result = await lab.context.env.client.workflow.execute(preflightDomain, { taskQueue: lab.taskQueue, workflowId, args: [{ domain }] });
     return { result, workflowId };
   }
 
@@ -60,7 +40,7 @@ describe('preflight workflow end to end: real Temporal server, real worker, lab 
 
   test('payloads in the history are encrypted: no domain name or DC name in clear', async () => {
     const { workflowId } = await runPreflight('corp.contoso.com');
-    const history = await context.env.client.workflow.getHandle(workflowId).fetchHistory();
+    const history = await lab.context.env.client.workflow.getHandle(workflowId).fetchHistory();
     const raw = JSON.stringify(history);
     expect(raw).not.toContain(Buffer.from('dc01.corp.contoso.com').toString('base64'));
     const completed = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;

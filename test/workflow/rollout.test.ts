@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { secretStoreFromEnv } from '../../activities/secrets';
 import { RolloutConflictError, rolloutProgress, startRollout } from '../../client/rollouts';
 import type { RolloutReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec } from '../../model/spec-file';
-import { createCloudtrustWorker } from '../../worker/create-worker';
 import { approveRingUpdate, cancelRolloutUpdate, kerberosOperatorDoneUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../../workflows/messages';
-import { labEstateFile } from '../steps/lab-estate';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
+import { waitUntil } from '../support/wait';
 
-const root = path.join(__dirname, '..', '..');
-const baseSpec = parseSpec(readFileSync(path.join(root, 'specs', 'lab-default.yaml'), 'utf8'));
-const secrets = secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(root, 'lab', 'estates', 'default.secrets.json') });
+const baseSpec = readLabDefaultSpec();
 
 function variant(change: (spec: RolloutSpec) => void): RolloutSpec {
   const spec = structuredClone(baseSpec);
@@ -24,16 +15,6 @@ function variant(change: (spec: RolloutSpec) => void): RolloutSpec {
   spec.options.replicationPollInterval = '1s';
   change(spec);
   return spec;
-}
-
-async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** The reason an update was rejected (the client error says only "Workflow Update failed"; the cause has the text). */
@@ -44,36 +25,14 @@ async function updateRejection(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('rollout workflow: real Temporal server, real worker, lab estate', () => {
-  let context: WorkflowTestContext;
-  let pool: PowerShellPool;
-  let worker: Worker;
-  let running: Promise<void>;
-  let lab: ReturnType<typeof labEstateFile>;
-  const taskQueue = `rollout-${randomUUID()}`;
+  let lab: LabWorker;
 
   beforeAll(async () => {
-    context = await startWorkflowTestContext();
-    lab = labEstateFile('default');
-    pool = labPool(2, lab.env);
-    worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      secrets,
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
-    running = worker.run();
+    lab = await startLabWorker({ taskQueuePrefix: 'rollout' });
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await pool?.close();
-    await context?.env.teardown();
-  });
+  afterAll(() => lab?.stop());
 
-  const client = () => context.env.client;
+  const client = () => lab.context.env.client;
   const resetEstate = () =>
     lab.store.update((estate) => {
       for (const domain of estate.forests.flatMap((f) => f.domains)) {
@@ -87,7 +46,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     });
 
   async function apply(spec: RolloutSpec, approve = true): Promise<RolloutReport> {
-    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
     if (approve) {
       await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval' || r.state === 'completed' || r.state === 'halted');
       const progress = await rolloutProgress(client(), started.workflowId);
@@ -99,7 +58,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
   test('plan mode reports the intended changes per domain and step, and changes nothing', async () => {
     await resetEstate();
     const spec = variant(() => undefined);
-    const started = await startRollout(client(), spec, 'plan', taskQueue);
+    const started = await startRollout(client(), spec, 'plan', lab.taskQueue);
     const report = await started.handle.result();
     expect(report.state).toBe('completed');
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
@@ -138,12 +97,12 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
   test('starting the same spec twice joins the running rollout; a different spec under the same name is refused', async () => {
     await resetEstate();
     const spec = variant(() => undefined);
-    const first = await startRollout(client(), spec, 'apply', taskQueue);
-    const again = await startRollout(client(), spec, 'apply', taskQueue);
+    const first = await startRollout(client(), spec, 'apply', lab.taskQueue);
+    const again = await startRollout(client(), spec, 'apply', lab.taskQueue);
     expect(again).toMatchObject({ workflowId: first.workflowId, started: false });
     const changed = structuredClone(spec);
     changed.options.requireSecurityDevice = true;
-    await expect(startRollout(client(), changed, 'apply', taskQueue)).rejects.toBeInstanceOf(RolloutConflictError);
+    await expect(startRollout(client(), changed, 'apply', lab.taskQueue)).rejects.toBeInstanceOf(RolloutConflictError);
     await waitUntil(() => rolloutProgress(client(), first.workflowId), (r) => r.state === 'waiting-approval');
     expect(await updateRejection(first.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'x' }] }))).toMatch(/ring pilot is not waiting for approval/);
     await first.handle.executeUpdate(cancelRolloutUpdate, { args: [{ by: 'tester', reason: 'test over' }] });
@@ -157,7 +116,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const spec = variant((s) => {
       s.rings[1].approval = { required: true, timeout: '2s' };
     });
-    const report = await (await startRollout(client(), spec, 'apply', taskQueue)).handle.result();
+    const report = await (await startRollout(client(), spec, 'apply', lab.taskQueue)).handle.result();
     expect(report.state).toBe('halted');
     expect(report.haltReason).toBe('ring broad was not approved within 2s');
   });
@@ -181,7 +140,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
       s.rings = [s.rings[0]];
       s.domains = [s.domains[0]];
     });
-    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
     const waiting = await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.domains[0].status === 'waiting-operator');
     expect(waiting.domains[0].operatorCommand).toContain("Set-AzureADKerberosServer -Domain 'corp.contoso.com' -UserPrincipalName 'cloud-admin@contoso.com'");
     const child = client().workflow.getHandle(`${started.workflowId}/domain/corp.contoso.com`);
@@ -213,7 +172,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
       s.rings = [{ ...s.rings[0], approval: { required: true } }];
       s.domains = [s.domains[0]];
     });
-    const started = await startRollout(client(), spec, 'apply', taskQueue);
+    const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
     await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval');
     expect(await started.handle.executeUpdate(pauseRolloutUpdate, { args: [{ by: 'tester' }] })).toMatch(/^paused by tester/);
     await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'tester' }] });

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { secretStoreFromEnv } from '../../activities/secrets';
-import type { EstateStore } from '../../lab/estate/store';
 import type { LabEstate } from '../../lab/estate/schema';
 import type { RunbookDomainReport, RunbookReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec, validateSpec } from '../../model/spec-file';
-import { createCloudtrustWorker } from '../../worker/create-worker';
+import { validateSpec } from '../../model/spec-file';
 import { rollout } from '../../workflows';
 import { rollback, rotateKeys, runbookProgressQuery, type RollbackInput, type RotateKeysInput } from '../../workflows/runbooks';
-import { labEstateFile } from '../steps/lab-estate';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
 
-const ROOT = path.join(__dirname, '..', '..');
 const CORP = 'corp.contoso.com';
 const EMEA = 'emea.corp.contoso.com';
 const GPO_NAME = 'cloudtrust - Windows Hello for Business cloud Kerberos trust';
@@ -29,7 +19,7 @@ const OTHER_GROUP_ID = '6e1a9c2b-3d4f-4a5b-8c7d-9e0f1a2b3c4d';
 
 /** The lab-default spec without the approval gate on the broad ring. */
 const labSpec: RolloutSpec = (() => {
-  const spec = parseSpec(readFileSync(path.join(ROOT, 'specs', 'lab-default.yaml'), 'utf8'), 'lab-default.yaml');
+  const spec = readLabDefaultSpec();
   return { ...spec, rings: spec.rings.map(({ approval: _approval, ...ring }) => ring) };
 })();
 
@@ -63,43 +53,18 @@ function seedIntune(estate: LabEstate): void {
  * rollbacks), as an operator would run them.
  */
 describe('runbooks end to end: real Temporal server, real worker, lab host', () => {
-  let context: WorkflowTestContext;
-  let pool: PowerShellPool;
-  let store: EstateStore;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `runbooks-${randomUUID()}`;
+  let lab: LabWorker;
 
   beforeAll(async () => {
-    context = await startWorkflowTestContext();
-    const estate = labEstateFile('default', seedIntune);
-    store = estate.store;
-    pool = labPool(2, { ...estate.env, CLOUDTRUST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cloudtrust-lab-')) });
-    worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(ROOT, 'lab', 'estates', 'default.secrets.json') }),
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
-    running = worker.run();
+    lab = await startLabWorker({ adjust: seedIntune, taskQueuePrefix: 'runbooks' });
   }, 120_000);
 
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-    }
-    await pool?.close();
-    await context?.env.teardown();
-  });
+  afterAll(() => lab?.stop());
 
-  const rotate = (input: RotateKeysInput) => context.env.client.workflow.start(rotateKeys, { taskQueue, workflowId: `rotate/${randomUUID()}`, args: [input] });
-  const roll = (input: RollbackInput) => context.env.client.workflow.execute(rollback, { taskQueue, workflowId: `rollback/${randomUUID()}`, args: [input] });
-  const mutations = async () => (await store.read()).mutations;
-  const corpDomain = async () => (await store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
+  const rotate = (input: RotateKeysInput) => lab.context.env.client.workflow.start(rotateKeys, { taskQueue: lab.taskQueue, workflowId: `rotate/${randomUUID()}`, args: [input] });
+  const roll = (input: RollbackInput) => lab.context.env.client.workflow.execute(rollback, { taskQueue: lab.taskQueue, workflowId: `rollback/${randomUUID()}`, args: [input] });
+  const mutations = async () => (await lab.store.read()).mutations;
+  const corpDomain = async () => (await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
   const entry = (report: RunbookReport, domain: string): RunbookDomainReport => report.domains.find((d) => d.domain === domain)!;
   const step = (report: RunbookReport, domain: string, name: string) => entry(report, domain).steps.find((s) => s.step === name)!;
   const now = () => new Date().toISOString();
@@ -113,7 +78,7 @@ describe('runbooks end to end: real Temporal server, real worker, lab host', () 
   }
 
   test('a rollout puts corp in place (emea is not ready), so there is something to rotate and roll back', async () => {
-    const report = await context.env.client.workflow.execute(rollout, { taskQueue, workflowId: `rollout/${randomUUID()}`, args: [{ spec: labSpec, mode: 'apply', specDigest: 'test' }] });
+    const report = await lab.context.env.client.workflow.execute(rollout, { taskQueue: lab.taskQueue, workflowId: `rollout/${randomUUID()}`, args: [{ spec: labSpec, mode: 'apply', specDigest: 'test' }] });
     expect(report.domains.map((d) => [d.domain, d.status])).toEqual([
       [CORP, 'succeeded'],
       [EMEA, 'not-ready'],
@@ -222,19 +187,19 @@ describe('runbooks end to end: real Temporal server, real worker, lab host', () 
     });
 
     test("intune: the group is resolved read-only and only its assignment goes; a missing group has nothing assigned", async () => {
-      const assignments = async () => (await store.read()).tenant.deviceConfigurations.find((c) => c.displayName === GPO_NAME)!.assignments.map((a) => a.groupId);
+      const assignments = async () => (await lab.store.read()).tenant.deviceConfigurations.find((c) => c.displayName === GPO_NAME)!.assignments.map((a) => a.groupId);
       const plan = await roll({ spec: intuneSpec, mode: 'plan', policy: 'unlink' });
       expect(entry(plan, CORP).status).toBe('planned');
       expect(await assignments()).toEqual([PILOT_GROUP.id, OTHER_GROUP_ID]);
 
-      const groupsBefore = (await store.read()).tenant.groups.length;
+      const groupsBefore = (await lab.store.read()).tenant.groups.length;
       const report = await roll({ spec: intuneSpec, mode: 'apply', policy: 'unlink' });
       expect(step(report, CORP, 'intune-group')).toMatchObject({ status: 'ok', changed: false, detail: `group ${PILOT_GROUP.displayName} is ${PILOT_GROUP.id}` });
       expect(step(report, CORP, 'intune-rollback')).toMatchObject({ status: 'ok', changed: true });
       expect(await assignments()).toEqual([OTHER_GROUP_ID]);
       expect(entry(report, EMEA).status).toBe('succeeded');
       expect(step(report, EMEA, 'intune-rollback')).toMatchObject({ status: 'skipped', changed: false });
-      expect((await store.read()).tenant.groups.length).toBe(groupsBefore);
+      expect((await lab.store.read()).tenant.groups.length).toBe(groupsBefore);
     });
   });
 });

@@ -1,127 +1,82 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import type { PowerShellPool } from '../../activities/bridge/pool';
-import { secretStoreFromEnv } from '../../activities/secrets';
 import { TriggerError } from '../../client/errors';
 import { listRuns, runReport, type RunSummary } from '../../client/runs';
 import { startDriftCheck } from '../../client/runbooks';
 import { createSchedule, deleteSchedule, describeSchedule, listSchedules, triggerSchedule } from '../../client/schedules';
-import type { EstateStore } from '../../lab/estate/store';
 import type { DriftReport, RunbookReport } from '../../model/report-types';
 import { scheduleRequestSchema } from '../../model/schedule-request';
 import type { RolloutSpec } from '../../model/spec';
-import { parseSpec } from '../../model/spec-file';
-import { createCloudtrustWorker } from '../../worker/create-worker';
 import { rollout } from '../../workflows';
-import { labEstateFile } from '../steps/lab-estate';
-import { labPool } from '../transport/pool-fixture';
-import { startWorkflowTestContext, type WorkflowTestContext } from './environment';
+import { readLabDefaultSpec } from '../support/lab-spec';
+import { startLabWorker, type LabWorker } from '../support/lab-worker';
+import { waitForValue } from '../support/wait';
 
-const ROOT = path.join(__dirname, '..', '..');
 const CORP = 'corp.contoso.com';
 
 /** The lab-default spec reduced to corp (emea's preflight blockers would make every check "incomplete"). */
 const corpSpec: RolloutSpec = (() => {
-  const spec = parseSpec(readFileSync(path.join(ROOT, 'specs', 'lab-default.yaml'), 'utf8'), 'lab-default.yaml');
+  const spec = readLabDefaultSpec();
   return { ...spec, name: 'lab-corp', domains: spec.domains.filter((d) => d.name === CORP), rings: [{ name: 'pilot', domains: [CORP], concurrency: 1, failureBudget: 0 }] };
 })();
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /* One estate for the file: drift before the rollout, none after it, drift again after a hand edit; then key rotation on a schedule. */
 describe('schedules and drift checks: real Temporal server, real worker, lab host', () => {
-  let context: WorkflowTestContext;
-  let pool: PowerShellPool;
-  let store: EstateStore;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `schedules-${randomUUID()}`;
-  const client = (): Client => context.env.client;
+  let lab: LabWorker;
+  const client = (): Client => lab.context.env.client;
 
   beforeAll(async () => {
-    context = await startWorkflowTestContext();
-    const estate = labEstateFile('default');
-    store = estate.store;
-    pool = labPool(2, { ...estate.env, CLOUDTRUST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cloudtrust-lab-')) });
-    worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: path.join(ROOT, 'lab', 'estates', 'default.secrets.json') }),
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
-    running = worker.run();
+    lab = await startLabWorker({ taskQueuePrefix: 'schedules' });
   }, 120_000);
 
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-    }
-    await pool?.close();
-    await context?.env.teardown();
-  });
+  afterAll(() => lab?.stop());
 
-  const corpDomain = async () => (await store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
+  const corpDomain = async () => (await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
 
   /** A completed run a schedule started (its workflow id is the action's id plus the action time) not in `after` (run ids). */
   async function scheduledRun(kind: RunSummary['kind'], prefix: string, after: Set<string>): Promise<RunSummary> {
-    return waitFor(async () => (await listRuns(client(), { kinds: [kind] })).find((r) => r.id.startsWith(prefix) && !after.has(r.runId) && r.status === 'COMPLETED'), `a completed ${kind} run`);
+    return waitForValue(async () => (await listRuns(client(), { kinds: [kind] })).find((r) => r.id.startsWith(prefix) && !after.has(r.runId) && r.status === 'COMPLETED'), { what: `a completed ${kind} run`, timeoutMs: 60_000 });
   }
 
   test('before any rollout, a drift check finds everything missing and changes nothing', async () => {
-    const before = (await store.read()).mutations;
-    const report: DriftReport = await (await startDriftCheck(client(), corpSpec, taskQueue)).result();
+    const before = (await lab.store.read()).mutations;
+    const report: DriftReport = await (await startDriftCheck(client(), corpSpec, lab.taskQueue)).result();
     expect(report.verdict).toBe('drift');
     const corp = report.domains.find((d) => d.domain === CORP)!;
     expect(corp.changes.some((c) => c.startsWith('kerberos'))).toBe(true);
     expect(corp.changes.some((c) => c.startsWith('gpo'))).toBe(true);
-    expect((await store.read()).mutations).toEqual(before);
+    expect((await lab.store.read()).mutations).toEqual(before);
   }, 90_000);
 
   test('after the rollout the estate is in sync; a hand edit of the policy value is drift again', async () => {
-    const applied = await client().workflow.execute(rollout, { taskQueue, workflowId: `rollout/${randomUUID()}`, args: [{ spec: corpSpec, mode: 'apply', specDigest: 'test' }] });
+    const applied = await client().workflow.execute(rollout, { taskQueue: lab.taskQueue, workflowId: `rollout/${randomUUID()}`, args: [{ spec: corpSpec, mode: 'apply', specDigest: 'test' }] });
     expect(applied.domains[0].status).toBe('succeeded');
 
-    const inSync = await (await startDriftCheck(client(), corpSpec, taskQueue)).result();
+    const inSync = await (await startDriftCheck(client(), corpSpec, lab.taskQueue)).result();
     expect(inSync).toMatchObject({ verdict: 'in-sync', hostChanges: [] });
     expect(inSync.domains[0].changes).toEqual([]);
-    const listed = await waitFor(async () => (await listRuns(client(), { kinds: ['drift-check'] })).find((r) => r.state === 'in-sync'), 'the in-sync state in the list');
+    const listed = await waitForValue(async () => (await listRuns(client(), { kinds: ['drift-check'] })).find((r) => r.state === 'in-sync'), { what: 'the in-sync state in the list', timeoutMs: 60_000 });
     expect(listed.spec).toBe('lab-corp');
 
-    await store.update((estate) => {
+    await lab.store.update((estate) => {
       const corp = estate.forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
       const gpo = corp.gpos.find((g) => g.displayName === corpSpec.domains[0].gpo!.name)!;
       gpo.links = [];
     });
-    const drifted = await (await startDriftCheck(client(), corpSpec, taskQueue)).result();
+    const drifted = await (await startDriftCheck(client(), corpSpec, lab.taskQueue)).result();
     expect(drifted.verdict).toBe('drift');
     expect(drifted.domains[0].changes.join('\n')).toMatch(/OU=Workstations,DC=corp,DC=contoso,DC=com/);
   }, 120_000);
 
   test('a drift-check schedule: overlap skip, listed, triggered, its run reports the drift, then deleted', async () => {
     const request = scheduleRequestSchema.parse({ name: 'corp-drift', kind: 'drift-check', spec: corpSpec, every: '1d' });
-    const created = await createSchedule(client(), request, taskQueue);
+    const created = await createSchedule(client(), request, lab.taskQueue);
     expect(created).toMatchObject({ name: 'corp-drift', kind: 'drift-check', spec: 'lab-corp', every: '1d', paused: false, overlap: 'skip' });
     // Temporal counts intervals from the Unix epoch: a daily schedule's next run is the coming midnight UTC.
     const untilNext = Date.parse(created.nextRunAt!) - Date.now();
     expect(untilNext).toBeGreaterThan(0);
     expect(untilNext).toBeLessThanOrEqual(86_400_000);
-    await expect(createSchedule(client(), request, taskQueue)).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(createSchedule(client(), request, lab.taskQueue)).rejects.toMatchObject({ kind: 'conflict' });
     expect((await listSchedules(client())).map((s) => s.name)).toContain('corp-drift');
 
     const earlier = new Set((await listRuns(client(), { kinds: ['drift-check'] })).map((r) => r.runId));
@@ -140,7 +95,7 @@ describe('schedules and drift checks: real Temporal server, real worker, lab hos
 
   test('key-rotation schedules every 90 days: the 24-hour rule holds back a fresh key; a forced one rotates on its action time', async () => {
     const keyBefore = (await corpDomain()).kerberosServer.ad!.keyVersion;
-    const polite = await createSchedule(client(), scheduleRequestSchema.parse({ name: 'corp-rotation', kind: 'rotate-keys', spec: corpSpec, every: '90d' }), taskQueue);
+    const polite = await createSchedule(client(), scheduleRequestSchema.parse({ name: 'corp-rotation', kind: 'rotate-keys', spec: corpSpec, every: '90d' }), lab.taskQueue);
     expect(Date.parse(polite.nextRunAt!) - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
 
     const seen = new Set<string>();
@@ -153,7 +108,7 @@ describe('schedules and drift checks: real Temporal server, real worker, lab hos
     await deleteSchedule(client(), 'corp-rotation');
 
     seen.add(first.runId);
-    await createSchedule(client(), scheduleRequestSchema.parse({ name: 'corp-rotation', kind: 'rotate-keys', spec: corpSpec, every: '90d', force: true }), taskQueue);
+    await createSchedule(client(), scheduleRequestSchema.parse({ name: 'corp-rotation', kind: 'rotate-keys', spec: corpSpec, every: '90d', force: true }), lab.taskQueue);
     await triggerSchedule(client(), 'corp-rotation');
     const second = await scheduledRun('rotate-keys', 'cloudtrust-rotate:lab-corp-', seen);
     const rotated = (await client().workflow.getHandle(second.id, second.runId).result()) as RunbookReport;
