@@ -217,6 +217,20 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     expect(report.domains.find((d: { domain: string }) => d.domain === 'corp.contoso.com').changes).toEqual([]);
   });
 
+  test('rollback --plan: what would be undone, nothing changed; removing the Kerberos object must be confirmed', async () => {
+    const before = (await lab.store.read()).mutations;
+    const plan = await cli('rollback', UNGATED_SPEC, '--plan', '--policy', 'disable', '--domain', 'corp.contoso.com');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/corp\.contoso\.com +planned +gpo-rollback/);
+    expect(plan.stdout).toContain('kept: removal needs removeKerberosObject and confirmRemoval');
+    expect((await lab.store.read()).mutations).toEqual(before);
+
+    const unconfirmed = await cli('rollback', UNGATED_SPEC, '--policy', 'unlink', '--remove-kerberos-object');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('--remove-kerberos-object needs --confirm-removal');
+    expect((await cli('rollback', UNGATED_SPEC, '--plan')).code).toBe(2);
+  });
+
   test('schedule create, list, delete', async () => {
     const name = `drift-${suffix}`;
     const created = await cli('schedule', 'create', name, '--kind', 'drift-check', '--spec', UNGATED_SPEC, '--every', '1d', '--paused');
