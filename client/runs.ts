@@ -47,11 +47,16 @@ function summary(d: WorkflowExecutionDescription): RunSummary | undefined {
   };
 }
 
+const SPEC_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 /** The newest runs first, optionally of some kinds, one spec, or only those still running. */
 export async function listRuns(client: Client, filter: { kinds?: RunKind[]; spec?: string; running?: boolean; limit?: number } = {}): Promise<RunSummary[]> {
   const kinds = filter.kinds ?? RUN_KINDS;
   const clauses = [`CloudtrustKind IN (${kinds.map((k) => `'${k}'`).join(', ')})`];
-  if (filter.spec !== undefined) clauses.push(`CloudtrustSpec = '${filter.spec.replace(/[^a-z0-9-]/g, '')}'`);
+  if (filter.spec !== undefined) {
+    if (!SPEC_NAME.test(filter.spec)) throw new TriggerError('invalid-input', `${JSON.stringify(filter.spec)} is not a spec name (lower-case letters, digits and dashes)`);
+    clauses.push(`CloudtrustSpec = '${filter.spec}'`);
+  }
   if (filter.running) clauses.push(`ExecutionStatus = 'Running'`);
   const runs: RunSummary[] = [];
   try {

@@ -138,6 +138,9 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     const table = await cli('list', '--spec', ungated);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID +KIND +SPEC +STATE +STATUS +STARTED +CLOSED$/);
     expect((await cli('list', '--kind', 'nonsense')).code).toBe(3);
+    const hostile = await cli('list', '--spec', "x' OR CloudtrustKind = 'plan");
+    expect(hostile.code).toBe(3);
+    expect(hostile.stderr).toContain('is not a spec name');
   });
 
   test('report: Markdown, JSON, HTML to a file', async () => {
