@@ -12,7 +12,7 @@ export async function demoRollout(client: Client, spec: RolloutSpec, taskQueue: 
   return followRollout(client, started.workflowId, {
     write: say,
     onApprovalWanted: async (ring) => {
-      say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver sends the approveRing update to ${started.workflowId})`);
+      say(`  ring ${ring} waits for approval — approving as "demo" (otherwise an approver runs \`cloudtrust approve ${started.workflowId} --ring ${ring}\`)`);
       await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring, approver: 'demo' }] });
     },
   });

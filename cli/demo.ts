@@ -65,7 +65,7 @@ async function run(): Promise<void> {
       say(`${report.domains.filter((d) => d.status === 'succeeded').length} of ${report.domains.length} domains rolled out; ${report.domains.filter((d) => d.status === 'not-ready').length} not ready.`);
       say(`report: ${path.relative(process.cwd(), files.markdown)} (also .html and .json)`);
       say(`${earlier} rollout run(s) of ${spec.name} are kept in ${path.relative(process.cwd(), settings.dataDir) || '.'} (the dev server's SQLite file).`);
-      if (service.uiUrl) say(`Web UI: ${service.uiUrl}/namespaces/${service.namespace}/workflows  (served while cloudtrust runs; \`npm run worker\` keeps it up)`);
+      if (service.uiUrl) say(`Web UI: ${service.uiUrl}/namespaces/${service.namespace}/workflows  (served while cloudtrust runs; \`npx cloudtrust server\` keeps it up, with the HTTP API)`);
     } finally {
       await client.connection.close();
       await connection.close();
