@@ -32,7 +32,17 @@ export async function attachClient(settings: TemporalSettings): Promise<Attached
       settings.mode === 'embedded' ? 'start the embedded lab with `cloudtrust server` in another terminal, or set TEMPORAL_ADDRESS' : 'check TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS / API key settings',
     );
   }
-  const keyring = await loadCodecKeys({ dataDir: settings.dataDir, createIfMissing: settings.mode === 'embedded' });
+  // Never create a key here: payloads encrypted with a key the worker does not hold could never be read.
+  const keyring = await loadCodecKeys({ dataDir: settings.dataDir, createIfMissing: false });
+  if (!keyring && settings.mode === 'embedded') {
+    await connection.close();
+    // The embedded worker always has a key (it creates one in its data dir): no key here means another data dir.
+    throw new TriggerError(
+      'invalid-input',
+      `no payload key in ${settings.dataDir} (codec.key), so nothing sent to the embedded server could be read by its worker`,
+      'run the command where `cloudtrust server` runs, or set CLOUDTRUST_DATA_DIR (or CLOUDTRUST_CODEC_KEY / CLOUDTRUST_CODEC_KEY_FILE) to what the server uses',
+    );
+  }
   const client = new Client({ connection, namespace: settings.namespace, dataConverter: createDataConverter(keyring) });
   return { client, address, taskQueue: settings.taskQueue, close: () => connection.close() };
 }

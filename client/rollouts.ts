@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TriggerError } from './errors';
 import type { DomainReport, RolloutReport } from '../model/report-types';
 import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
@@ -43,13 +43,16 @@ export interface StartedRollout {
  * Starts a rollout, or joins the one already running for the same spec. A running rollout of the same name with a
  * different spec is refused: it never runs twice, and never runs a spec other than the one it started with.
  */
-export async function startRollout(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string): Promise<StartedRollout> {
+export async function startRollout(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, attempt = 1): Promise<StartedRollout> {
   const digest = specDigest(spec);
   const workflowId = rolloutWorkflowId(spec, mode, digest);
   const existing = client.workflow.getHandle<typeof rollout>(workflowId);
   const running = await existing.describe().then(
     (d) => (d.status.name === 'RUNNING' ? d : undefined),
-    () => undefined,
+    (error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    },
   );
   if (running) {
     const runningDigest = running.memo?.specDigest;
@@ -74,7 +77,8 @@ export async function startRollout(client: Client, spec: RolloutSpec, mode: 'pla
     });
     return { workflowId, started: true, handle };
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return startRollout(client, spec, mode, taskQueue);
+    // Started by someone else between describe and start: join it (once; a second race means something is wrong).
+    if (error instanceof WorkflowExecutionAlreadyStartedError && attempt === 1) return startRollout(client, spec, mode, taskQueue, 2);
     throw error;
   }
 }

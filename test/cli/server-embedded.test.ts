@@ -38,6 +38,10 @@ test('cloudtrust server (embedded): dev server, worker and API; a plan through t
     const ready = JSON.parse(server.stdoutSoFar().trim().split('\n')[0]);
     expect(ready).toMatchObject({ temporal: `127.0.0.1:${devPort}`, webUi: `http://127.0.0.1:${uiPort}`, uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec`, api: `http://127.0.0.1:${apiPort}` });
 
+    const elsewhere = await runCli(['list'], { ...env, CLOUDTRUST_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cloudtrust-elsewhere-')) });
+    expect(elsewhere.code).toBe(3);
+    expect(elsewhere.stderr).toMatch(/no payload key in .* \(codec\.key\)/);
+
     const status = await runCli(['status'], env);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/1 worker polling/);
