@@ -26,7 +26,11 @@ export interface RotateKeysRequest {
   force?: boolean;
 }
 
-/** Starts the key rotation runbook for a spec; one at a time per spec. The request time is its idempotency key. */
+/**
+ * Starts the key rotation runbook for a spec. One at a time per spec: a second manual start is refused here (same
+ * workflow id), and any rotation — manual, API or scheduled — holds the spec's runbook lock while it changes anything.
+ * The request time is its idempotency key.
+ */
 export async function startRotateKeys(client: Client, request: RotateKeysRequest, taskQueue: string): Promise<WorkflowHandle<typeof rotateKeys>> {
   const { spec } = request;
   const workflowId = `${rotateKeysWorkflowId(spec)}${request.mode === 'plan' ? ':plan' : ''}`;

@@ -12,7 +12,7 @@ export type RunKind = 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'drift-c
 export const RUN_KINDS: RunKind[] = ['rollout', 'plan', 'rotate-keys', 'rollback', 'drift-check'];
 
 export interface RunSummary {
-  /** The workflow id; a schedule's runs share one when they start within the same second, so runId tells them apart. */
+  /** The workflow id; runs of one id (rollouts, manual runbooks) are told apart by runId. */
   id: string;
   runId: string;
   kind: RunKind;

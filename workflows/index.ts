@@ -3,3 +3,4 @@ export { rollout } from './rollout';
 export { domainRollout } from './domain';
 export { rotateKeys, rollback } from './runbooks';
 export { driftCheck } from './drift-check';
+export { runbookLock } from './runbook-lock';

@@ -1,4 +1,4 @@
-import { ApplicationFailure, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport, RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
@@ -7,6 +7,8 @@ import { stepActivities } from './activity-options';
 import { boundedAll } from './bounded';
 import { describeFailure, StepRecorder } from './domain-steps';
 import { runbookProgressQuery } from './runbook-messages';
+import { holdRunbookLock } from './runbook-lock';
+import { stateKey } from '../model/search-attributes';
 
 export interface RunbookInputBase {
   spec: RolloutSpec;
@@ -66,6 +68,7 @@ export async function runRunbook(
     domains: domains.map((d) => ({ domain: d.name, channel: d.channel, taskQueue: taskQueueFor(spec, d.name, defaultQueue), status: 'pending', steps: [] })),
   };
   setHandler(runbookProgressQuery, () => report);
+  if (!planOnly && patched('runbook-lock')) await holdRunbookLock(runbook, spec.name);
 
   await boundedAll(domains, spec.options.preflightConcurrency, async (domain, index) => {
     const entry = report.domains[index];
@@ -85,7 +88,15 @@ export async function runRunbook(
 
   report.state = 'completed';
   report.finishedAt = new Date().toISOString();
+  if (patched('runbook-state')) upsertSearchAttributes([{ key: stateKey, value: runbookOutcome(report) }]);
   return report;
+}
+
+/** What a list shows for a finished runbook: failed or needs-operator when any domain is, else completed. */
+export function runbookOutcome(report: RunbookReport): 'failed' | 'needs-operator' | 'completed' {
+  if (report.domains.some((d) => d.status === 'failed')) return 'failed';
+  if (report.domains.some((d) => d.status === 'needs-operator')) return 'needs-operator';
+  return 'completed';
 }
 
 /** The unattended sign-in (secret names) for the Kerberos cmdlets, or undefined when the Entra admin is MFA-protected. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { TriggerError } from '../../client/errors';
 import { listRuns, runReport, type RunSummary } from '../../client/runs';
 import { startDriftCheck } from '../../client/runbooks';
@@ -8,6 +8,7 @@ import type { DriftReport, RunbookReport } from '../../model/report-types';
 import { scheduleRequestSchema } from '../../model/schedule-request';
 import type { RolloutSpec } from '../../model/spec';
 import { rollout } from '../../workflows';
+import { runbookLock, runbookLockId } from '../../workflows/runbook-lock';
 import { readLabDefaultSpec } from '../support/lab-spec';
 import { startLabWorker, type LabWorker } from '../support/lab-worker';
 import { waitForValue } from '../support/wait';
@@ -34,8 +35,8 @@ describe('schedules and drift checks: real Temporal server, real worker, lab hos
   const corpDomain = async () => (await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === CORP)!;
 
   /** A completed run a schedule started (its workflow id is the action's id plus the action time) not in `after` (run ids). */
-  async function scheduledRun(kind: RunSummary['kind'], prefix: string, after: Set<string>): Promise<RunSummary> {
-    return waitForValue(async () => (await listRuns(client(), { kinds: [kind] })).find((r) => r.id.startsWith(prefix) && !after.has(r.runId) && r.status === 'COMPLETED'), { what: `a completed ${kind} run`, timeoutMs: 60_000 });
+  async function scheduledRun(kind: RunSummary['kind'], prefix: string, after: Set<string>, status = 'COMPLETED'): Promise<RunSummary> {
+    return waitForValue(async () => (await listRuns(client(), { kinds: [kind] })).find((r) => r.id.startsWith(prefix) && !after.has(r.runId) && r.status === status), { what: `a ${status.toLowerCase()} ${kind} run`, timeoutMs: 60_000 });
   }
 
   test('before any rollout, a drift check finds everything missing and changes nothing', async () => {
@@ -115,6 +116,27 @@ describe('schedules and drift checks: real Temporal server, real worker, lab hos
     expect(rotated.request).toMatch(/forced past the 24-hour rule/);
     expect(rotated.domains[0]).toMatchObject({ domain: CORP, status: 'succeeded' });
     expect((await corpDomain()).kerberosServer.ad!.keyVersion).toBeGreaterThan(keyBefore);
+    expect((await waitForValue(async () => (await listRuns(client(), { kinds: ['rotate-keys'] })).find((r) => r.runId === second.runId && r.state !== 'running'))).state).toBe('completed');
     await deleteSchedule(client(), 'corp-rotation');
+  }, 120_000);
+
+  test('one key rotation per spec at a time: a scheduled run that finds the lock held fails with Conflict and changes nothing', async () => {
+    const holder = await client().workflow.start(runbookLock, { taskQueue: lab.taskQueue, workflowId: runbookLockId('rotate-keys', corpSpec.name) });
+    const keyBefore = (await corpDomain()).kerberosServer.ad!.keyVersion;
+    const before = (await lab.store.read()).mutations;
+    await createSchedule(client(), scheduleRequestSchema.parse({ name: 'corp-locked', kind: 'rotate-keys', spec: corpSpec, every: '90d', force: true }), lab.taskQueue);
+    const seen = new Set((await listRuns(client(), { kinds: ['rotate-keys'] })).map((r) => r.runId));
+    await triggerSchedule(client(), 'corp-locked');
+    const refused = await scheduledRun('rotate-keys', 'cloudtrust-rotate:lab-corp-', seen, 'FAILED');
+    const failure = await client().workflow.getHandle(refused.id, refused.runId).result().then(() => undefined, (e: unknown) => e as WorkflowFailedError);
+    expect(failure?.cause).toMatchObject({ type: 'Conflict', message: expect.stringContaining(`another rotate-keys run of lab-corp is in progress (it holds cloudtrust-lock:rotate-keys:lab-corp)`) });
+    expect((await lab.store.read()).mutations).toEqual(before);
+
+    await holder.terminate('test: the other rotation has finished');
+    seen.add(refused.runId);
+    await triggerSchedule(client(), 'corp-locked');
+    await scheduledRun('rotate-keys', 'cloudtrust-rotate:lab-corp-', seen);
+    expect((await corpDomain()).kerberosServer.ad!.keyVersion).toBeGreaterThan(keyBefore);
+    await deleteSchedule(client(), 'corp-locked');
   }, 120_000);
 });
