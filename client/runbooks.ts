@@ -90,13 +90,23 @@ export async function startRollback(client: Client, request: RollbackRequest, ta
   }
 }
 
-/** Starts a drift check now (the same workflow a drift-check schedule starts); joins one already running. */
+/**
+ * Starts a drift check now (the same workflow a drift-check schedule starts); joins one already running for the same
+ * spec content, and refuses to join one checking another version of the spec.
+ */
 export async function startDriftCheck(client: Client, spec: RolloutSpec, taskQueue: string): Promise<WorkflowHandle<typeof driftCheck>> {
-  return client.workflow.start(driftCheck, {
+  const digest = specDigest(spec);
+  const handle = await client.workflow.start(driftCheck, {
     taskQueue,
     workflowId: driftCheckWorkflowId(spec),
-    args: [{ spec, specDigest: specDigest(spec) }],
+    args: [{ spec, specDigest: digest }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    memo: { specDigest: digest },
     typedSearchAttributes: runSearchAttributes('drift-check', spec),
   });
+  const running = (await handle.describe()).memo?.specDigest;
+  if (running !== digest) {
+    throw new TriggerError('conflict', `a drift check of ${spec.name} is running with another version of the spec (digest ${String(running).slice(0, 12)})`, 'wait for it to finish, then check again');
+  }
+  return handle;
 }

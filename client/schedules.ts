@@ -45,6 +45,10 @@ export async function createSchedule(client: Client, request: ScheduleRequest, t
       memo: { kind: request.kind, spec: spec.name, ...(request.every ? { every: request.every } : { cron: request.cron }) },
     });
   } catch (error) {
+    // The SDK checks the calendar itself and throws a TypeError naming the field ("Hour is not in range [0-23]").
+    if (error instanceof TypeError && request.cron !== undefined) {
+      throw new TriggerError('invalid-input', `cron "${request.cron}" is not a valid schedule: ${error.message}`, 'five fields: minute hour day-of-month month day-of-week', [`cron: ${error.message}`]);
+    }
     if (error instanceof ScheduleAlreadyRunning) {
       throw new TriggerError('conflict', `schedule ${request.name} already exists`, `delete it first with \`cloudtrust schedule delete ${request.name}\``);
     }

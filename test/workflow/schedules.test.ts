@@ -78,6 +78,8 @@ describe('schedules and drift checks: real Temporal server, real worker, lab hos
     expect(untilNext).toBeGreaterThan(0);
     expect(untilNext).toBeLessThanOrEqual(86_400_000);
     await expect(createSchedule(client(), request, lab.taskQueue)).rejects.toMatchObject({ kind: 'conflict' });
+    const badCron = scheduleRequestSchema.parse({ name: 'corp-bad-cron', kind: 'drift-check', spec: corpSpec, cron: '0 25 * * *' });
+    await expect(createSchedule(client(), badCron, lab.taskQueue)).rejects.toMatchObject({ kind: 'invalid-input', problems: [expect.stringMatching(/^cron: .*[Hh]our/)] });
     expect((await listSchedules(client())).map((s) => s.name)).toContain('corp-drift');
 
     const earlier = new Set((await listRuns(client(), { kinds: ['drift-check'] })).map((r) => r.runId));
