@@ -3,6 +3,8 @@ import type { TokenRecord, TokenStore } from './tokens';
 
 export const CODEC_SESSION_COOKIE = 'cloudtrust_codec';
 export const CODEC_SESSION_TTL_SECONDS = 8 * 3600;
+/** Where a browser signs in (GET: the page, POST: the form) and out (DELETE). */
+export const CODEC_SESSION_PATH = '/codec/session';
 
 interface Session {
   tokenId: string;

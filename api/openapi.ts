@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { rolloutSpecSchema } from '../model/spec';
 import { scheduleRequestSchema } from '../model/schedule-request';
-import { DEFAULT_BODY_LIMIT, type ApiRoute, type RouteAuth } from './route';
+import { CODEC_SESSION_COOKIE, CODEC_SESSION_PATH, CODEC_SESSION_TTL_SECONDS } from './codec-sessions';
+import { FORM_CONTENT_TYPE } from './content-types';
+import { DEFAULT_BODY_LIMIT, requestContentType, type ApiRoute, type RouteAuth } from './route';
 import {
   controlResultSchema,
   emptyBody,
@@ -43,21 +45,51 @@ const NAMED_SCHEMAS: Array<[z.ZodType, string]> = [
   [healthSchema, 'Health'],
 ];
 
-const DESCRIPTION = `The HTTP API of cloudtrust: start and follow rollouts of Windows Hello for Business cloud Kerberos trust, approve, pause, resume and cancel them, read their reports, schedule key rotation and drift checks, receive signed webhooks, and serve as the Temporal codec server.
+/** "A", "A and B", "A, B and C". */
+const listed = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+const routeNames = (routes: readonly ApiRoute[]) => listed(routes.map((route) => `${route.method} ${openApiPath(route.path)}`));
+const isSessionRoute = (route: ApiRoute) => route.auth.kind === 'bearer' && route.auth.session === true;
 
-Authentication: every route needs a bearer token (Authorization: Bearer ct_<id>_<secret>) except GET /health, GET /openapi.json and GET /docs, which are public and need no token, and POST /hooks/{name}, which is authenticated by an HMAC signature instead. Tokens are created with \`cloudtrust token create <name> --scope <scope>\`; the server keeps only their SHA-256. The token's name is recorded as the approver, or as who paused, resumed or cancelled.
+/** The API's description; every list of routes in it is read from the route table. */
+function describeApi(routes: readonly ApiRoute[]): string {
+  const publicRoutes = routes.filter((r) => r.auth.kind === 'public');
+  const hmacRoutes = routes.filter((r) => r.auth.kind === 'hmac');
+  const sessionRoutes = routes.filter(isSessionRoute);
+  const formRoutes = routes.filter((r) => r.body && r.formBody);
+  const hours = CODEC_SESSION_TTL_SECONDS / 3600;
+
+  const exceptions = [
+    publicRoutes.length > 0 ? `${routeNames(publicRoutes)}, which ${publicRoutes.length === 1 ? 'is' : 'are'} public and need${publicRoutes.length === 1 ? 's' : ''} no token` : '',
+    hmacRoutes.length > 0 ? `${routeNames(hmacRoutes)}, which ${hmacRoutes.length === 1 ? 'is' : 'are'} authenticated by an HMAC signature instead` : '',
+  ].filter(Boolean);
+  const authentication =
+    `Authentication: every route needs a bearer token (Authorization: Bearer ct_<id>_<secret>)${exceptions.length > 0 ? ` except ${exceptions.join(', and ')}` : ''}.` +
+    (sessionRoutes.length > 0
+      ? ` ${routeNames(sessionRoutes)} also accept a codec session cookie (${CODEC_SESSION_COOKIE}) in place of the bearer token, with the same scope (see Codec server below).`
+      : '') +
+    " Tokens are created with `cloudtrust token create <name> --scope <scope>`; the server keeps only their SHA-256. The token's name is recorded as the approver, or as who paused, resumed or cancelled.";
+
+  const bodies =
+    formRoutes.length > 0
+      ? `Bodies must be JSON, except for ${routeNames(formRoutes)}, which ${formRoutes.length === 1 ? 'takes' : 'take'} an HTML form (${FORM_CONTENT_TYPE}); a body of another type is refused with 415`
+      : 'Bodies must be JSON (415 otherwise)';
+
+  return `The HTTP API of cloudtrust: start and follow rollouts of Windows Hello for Business cloud Kerberos trust, approve, pause, resume and cancel them, read their reports, schedule key rotation and drift checks, receive signed webhooks, and serve as the Temporal codec server.
+
+${authentication}
 
 Scopes, each including the ones before it: ${SCOPES.map((s) => `${s} (${SCOPE_MEANING[s]})`).join('; ')}.
 
-Errors: every error is JSON {"error": {"code", "message", "hint"?, "problems"?}}; invalid input lists every problem by path (e.g. spec.domains[0].gpo.computerGroup: must be a name of …). 401 means no, a malformed or an unknown or revoked token (WWW-Authenticate says which); 403 names the scope needed and the token's scope. Bodies must be JSON (415 otherwise), objects refuse unknown properties, and bodies over the route's limit are refused with 413.
+Errors: every error is JSON {"error": {"code", "message", "hint"?, "problems"?}}; invalid input lists every problem by path (e.g. spec.domains[0].gpo.computerGroup: must be a name of …). 401 means no, a malformed or an unknown or revoked token, or an expired codec session (WWW-Authenticate says which); 403 names the scope needed and the token's scope. ${bodies}; objects refuse unknown properties, and bodies over the route's limit are refused with 413. A 500 whose message says the server lacks a key means a run's history was encrypted with a payload key the API no longer has: add the retired key to CLOUDTRUST_CODEC_OLD_KEYS.
 
-Webhooks: POST /hooks/{name} with X-Cloudtrust-Timestamp (unix seconds, within 300 s of the server's clock) and X-Cloudtrust-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">. The key is the value of CLOUDTRUST_HOOK_SECRET_<NAME>, NAME being the hook's secret name upper-cased with . and - as _; it is never in the hooks file. Hooks are declared in CLOUDTRUST_HOOKS_FILE, else hooks.json in the data directory: {"hooks": [{"name", "action": "plan|apply|rotate-keys|drift-check", "spec": "<spec file, relative to the hooks file>", "secret": "<name>"}]}. The spec file is read again on every delivery. Signing a delivery from a shell:
+Webhooks: POST /hooks/{name} with X-Cloudtrust-Timestamp (unix seconds, within 300 s of the server's clock) and X-Cloudtrust-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">. The key is the value of CLOUDTRUST_HOOK_SECRET_<NAME>, NAME being the hook's secret name upper-cased with . and - as _; it is never in the hooks file. Hooks are declared in CLOUDTRUST_HOOKS_FILE, else hooks.json in the data directory: {"hooks": [{"name", "action": "plan|apply|rotate-keys|drift-check", "spec": "<spec file, relative to the hooks file>", "secret": "<name>"}]}. The spec file is read again on every delivery. A delivery is accepted once: the same timestamp and signature again, while the timestamp is still within the window, is refused with 409 (code replayed), unless the first attempt failed. Signing a delivery from a shell:
 
     ts=$(date +%s); body='{"reference":"CHG0001234"}'
     sig=$(printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$KEY" | cut -d' ' -f2)
     curl -X POST "$API/hooks/<name>" -H "X-Cloudtrust-Timestamp: $ts" -H "X-Cloudtrust-Signature: sha256=$sig" -H 'Content-Type: application/json' -d "$body"
 
-Codec server: point the Temporal CLI at it with --codec-endpoint <this API>/codec --codec-auth "Bearer <token>" (decode needs read, encode needs operate). Browsers may call it from the configured Temporal Web UI origins only (CORS). The Web UI sends an Authorization header only when it passes its own sign-in access token to the codec server; a Web UI without sign-in (the embedded dev server's) cannot authenticate, and shows payloads encrypted.`;
+Codec server: point the Temporal CLI at it with --codec-endpoint <this API>/codec --codec-auth "Bearer <token>" (decode needs read, encode needs operate). Browsers may call it from the configured Temporal Web UI origins only (CORS). The Temporal Web UI has no cloudtrust token to send, so a browser signs in instead: open GET ${CODEC_SESSION_PATH} on this API and sign in with a token of the read scope (POST ${CODEC_SESSION_PATH}, an HTML form). The answer sets the HttpOnly cookie ${CODEC_SESSION_COOKIE}, which holds a random session id (never the token), is sent only to /codec, and lasts ${hours} hours unless the token is revoked, the API restarts, or the browser signs out (DELETE ${CODEC_SESSION_PATH}). The codec routes accept that cookie in place of a bearer token, with the token's scope. In the Web UI, set the codec server endpoint to <this API>/codec and turn on "Include cross-origin credentials"; open the Web UI and this API under the same host name, as the cookie is SameSite=Strict.`;
+}
 
 /** The OpenAPI 3.1 document of the routes, built from the zod schemas that validate them. */
 export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { version: string } = { version: '0.1.0' }): JsonObject {
@@ -80,11 +112,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
     };
     if (route.body) {
       const id = name(route.body, `${capitalize(route.operationId)}Request`);
-      operation.requestBody = { required: !route.body.safeParse(undefined).success, content: { [route.formBody ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: { $ref: SCHEMA_REF(id) } } } };
+      operation.requestBody = { required: !route.body.safeParse(undefined).success, content: { [requestContentType(route)]: { schema: { $ref: SCHEMA_REF(id) } } } };
     }
     operation.responses = responses(route, name);
-    const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    paths[openApiPath] = { ...paths[openApiPath], [route.method.toLowerCase()]: operation };
+    const at = openApiPath(route.path);
+    paths[at] = { ...paths[at], [route.method.toLowerCase()]: operation };
   }
 
   const { schemas } = z.toJSONSchema(registry, { uri: SCHEMA_REF, io: 'input', unrepresentable: 'any' });
@@ -92,7 +124,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
 
   return {
     openapi: '3.1.0',
-    info: { title: 'cloudtrust API', version: info.version, description: DESCRIPTION },
+    info: { title: 'cloudtrust API', version: info.version, description: describeApi(routes) },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [...new Set(routes.map((r) => r.tag))].map((tag) => ({ name: tag })),
     paths,
@@ -110,6 +142,14 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
           name: 'X-Cloudtrust-Signature',
           description: 'sha256=<hex HMAC-SHA256 of "<X-Cloudtrust-Timestamp>.<raw body>">, keyed with the hook\'s secret.',
         },
+        codecSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: CODEC_SESSION_COOKIE,
+          description:
+            `A browser's codec session, set (HttpOnly, Path=/codec, SameSite=Strict) by POST ${CODEC_SESSION_PATH} after signing in with an API token; ` +
+            'accepted in place of a bearer token by the operations that list it, with the scope of the token that signed in. The roles listed are the scope needed.',
+        },
       },
     },
     security: [{ bearerAuth: [] }],
@@ -117,13 +157,19 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
 }
 
 function authSentence(auth: RouteAuth): string {
+  if (auth.kind === 'bearer' && auth.session) {
+    return `Needs a bearer token with the ${auth.scope} scope (or higher), or the codec session cookie (${CODEC_SESSION_COOKIE}) of a browser signed in at ${CODEC_SESSION_PATH} with such a token.`;
+  }
   if (auth.kind === 'bearer') return `Needs a bearer token with the ${auth.scope} scope (or higher).`;
   if (auth.kind === 'public') return 'Public: no token needed.';
   return 'Authenticated by the HMAC signature of the hook (X-Cloudtrust-Timestamp, X-Cloudtrust-Signature); no bearer token.';
 }
 
 function authFields(auth: RouteAuth): JsonObject {
-  if (auth.kind === 'bearer') return { security: [{ bearerAuth: [auth.scope] }], 'x-cloudtrust-scope': auth.scope };
+  if (auth.kind === 'bearer') {
+    // Alternatives: either scheme authenticates.
+    return { security: [{ bearerAuth: [auth.scope] }, ...(auth.session ? [{ codecSession: [auth.scope] }] : [])], 'x-cloudtrust-scope': auth.scope };
+  }
   if (auth.kind === 'public') return { security: [] };
   return { security: [{ webhookSignature: [] }] };
 }
@@ -148,12 +194,14 @@ function responses(route: ApiRoute, name: (schema: z.ZodType, fallback: string) 
   }
   const standard: Record<string, string> = {};
   if (route.auth.kind === 'bearer') {
-    standard['401'] = 'no bearer token, a malformed Authorization header, or an unknown or revoked token';
+    standard['401'] = route.auth.session
+      ? 'no bearer token and no codec session cookie, a malformed Authorization header, an unknown or revoked token, or an expired session'
+      : 'no bearer token, a malformed Authorization header, or an unknown or revoked token';
     standard['403'] = `the token lacks the ${route.auth.scope} scope`;
   }
   if (route.body) {
     standard['413'] = `the body is larger than this route accepts (${(route.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024} KiB${route.bodyLimit ? '' : ' unless the server is configured otherwise'})`;
-    if (!route.rawBody) standard['415'] = route.formBody ? 'the body is not an HTML form' : 'the body is not JSON';
+    if (!route.rawBody) standard['415'] = `the body is not ${route.formBody ? 'an HTML form' : 'JSON'} (send Content-Type: ${requestContentType(route)})`;
   }
   standard['500'] = 'an unexpected error; the details are in the server log';
   for (const [status, description] of Object.entries(standard)) out[status] ??= { description, content: { 'application/json': { schema: error } } };
@@ -165,4 +213,5 @@ function withoutDialect(schema: JsonObject): JsonObject {
   return rest;
 }
 
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

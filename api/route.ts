@@ -8,6 +8,7 @@ import type { Scope } from './scopes';
 import type { CodecSessions } from './codec-sessions';
 import type { HookDeliveries } from './hook-deliveries';
 import type { TokenRecord, TokenStore } from './tokens';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from './content-types';
 import { parseInput } from './validation';
 
 /** Who may call a route: a bearer token with a scope, anyone, or a webhook sender holding the hook's HMAC key. */
@@ -85,6 +86,11 @@ export interface ApiRoute extends RouteShape {
   body?: z.ZodType;
   /** Validates the raw params, query and body, then handles the call. */
   run(input: RouteCall<unknown, unknown, unknown>, context: ApiContext): Promise<RouteResult>;
+}
+
+/** The content type a route's request body must have (raw-body routes take any, and document JSON). */
+export function requestContentType(route: Pick<RouteShape, 'formBody'>): string {
+  return route.formBody ? FORM_CONTENT_TYPE : JSON_CONTENT_TYPE;
 }
 
 /** The largest request body a route takes unless it sets its own `bodyLimit`. */

@@ -87,7 +87,7 @@ export const payloadsBody = z.object({ payloads: z.array(payloadSchema).max(10_0
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z.string().describe('invalid-input, unauthenticated, forbidden, not-found, conflict, rejected, payload-too-large, unsupported-media-type, unavailable or internal'),
+    code: z.string().describe('invalid-input, unauthenticated, forbidden, not-found, conflict, rejected, replayed, payload-too-large, unsupported-media-type, unavailable or internal'),
     message: z.string(),
     hint: z.string().optional(),
     problems: z.array(z.string()).optional().describe('every problem by path, e.g. spec.domains[0].name: …'),

@@ -14,7 +14,8 @@ import { HookDeliveries } from './hook-deliveries';
 import { errorResponse } from './errors';
 import type { HookDefinition } from './hooks';
 import { buildOpenApiDocument } from './openapi';
-import { DEFAULT_BODY_LIMIT, type ApiContext, type ApiRoute } from './route';
+import { FORM_CONTENT_TYPE } from './content-types';
+import { DEFAULT_BODY_LIMIT, requestContentType, type ApiContext, type ApiRoute } from './route';
 
 export { DEFAULT_BODY_LIMIT } from './route';
 import { ROUTES } from './routes';
@@ -95,9 +96,17 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     });
   });
 
+  const routesByKey = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route]));
   app.setErrorHandler(async (error, request, reply) => {
-    const response = errorResponse(error, request.id, request.routeOptions.bodyLimit);
+    const route = request.routeOptions.url === undefined ? undefined : routesByKey.get(`${request.method} ${request.routeOptions.url}`);
+    const response = errorResponse(error, request.id, {
+      path: request.routeOptions.url,
+      bodyLimit: request.routeOptions.bodyLimit,
+      ...(route ? { contentType: requestContentType(route) } : {}),
+    });
     if (response.unexpected) log.error('unexpected error', { requestId: request.id, route: request.routeOptions.url, error });
+    // A known failure on the server's side (a payload key it lacks, Temporal unreachable): the operator needs the details.
+    else if (response.status >= 500) log.error('server-side failure', { requestId: request.id, route: request.routeOptions.url, code: response.body.error.code, error });
     return reply.code(response.status).headers(response.headers).type('application/json; charset=utf-8').send(response.body);
   });
   app.setNotFoundHandler(async (request, reply) =>
@@ -115,7 +124,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     } else if (route.formBody) {
       app.register(async (scope) => {
         scope.removeAllContentTypeParsers();
-        scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+        scope.addContentTypeParser(FORM_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) =>
           done(null, Object.fromEntries(new URLSearchParams(String(body)))),
         );
         registerRoute(scope, route, options.tokens, context);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clearedSessionCookie, CODEC_SESSION_TTL_SECONDS, sessionCookie, sessionIdFrom } from '../codec-sessions';
+import { clearedSessionCookie, CODEC_SESSION_PATH, CODEC_SESSION_TTL_SECONDS, sessionCookie, sessionIdFrom } from '../codec-sessions';
 import { escapeHtml } from '../docs-page';
 import { ApiError } from '../errors';
 import { defineRoute, type ApiRoute } from '../route';
@@ -24,7 +24,7 @@ const SIGN_IN_PAGE = page(
 
 const signInPageRoute = defineRoute({
   method: 'GET',
-  path: '/codec/session',
+  path: CODEC_SESSION_PATH,
   operationId: 'codecSignInPage',
   tag: 'codec',
   summary: 'A page to sign a browser in for the codec routes (public)',
@@ -39,7 +39,7 @@ const signInBody = z.object({ token: z.string().min(1).max(200) }).strict();
 
 const signInRoute = defineRoute({
   method: 'POST',
-  path: '/codec/session',
+  path: CODEC_SESSION_PATH,
   operationId: 'codecSignIn',
   tag: 'codec',
   summary: 'Open a codec session: the browser gets an HttpOnly cookie that lets the Web UI decode (needs a read token)',
@@ -74,7 +74,7 @@ const signInRoute = defineRoute({
 
 const signOutRoute = defineRoute({
   method: 'DELETE',
-  path: '/codec/session',
+  path: CODEC_SESSION_PATH,
   operationId: 'codecSignOut',
   tag: 'codec',
   summary: 'Close the codec session of this browser (public: it only ends the session its cookie names)',

@@ -60,15 +60,23 @@ const webhookRoute = defineRoute({
     const hook = hooks.get(params.name);
     if (!hook) throw new ApiError(404, 'not-found', `no hook named ${params.name}`, { hint: 'hooks are declared in the hooks file (CLOUDTRUST_HOOKS_FILE, else hooks.json in the data directory)' });
     const signed = verifyWebhook(hook, headers, rawBody);
-    const earlier = hookDeliveries.acceptedAt(hook.name, signed.signature);
-    if (earlier) {
-      throw new ApiError(409, 'replayed', `this delivery (same timestamp and signature) was already accepted at ${earlier.toISOString()}`, {
+    // Reserved before the first await: of two identical deliveries arriving together, only one runs.
+    if (!hookDeliveries.reserve(hook.name, signed.signature, signed.timestamp)) {
+      const earlier = hookDeliveries.reservedAt(hook.name, signed.signature);
+      throw new ApiError(409, 'replayed', `this delivery (same timestamp and signature) was already accepted${earlier ? ` at ${earlier.toISOString()}` : ''}`, {
         hint: 'to run the hook again, send a new delivery with a fresh timestamp and signature',
       });
     }
-    const delivery = parseInput(hookDeliverySchema, parseJsonBody(rawBody), 'body');
-    const run = await runHookAction(hook.action, await readHookSpec(hook.specFile), client, taskQueue);
-    hookDeliveries.remember(hook.name, signed.signature, signed.timestamp);
+    let delivery: { reference?: string };
+    let run: { id: string; started?: boolean };
+    try {
+      delivery = parseInput(hookDeliverySchema, parseJsonBody(rawBody), 'body');
+      run = await runHookAction(hook.action, await readHookSpec(hook.specFile), client, taskQueue);
+    } catch (error) {
+      // Nothing ran: the sender may retry this very delivery.
+      hookDeliveries.release(hook.name, signed.signature);
+      throw error;
+    }
     log.info('webhook accepted', { requestId, hook: hook.name, action: hook.action, runId: run.id, started: run.started, reference: delivery.reference });
     return {
       status: 202,

@@ -26,6 +26,10 @@ import {
 
 const invalid: ResponseDoc = { description: 'the request is invalid; every problem is listed by path', schema: errorSchema };
 const unknownRun: ResponseDoc = { description: 'no such run', schema: errorSchema };
+const undecryptable: ResponseDoc = {
+  description: "the server cannot decrypt the run's history: it lacks the payload key it was encrypted with (see CLOUDTRUST_CODEC_OLD_KEYS); or an unexpected error, whose details are in the server log",
+  schema: errorSchema,
+};
 const refused: ResponseDoc = { description: "the rollout refused the request (its reason is in the message), or it has ended", schema: errorSchema };
 
 const runLocation = (id: string) => `/rollouts/${encodeURIComponent(id)}`;
@@ -84,7 +88,7 @@ const runProgressRoute = defineRoute({
   summary: 'A run and its live progress (or its final report once it has finished)',
   auth: { kind: 'bearer', scope: 'read' },
   params: runIdParams,
-  responses: { 200: { description: 'the run and its report', schema: runReportSchema }, 400: invalid, 404: unknownRun },
+  responses: { 200: { description: 'the run and its report', schema: runReportSchema }, 400: invalid, 404: unknownRun, 500: undecryptable },
   async handle({ params }, { client }) {
     return { status: 200, body: await runReport(client, params.id) };
   },
@@ -104,6 +108,7 @@ const runReportRoute = defineRoute({
     200: { description: 'the report', schema: reportSchema, contentTypes: ['text/markdown', 'text/html'] },
     400: invalid,
     404: unknownRun,
+    500: undecryptable,
   },
   async handle({ params, query }, { client }) {
     const { kind, report } = await runReport(client, params.id);

@@ -1,4 +1,4 @@
-import { createSchedule, deleteSchedule, listSchedules } from '../../client/schedules';
+import { createSchedule, deleteSchedule, describeSchedule, listSchedules } from '../../client/schedules';
 import { scheduleRequestSchema } from '../../model/schedule-request';
 import { defineRoute, type ApiRoute } from '../route';
 import { errorSchema, scheduleListSchema, scheduleNameParams, scheduleViewSchema } from '../schemas';
@@ -13,12 +13,12 @@ const createScheduleRoute = defineRoute({
   body: scheduleRequestSchema,
   responses: {
     201: { description: 'created', schema: scheduleViewSchema },
-    400: { description: 'the request is invalid; every problem is listed by path', schema: errorSchema },
+    400: { description: 'the request is invalid (a cron expression Temporal cannot parse included); every problem is listed by path', schema: errorSchema },
     409: { description: 'a schedule of this name exists', schema: errorSchema },
   },
   async handle({ body }, { client, taskQueue }) {
     const view = await createSchedule(client, body, taskQueue);
-    return { status: 201, body: view, headers: { location: `/schedules/${view.name}` } };
+    return { status: 201, body: view, headers: { location: `/schedules/${encodeURIComponent(view.name)}` } };
   },
 });
 
@@ -32,6 +32,24 @@ const listSchedulesRoute = defineRoute({
   responses: { 200: { description: 'the schedules, by name', schema: scheduleListSchema } },
   async handle(_call, { client }) {
     return { status: 200, body: { schedules: await listSchedules(client) } };
+  },
+});
+
+const getScheduleRoute = defineRoute({
+  method: 'GET',
+  path: '/schedules/:name',
+  operationId: 'getSchedule',
+  tag: 'schedules',
+  summary: 'A schedule: what it runs, when it runs next, and its recent runs',
+  auth: { kind: 'bearer', scope: 'read' },
+  params: scheduleNameParams,
+  responses: {
+    200: { description: 'the schedule', schema: scheduleViewSchema },
+    400: { description: 'the name is invalid', schema: errorSchema },
+    404: { description: 'no such schedule', schema: errorSchema },
+  },
+  async handle({ params }, { client }) {
+    return { status: 200, body: await describeSchedule(client, params.name) };
   },
 });
 
@@ -54,4 +72,4 @@ const deleteScheduleRoute = defineRoute({
   },
 });
 
-export const scheduleRoutes: ApiRoute[] = [createScheduleRoute, listSchedulesRoute, deleteScheduleRoute];
+export const scheduleRoutes: ApiRoute[] = [createScheduleRoute, listSchedulesRoute, getScheduleRoute, deleteScheduleRoute];

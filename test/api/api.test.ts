@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { temporal } from '@temporalio/proto';
+import { Client } from '@temporalio/client';
 import { ROUTES } from '../../api/routes';
+import { startApiServer } from '../../api/server';
 import { errorSchema } from '../../api/schemas';
 import { signWebhook } from '../../api/hooks';
 import type { RolloutSpec } from '../../model/spec';
+import { encryptionKeyId } from '../../worker/codec';
+import { createDataConverter } from '../../worker/data-converter';
+import type { CloudtrustLogger } from '../../worker/log';
 import { waitUntil } from '../support/wait';
 import { HOOK_KEY, startApiFixture, uniqueSpec, type ApiFixture, type ApiResponse } from './fixture';
 
@@ -164,6 +172,11 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     expectDocumented('createSchedule', created);
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name: request.name, kind: 'drift-check', spec: spec.name, every: '90d', paused: true, overlap: 'skip' });
+    expect(created.headers.get('location')).toBe(`/schedules/${request.name}`);
+    const got = await f.call('GET', created.headers.get('location')!, { token: f.token.read });
+    expectDocumented('getSchedule', got);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject({ name: request.name, kind: 'drift-check', spec: spec.name, every: '90d', paused: true, overlap: 'skip', recentRuns: [] });
 
     const listed = await f.call('GET', '/schedules', { token: f.token.read });
     expectDocumented('listSchedules', listed);
@@ -178,7 +191,21 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     const gone = await f.call('DELETE', `/schedules/${request.name}`, { token: f.token.admin });
     expect(gone.status).toBe(404);
     expect(gone.json.error.message).toBe(`no schedule ${request.name}`);
+    const notThere = await f.call('GET', `/schedules/${request.name}`, { token: f.token.read });
+    expectDocumented('getSchedule', notThere);
+    expect(notThere.status).toBe(404);
+    expect(notThere.json.error).toMatchObject({ code: 'not-found', message: `no schedule ${request.name}` });
     expect((await f.call('GET', '/schedules', { token: f.token.read })).json.schedules.map((s: { name: string }) => s.name)).not.toContain(request.name);
+  });
+
+  test('schedules: a cron expression Temporal cannot parse → 400 naming cron; no schedule is created', async () => {
+    const spec = uniqueSpec();
+    const name = `cron-${spec.name}`;
+    const response = await f.call('POST', '/schedules', { token: f.token.admin, body: { name, kind: 'drift-check', spec, cron: '0 25 * * *', paused: true } });
+    expectDocumented('createSchedule', response);
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/cron/i) });
+    expect((await f.call('GET', `/schedules/${name}`, { token: f.token.read })).status).toBe(404);
   });
 
   test('rotate-keys: starts the runbook in plan mode by default; a second one while it runs is refused (409)', async () => {
@@ -237,6 +264,37 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
       const empty = now();
       const noBody = await f.call('POST', '/hooks/plan-hook', { rawBody: '', headers: { 'x-cloudtrust-timestamp': String(empty), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, '', empty) } });
       expect(noBody.status).toBe(202);
+    }, 60_000);
+
+    test('two identical deliveries at once: exactly one is accepted (202), the other is refused as a replay (409)', async () => {
+      const body = JSON.stringify({ reference: 'CHG0005678' });
+      const timestamp = now();
+      const headers = { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) };
+      const responses = await Promise.all([deliver('plan-hook', body, headers), deliver('plan-hook', body, headers)]);
+      for (const response of responses) expectDocumented('deliverWebhook', response);
+      expect(responses.map((r) => r.status).sort()).toEqual([202, 409]);
+      const refused = responses.find((r) => r.status === 409)!;
+      expect(refused.json.error).toMatchObject({ code: 'replayed', message: expect.stringMatching(/^this delivery \(same timestamp and signature\) was already accepted/) });
+      await finished(responses.find((r) => r.status === 202)!.json.id);
+    }, 60_000);
+
+    test('a delivery that failed is not a replay: the sender may retry it as it was', async () => {
+      const specFile = path.join(f.dataDir, 'plan.yaml');
+      const good = readFileSync(specFile, 'utf8');
+      const body = JSON.stringify({ reference: 'CHG0007777' });
+      const timestamp = now();
+      const headers = { 'x-cloudtrust-timestamp': String(timestamp), 'x-cloudtrust-signature': signWebhook(HOOK_KEY, body, timestamp) };
+      writeFileSync(specFile, 'name: Not Valid\n');
+      try {
+        const failed = await deliver('plan-hook', body, headers);
+        expect(failed.status).toBe(400);
+      } finally {
+        writeFileSync(specFile, good);
+      }
+      const retried = await deliver('plan-hook', body, headers);
+      expect(retried.status).toBe(202);
+      expect((await deliver('plan-hook', body, headers)).status).toBe(409);
+      await finished(retried.json.id);
     }, 60_000);
 
     test('bad, missing or stale signatures → 401 with the reason; a bad body or unknown hook is refused; nothing starts', async () => {
@@ -332,6 +390,40 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
       const second = { cookie: (await f.call('POST', '/codec/session', form(again.token))).headers.get('set-cookie')!.split(';')[0] };
       expect((await f.call('DELETE', '/codec/session', { headers: second })).status).toBe(204);
       expect((await f.call('POST', '/codec/decode', { headers: second, body: { payloads: [encrypted] } })).status).toBe(401);
+    });
+
+    test("a history encrypted with a key the server lacks is the server's problem (500 with a hint), not the caller's; on the codec route it is the caller's (400)", async () => {
+      const otherKeyring = { current: randomBytes(32), previous: [] };
+      const client = new Client({ connection: f.context.env.client.connection, namespace: 'default', dataConverter: createDataConverter(otherKeyring) });
+      const lines: Array<{ message: string; meta?: unknown }> = [];
+      const record = (message: string, meta?: unknown) => void lines.push({ message, meta });
+      const logger: CloudtrustLogger = { log: (_level, message, meta) => record(message, meta), trace: record, debug: record, info: record, warn: record, error: record };
+      const other = await startApiServer({ client, taskQueue: f.taskQueue, tokens: f.tokens, keyring: otherKeyring, hooks: [], corsOrigins: [], logger, port: 0 });
+      try {
+        const response = await fetch(`${other.url}/rollouts/${encodeURIComponent(planId)}`, { headers: { authorization: `Bearer ${f.token.read}` } });
+        const text = await response.text();
+        expect(response.status).toBe(500);
+        const { error } = JSON.parse(text);
+        expect(error).toEqual({
+          code: 'internal',
+          message: expect.stringMatching(/^the server cannot decrypt this run's data: it lacks the key the data was encrypted with \(request req-\w+; the details are in the server log\)$/),
+          hint: expect.stringContaining('CLOUDTRUST_CODEC_OLD_KEYS'),
+        });
+        expect(errorSchema.safeParse(JSON.parse(text)).success).toBe(true);
+        for (const key of [f.context.keyring.current, otherKeyring.current]) {
+          expect(text).not.toContain(encryptionKeyId(key));
+          expect(text).not.toContain(key.toString('base64'));
+        }
+        const logged = lines.find((l) => l.message === 'server-side failure');
+        expect(String((logged?.meta as { error: Error }).error.message)).toContain(encryptionKeyId(f.context.keyring.current));
+
+        const encrypted = jsonPayload(await startedInput(planId));
+        const decode = await fetch(`${other.url}/codec/decode`, { method: 'POST', headers: { authorization: `Bearer ${f.token.read}`, 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [encrypted] }) });
+        expect(decode.status).toBe(400);
+        expect(((await decode.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid-input', message: expect.stringContaining('CLOUDTRUST_CODEC_OLD_KEYS') });
+      } finally {
+        await other.close();
+      }
     });
 
     test('the Temporal CLI shows decoded payloads through --codec-endpoint and --codec-auth', async () => {

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../api/errors';
+import { HookDeliveries } from '../../api/hook-deliveries';
 import { HookConfigError, hookSecretVariable, loadHooks, signWebhook, verifyWebhook, type HookDefinition } from '../../api/hooks';
 
 const root = path.join(__dirname, '..', '..');
@@ -107,5 +108,27 @@ describe('webhook signatures', () => {
     expect(refusal(() => verifyWebhook(hook, headers(now, signWebhook('x'.repeat(40), body, now)), body, now * 1000))).toMatch(/the signature does not match/);
     expect(refusal(() => verifyWebhook(hook, headers(now, good), Buffer.from('{"reference":"CHG0002"}'), now * 1000))).toMatch(/the signature does not match/);
     expect(refusal(() => verifyWebhook(hook, headers(now + 1, good), body, now * 1000))).toMatch(/the signature does not match/);
+  });
+});
+
+describe('webhook deliveries', () => {
+  const now = 1_800_000_000;
+
+  test('a delivery is reserved once, per hook; released (its action failed), it may be sent again', () => {
+    const deliveries = new HookDeliveries();
+    expect(deliveries.reserve('h', 'sha256=aa', now, now * 1000)).toBe(true);
+    expect(deliveries.reserve('h', 'sha256=aa', now, now * 1000 + 5)).toBe(false);
+    expect(deliveries.reservedAt('h', 'sha256=aa', now * 1000 + 5)).toEqual(new Date(now * 1000));
+    expect(deliveries.reserve('other', 'sha256=aa', now, now * 1000)).toBe(true);
+    deliveries.release('h', 'sha256=aa');
+    expect(deliveries.reservedAt('h', 'sha256=aa', now * 1000)).toBeUndefined();
+    expect(deliveries.reserve('h', 'sha256=aa', now, (now + 1) * 1000)).toBe(true);
+  });
+
+  test('a reservation is forgotten once its timestamp is outside the accepted window (the signature check refuses it then)', () => {
+    const deliveries = new HookDeliveries();
+    expect(deliveries.reserve('h', 'sha256=bb', now, now * 1000)).toBe(true);
+    expect(deliveries.reserve('h', 'sha256=bb', now, (now + 300) * 1000)).toBe(false);
+    expect(deliveries.reserve('h', 'sha256=bb', now, (now + 301) * 1000)).toBe(true);
   });
 });
