@@ -113,7 +113,12 @@ export const runSummarySchema = z.object({
 export const runListSchema = z.object({ runs: z.array(runSummarySchema) });
 
 export const reportSchema = z.looseObject({}).describe('a rollout, plan, runbook or drift report (see model/report-types.ts)');
-export const runReportSchema = z.object({ run: runSummarySchema, kind: z.enum(RUN_KINDS), report: reportSchema });
+export const runReportSchema = z.object({
+  run: runSummarySchema,
+  kind: z.enum(RUN_KINDS),
+  report: reportSchema.nullable().describe('null while a drift check runs, and for a run that ended without a result (failed, terminated, cancelled)'),
+  noReport: z.string().optional().describe('why report is null'),
+});
 
 export const controlResultSchema = z.object({ id: z.string(), action: z.enum(['approve', 'pause', 'resume', 'cancel']), result: z.string().describe("the rollout's own answer") });
 

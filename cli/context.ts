@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { attachClient, type AttachedClient } from '../client/attach';
-import { loadTemporalSettings, type TemporalSettings } from '../worker/connection-config';
+import { dataDirOf, loadTemporalSettings, type TemporalSettings } from '../worker/connection-config';
+import { operatorName } from './checks';
 import type { Io } from './io';
 import { probeTemporal } from './reachable';
 
@@ -9,9 +10,11 @@ export interface CliContext {
   io: Io;
   env: NodeJS.ProcessEnv;
   settings(): TemporalSettings;
+  /** CLOUDTRUST_DATA_DIR (default ./.cloudtrust), for commands that need no Temporal server (tokens). */
+  dataDir(): string;
   /** A client of the running Temporal server; closed when the command ends. */
   attach(): Promise<AttachedClient>;
-  /** Who approves, pauses or cancels: CLOUDTRUST_OPERATOR, else the login name. */
+  /** Who approves, pauses or cancels: CLOUDTRUST_OPERATOR, else the login name; invalid input unless a valid name. */
   operator(): string;
 }
 
@@ -22,8 +25,9 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv): CliContext & { cl
     io,
     env,
     settings: () => (settings ??= loadTemporalSettings(env)),
+    dataDir: () => dataDirOf(env),
     attach: () => (attached ??= probeTemporal(context.settings()).then(() => attachClient(context.settings()))),
-    operator: () => env.CLOUDTRUST_OPERATOR?.trim() || safeUserName(),
+    operator: () => operatorName(env, safeUserName),
     async close() {
       const client = await attached?.catch(() => undefined);
       attached = undefined;

@@ -80,6 +80,16 @@ export async function describeRun(client: Client, id: string): Promise<RunSummar
   return run;
 }
 
+/** Whether a run has a report to read: a completed run's result, or a running one's live progress (drift checks have none until done). */
+export function hasReport(run: RunSummary): boolean {
+  return run.status === 'COMPLETED' || (run.status === 'RUNNING' && run.kind !== 'drift-check');
+}
+
+/** Why a run has no report (see hasReport). */
+export function noReportReason(run: RunSummary): string {
+  return run.status === 'RUNNING' ? `its plan runs as ${run.id}/plan; the verdict exists once it has finished` : `it ended ${run.status.toLowerCase()} and left no report: see its history in the Temporal Web UI`;
+}
+
 /** The final report of a finished run, or the live progress of a running one. */
 export async function runReport(client: Client, id: string): Promise<RunReport & { run: RunSummary }> {
   const run = await describeRun(client, id);

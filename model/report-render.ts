@@ -4,12 +4,30 @@ const STATUS_MARK: Record<string, string> = {
   succeeded: '✓', planned: '◌', failed: '✗', 'not-ready': '✗', stopped: '■', running: '…', pending: '·', 'waiting-operator': '⏸',
 };
 
-function stepLine(step: StepRecord): string {
-  const what = step.status === 'failed' ? `failed — ${step.error?.type}: ${step.error?.message}` : step.status === 'skipped' ? 'skipped' : step.changed ? (step.planOnly ? 'would change' : 'changed') : 'no change';
-  return `| ${step.step} | ${what.replace(/\|/g, '\\|').replace(/\n/g, '<br>')} | ${[...step.changes, ...(step.detail ? [step.detail] : []), ...step.warnings.map((w) => `⚠ ${w}`)].map(escapeCell).join('<br>') || '—'} |`;
+/**
+ * Text made safe for one Markdown line or table cell: a `|` cannot end the cell (backslashes right before it are
+ * doubled so they cannot un-escape it), a line break cannot end the row (it becomes <br>), and a `<` cannot open an
+ * HTML tag (the cells already use <br>, so a renderer passes HTML through).
+ */
+export function escapeMarkdownCell(text: string): string {
+  return text
+    .replace(/\\(?=\\*\|)/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/\r\n|[\r\n\v\f\u0085\u2028\u2029]/g, '<br>');
 }
 
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+const escapeCell = escapeMarkdownCell;
+
+function stepResult(step: StepRecord): string {
+  return step.status === 'failed' ? `failed — ${step.error?.type}: ${step.error?.message}` : step.status === 'skipped' ? 'skipped' : step.changed ? (step.planOnly ? 'would change' : 'changed') : 'no change';
+}
+
+const stepNotes = (step: StepRecord) => [...step.changes, ...(step.detail ? [step.detail] : []), ...step.warnings.map((w) => `⚠ ${w}`)];
+
+function stepLine(step: StepRecord): string {
+  return `| ${escapeCell(step.step)} | ${escapeCell(stepResult(step))} | ${stepNotes(step).map(escapeCell).join('<br>') || '—'} |`;
+}
 
 function domainSection(domain: DomainReport): string[] {
   const lines = [`### ${STATUS_MARK[domain.status] ?? ''} ${domain.domain} — ${domain.status}`, '', `ring ${domain.ring} · channel ${domain.channel} · task queue ${domain.taskQueue}${domain.startedAt ? ` · ${domain.startedAt} → ${domain.finishedAt ?? '…'}` : ''}`, ''];
@@ -20,7 +38,7 @@ function domainSection(domain: DomainReport): string[] {
   }
   if (domain.operatorCommand && domain.status === 'waiting-operator') {
     lines.push('Waiting for an operator to run, on the management host:', '', '```powershell', domain.operatorCommand, '```', '');
-    if (domain.operatorRejection) lines.push(`Last confirmation was not accepted: ${domain.operatorRejection}`, '');
+    if (domain.operatorRejection) lines.push(`Last confirmation was not accepted: ${escapeCell(domain.operatorRejection)}`, '');
   }
   if (domain.steps.length > 0) {
     lines.push('| step | result | changes and warnings |', '|---|---|---|', ...domain.steps.map(stepLine), '');
@@ -45,7 +63,7 @@ export function renderMarkdown(report: RolloutReport): string {
     '',
     '| ring | status | failures / budget | approved by |',
     '|---|---|---|---|',
-    ...report.rings.map((r) => `| ${r.name} | ${r.status} | ${r.failures} / ${r.failureBudget} | ${r.approvedBy ?? '—'} |`),
+    ...report.rings.map((r) => `| ${escapeCell(r.name)} | ${escapeCell(r.status)} | ${r.failures} / ${r.failureBudget} | ${r.approvedBy ? escapeCell(r.approvedBy) : '—'} |`),
     '',
   ];
   if (report.host.length > 0) lines.push('## Management host', '', '| step | result | changes and warnings |', '|---|---|---|', ...report.host.map(stepLine), '');
@@ -59,16 +77,18 @@ export function renderMarkdown(report: RolloutReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text made safe for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
 
 /** The same report as a self-contained HTML page (no scripts, every value escaped). */
 export function renderHtml(report: RolloutReport): string {
   const rows = (steps: StepRecord[]) =>
     steps
       .map((s) => {
-        const result = s.status === 'failed' ? `failed — ${s.error?.type}: ${s.error?.message}` : s.status === 'skipped' ? 'skipped' : s.changed ? (s.planOnly ? 'would change' : 'changed') : 'no change';
-        const notes = [...s.changes, ...(s.detail ? [s.detail] : []), ...s.warnings.map((w) => `⚠ ${w}`)].map((n) => `<div>${escapeHtml(n)}</div>`).join('');
-        return `<tr class="${s.status}"><td>${escapeHtml(s.step)}</td><td>${escapeHtml(result)}</td><td>${notes || '—'}</td></tr>`;
+        const notes = stepNotes(s).map((n) => `<div>${escapeHtml(n)}</div>`).join('');
+        return `<tr class="${escapeHtml(s.status)}"><td>${escapeHtml(s.step)}</td><td>${escapeHtml(stepResult(s))}</td><td>${notes || '—'}</td></tr>`;
       })
       .join('');
   const domains = report.domains
@@ -85,7 +105,7 @@ ${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warni
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em;text-align:left;vertical-align:top}tr.failed,h3.failed,h3.not-ready{color:#a00}h3.succeeded{color:#070}pre{background:#f4f4f4;padding:.5em;white-space:pre-wrap}</style></head>
 <body><h1>cloudtrust ${report.mode === 'plan' ? 'plan' : 'rollout'} ${escapeHtml(report.name)}</h1>
 <p>tenant ${escapeHtml(report.tenant)} · state <b>${escapeHtml(report.state)}</b>${report.haltReason ? ` — ${escapeHtml(report.haltReason)}` : ''} · started ${escapeHtml(report.startedAt)}${report.finishedAt ? ` · finished ${escapeHtml(report.finishedAt)}` : ''}</p>
-<h2>Rings</h2><table><tr><th>ring</th><th>status</th><th>failures / budget</th><th>approved by</th></tr>${report.rings.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.status)}</td><td>${r.failures} / ${r.failureBudget}</td><td>${escapeHtml(r.approvedBy ?? '—')}</td></tr>`).join('')}</table>
+<h2>Rings</h2><table><tr><th>ring</th><th>status</th><th>failures / budget</th><th>approved by</th></tr>${report.rings.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.status)}</td><td>${escapeHtml(String(r.failures))} / ${escapeHtml(String(r.failureBudget))}</td><td>${escapeHtml(r.approvedBy ?? '—')}</td></tr>`).join('')}</table>
 ${report.host.length ? `<h2>Management host</h2><table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(report.host)}</table>` : ''}
 ${report.conflicts.length ? `<h2>Tenant-wide findings</h2><ul>${report.conflicts.map((f) => `<li><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''}
 <h2>Domains</h2>

@@ -80,6 +80,11 @@ const EXTERNAL_ONLY_VARIABLES = [
   'TEMPORAL_TLS_SERVER_NAME',
 ] as const;
 
+/** CLOUDTRUST_DATA_DIR as an absolute path (default ./.cloudtrust); needs no other setting to be valid. */
+export function dataDirOf(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.CLOUDTRUST_DATA_DIR?.trim() || '.cloudtrust');
+}
+
 /**
  * Without TEMPORAL_ADDRESS cloudtrust runs its own dev server (embedded); with it, it connects to that server.
  * Throws a TemporalSettingsError listing every problem, each naming its variable.
@@ -91,7 +96,7 @@ export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): Temp
   const common: CommonSettings = {
     namespace: vars.TEMPORAL_NAMESPACE,
     taskQueue: vars.CLOUDTRUST_TASK_QUEUE,
-    dataDir: path.resolve(vars.CLOUDTRUST_DATA_DIR ?? '.cloudtrust'),
+    dataDir: dataDirOf(env),
   };
   return vars.TEMPORAL_ADDRESS ? externalSettings(vars, vars.TEMPORAL_ADDRESS, common) : embeddedSettings(vars, common);
 }

@@ -1,5 +1,5 @@
 import { startRollout } from '../../client/rollouts';
-import { controlRollout, listRuns, runReport, type RolloutControl } from '../../client/runs';
+import { controlRollout, describeRun, hasReport, listRuns, noReportReason, runReport, type RolloutControl } from '../../client/runs';
 import { startRollback, startRotateKeys } from '../../client/runbooks';
 import { renderHtml, renderMarkdown } from '../../model/report-render';
 import type { RolloutReport } from '../../model/report-types';
@@ -90,6 +90,8 @@ const runProgressRoute = defineRoute({
   params: runIdParams,
   responses: { 200: { description: 'the run and its report', schema: runReportSchema }, 400: invalid, 404: unknownRun, 500: undecryptable },
   async handle({ params }, { client }) {
+    const run = await describeRun(client, params.id);
+    if (!hasReport(run)) return { status: 200, body: { run, kind: run.kind, report: null, noReport: noReportReason(run) } };
     return { status: 200, body: await runReport(client, params.id) };
   },
 });

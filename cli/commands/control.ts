@@ -1,4 +1,6 @@
+import { approveBody, cancelBody } from '../../api/schemas';
 import { controlRollout, type RolloutControl } from '../../client/runs';
+import { checkOptions } from '../checks';
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -12,7 +14,7 @@ async function control(ctx: CliContext, id: string, request: RolloutControl): Pr
 }
 
 const REFUSAL = 'A request the rollout cannot take (no ring waiting, not paused, already ended, not a rollout) is refused with its reason: exit 5.';
-const WHO = 'It is recorded as done by CLOUDTRUST_OPERATOR, else your login name.';
+const WHO = 'It is recorded as done by CLOUDTRUST_OPERATOR, else your login name (letters, digits and _ . @ -).';
 
 export const approveCommand: CommandSpec = {
   name: 'approve',
@@ -24,13 +26,15 @@ export const approveCommand: CommandSpec = {
     comment: { type: 'string', value: 'TEXT', description: 'a comment kept with the approval' },
   },
   details: [WHO, REFUSAL],
-  run: (ctx, input) =>
-    control(ctx, input.positionals[0], {
+  run: async (ctx, input) => {
+    const { ring, comment } = checkOptions(approveBody, { ring: input.string('ring'), comment: input.string('comment') });
+    return control(ctx, input.positionals[0], {
       action: 'approve',
       by: ctx.operator(),
-      ...(input.string('ring') !== undefined ? { ring: input.string('ring') } : {}),
-      ...(input.string('comment') !== undefined ? { comment: input.string('comment') } : {}),
-    }),
+      ...(ring !== undefined ? { ring } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+    });
+  },
 };
 
 export const pauseCommand: CommandSpec = {
@@ -58,6 +62,8 @@ export const cancelCommand: CommandSpec = {
   args: ['<id>'],
   options: { reason: { type: 'string', value: 'TEXT', description: 'why, kept in the report' } },
   details: [WHO, REFUSAL],
-  run: (ctx, input) =>
-    control(ctx, input.positionals[0], { action: 'cancel', by: ctx.operator(), ...(input.string('reason') !== undefined ? { reason: input.string('reason') } : {}) }),
+  run: async (ctx, input) => {
+    const { reason } = checkOptions(cancelBody, { reason: input.string('reason') });
+    return control(ctx, input.positionals[0], { action: 'cancel', by: ctx.operator(), ...(reason !== undefined ? { reason } : {}) });
+  },
 };

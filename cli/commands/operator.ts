@@ -35,13 +35,13 @@ export const kerberosDoneCommand: CommandSpec = {
     if (domainName === undefined) throw new UsageError('kerberos-done needs --domain', 'kerberos-done');
     const outputFile = input.string('get-output');
     const getOutput = outputFile === undefined ? undefined : await readPastedOutput(outputFile);
+    const by = ctx.operator();
     const { client } = await ctx.attach();
     const run = await describeRun(client, id);
     if (run.kind !== 'rollout' || run.status !== 'RUNNING') throw new TriggerError('rejected', `${id} is not a running rollout`);
     const domain = (await rolloutProgress(client, id)).domains.find((d) => d.domain.toLowerCase() === domainName.toLowerCase());
     if (!domain) throw new TriggerError('not-found', `rollout ${id} has no domain ${domainName}`);
     if (domain.status !== 'waiting-operator') throw new TriggerError('rejected', `${domain.domain} is not waiting for an operator (it is ${domain.status})`);
-    const by = ctx.operator();
     const result = await client.workflow
       .getHandle(`${id}/domain/${domain.domain}`)
       .executeUpdate(kerberosOperatorDoneUpdate, { args: [{ by, ...(getOutput !== undefined ? { getOutput } : {}) }] })

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TriggerError } from '../../client/errors';
-import { describeRun, listRuns, runReport, RUN_KINDS, type RunReport, type RunSummary } from '../../client/runs';
+import { describeRun, hasReport, listRuns, runReport, RUN_KINDS, type RunReport, type RunSummary } from '../../client/runs';
 import { renderHtml, renderMarkdown } from '../../model/report-render';
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
@@ -49,8 +49,7 @@ async function overview(ctx: CliContext): Promise<number> {
 async function oneRun(ctx: CliContext, id: string): Promise<number> {
   const { client } = await ctx.attach();
   const run = await describeRun(client, id);
-  const hasReport = run.status === 'COMPLETED' || (run.status === 'RUNNING' && run.kind !== 'drift-check');
-  const found = hasReport ? await runReport(client, id) : undefined;
+  const found = hasReport(run) ? await runReport(client, id) : undefined;
   if (ctx.io.json) {
     ctx.io.emit({ run, ...(found ? { report: found.report } : {}) });
     return EXIT.ok;

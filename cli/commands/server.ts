@@ -1,11 +1,26 @@
+import { isIP } from 'node:net';
 import { TriggerError } from '../../client/errors';
+import type { TemporalService } from '../../worker/temporal-service';
 import type { CommandSpec } from '../command';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { positiveInteger } from '../options';
+import { runServer } from '../server-lifecycle';
 
 const DEFAULT_API_PORT = 8234;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** Whether only this machine can reach an address: localhost, 127.0.0.0/8, ::1 (also IPv4-mapped). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const name = bare.toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const mapped = name.match(/^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/)?.[1];
+  const address = mapped ?? name;
+  if (isIP(address) === 4) return address.split('.')[0] === '127';
+  if (isIP(address) === 6) return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(address) || address === '::1';
+  return false;
+}
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 function shutdownSignal(): Promise<string> {
@@ -34,16 +49,20 @@ async function serve(ctx: CliContext, options: { host: string; port: number; wor
   const hookDefinitions = await hooks.loadHooks({ dataDir: settings.dataDir, env: ctx.env });
   const browserHost = WILDCARD_HOSTS.has(options.host) ? '127.0.0.1' : options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   const codecEndpoint = `http://${browserHost}:${options.port}/codec`;
-  const service = await openTemporalService(settings, settings.mode === 'embedded' ? { uiCodecEndpoint: codecEndpoint } : {});
   const stopping = shutdownSignal();
-  try {
-    const keyring = await loadCodecKeys({ env: ctx.env, dataDir: settings.dataDir, createIfMissing: settings.mode === 'embedded' });
-    const client = await connectClient(service, settings);
-    const worker = options.worker ? await startWorker(service, settings, ctx.env) : undefined;
-    const running = worker?.worker.run();
-    try {
+  await runServer({
+    log,
+    stopping,
+    openService: () => openTemporalService(settings, settings.mode === 'embedded' ? { uiCodecEndpoint: codecEndpoint } : {}),
+    connect: async (service) => {
+      const keyring = await loadCodecKeys({ env: ctx.env, dataDir: settings.dataDir, createIfMissing: settings.mode === 'embedded' });
+      const client = await connectClient(service, settings);
+      return { client, keyring, close: () => client.connection.close() };
+    },
+    ...(options.worker ? { startWorker: (service: TemporalService) => startWorker(service, settings, ctx.env) } : {}),
+    startApi: (service, { client, keyring }) => {
       const uiOrigins = settings.mode === 'embedded' ? [`http://127.0.0.1:${settings.devUiPort}`, `http://localhost:${settings.devUiPort}`] : [];
-      const server = await api.startApiServer({
+      return api.startApiServer({
         client,
         taskQueue: service.taskQueue,
         tokens: tokens.openTokenStore(settings.dataDir),
@@ -53,6 +72,8 @@ async function serve(ctx: CliContext, options: { host: string; port: number; wor
         host: options.host,
         port: options.port,
       });
+    },
+    announce: async (service, server, worker) => {
       const ready = {
         temporal: service.address,
         namespace: service.namespace,
@@ -66,18 +87,8 @@ async function serve(ctx: CliContext, options: { host: string; port: number; wor
       };
       log.info('server ready', ready);
       printReady(ctx, ready);
-      const ended = await Promise.race([stopping.then((signal) => `received ${signal}`), (running ?? new Promise<never>(() => undefined)).then(() => 'the worker stopped')]);
-      log.info('shutting down', { reason: ended });
-      await server.close();
-    } finally {
-      if (worker && worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
-      await running?.catch((error: unknown) => log.error('worker failed', { error }));
-      await worker?.close();
-      await client.connection.close();
-    }
-  } finally {
-    await service.stop();
-  }
+    },
+  });
   return EXIT.ok;
 }
 
@@ -115,6 +126,12 @@ export const serverCommand: CommandSpec = {
     const host = input.string('host') ?? ctx.env.CLOUDTRUST_API_HOST?.trim() ?? '127.0.0.1';
     const port = positiveInteger('port', input.string('port') ?? ctx.env.CLOUDTRUST_API_PORT?.trim(), DEFAULT_API_PORT);
     if (port > 65535) throw new TriggerError('invalid-input', `--port ${port} is not a TCP port`);
+    if (!isLoopbackHost(host)) {
+      ctx.io.warn(
+        `the API listens on ${host}, not only on this machine, over plain HTTP: API bearer tokens and the codec sign-in travel in clear. ` +
+          'Put a TLS-terminating reverse proxy in front of it (and keep the port itself unreachable from other hosts).',
+      );
+    }
     return serve(ctx, { host, port, worker: !input.flag('no-worker'), corsOrigins: input.strings('cors-origin') });
   },
 };

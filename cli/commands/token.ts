@@ -10,7 +10,7 @@ const WHERE = 'Tokens live in api-tokens.json in CLOUDTRUST_DATA_DIR (hashes onl
 
 async function tokenStore(ctx: CliContext) {
   const { openTokenStore } = await import('../../api/tokens');
-  return openTokenStore(ctx.settings().dataDir);
+  return openTokenStore(ctx.dataDir());
 }
 
 export const tokenCreateCommand: CommandSpec = {

@@ -1,3 +1,4 @@
+import { escapeMarkdownCell } from '../../model/report-render';
 import type { DriftReport, RunbookDomainReport, RunbookReport } from '../../model/report-types';
 import { createStyle, paintStatus, type Style } from '../style';
 import { elapsedBetween, table } from './table';
@@ -43,13 +44,16 @@ export function runbookMarkdown(report: RunbookReport, id: string): string {
     '',
     `- run: ${id}`,
     `- tenant: ${report.tenant}`,
-    `- request: ${report.request}`,
+    `- request: ${escapeMarkdownCell(report.request)}`,
     `- state: **${report.state}**`,
     `- started ${report.startedAt}${report.finishedAt ? `, finished ${report.finishedAt}` : ''}`,
     '',
     '| domain | status | steps |',
     '|---|---|---|',
-    ...report.domains.map((d) => `| ${d.domain} | ${d.status} | ${d.steps.map((s) => `${s.step}: ${s.status}${s.detail ? ` (${s.detail})` : ''}${s.error ? ` — ${s.error.type}: ${s.error.message}` : ''}`).join('<br>').replace(/\|/g, '\\|') || '—'} |`),
+    ...report.domains.map(
+      (d) =>
+        `| ${escapeMarkdownCell(d.domain)} | ${escapeMarkdownCell(d.status)} | ${d.steps.map((s) => escapeMarkdownCell(`${s.step}: ${s.status}${s.detail ? ` (${s.detail})` : ''}${s.error ? ` — ${s.error.type}: ${s.error.message}` : ''}`)).join('<br>') || '—'} |`,
+    ),
     '',
   ];
   for (const d of report.domains.filter((x) => x.operatorCommand && x.status === 'needs-operator')) {

@@ -223,6 +223,17 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     expect(md.json.error.hint).toBe('ask for format=json');
   }, 60_000);
 
+  test('a run that ended without a result (terminated) is still found: report null and why', async () => {
+    const spec = uniqueSpec();
+    const started = await f.call('POST', '/rollouts', { token: f.token.operate, body: { mode: 'apply', spec } });
+    expect(started.status).toBe(201);
+    await f.context.env.client.workflow.getHandle(started.json.id).terminate('test: operator pulled the plug');
+    const gone = await progress(started.json.id);
+    expectDocumented('getRun', gone);
+    expect(gone.status).toBe(200);
+    expect(gone.json).toMatchObject({ run: { status: 'TERMINATED' }, kind: 'rollout', report: null, noReport: expect.stringContaining('ended terminated and left no report') });
+  });
+
   test('rollback: plan by default; removing the Kerberos object needs confirmRemoval and the admin scope', async () => {
     const spec = uniqueSpec();
     const before = (await f.lab.store.read()).mutations;

@@ -141,6 +141,41 @@ describe('no Temporal server', () => {
   });
 });
 
+describe('options checked as the API checks them, before any server is asked', () => {
+  // TEMPORAL_ADDRESS points nowhere: a command that got past its checks would exit 6, not 3.
+  const env = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
+
+  test.each([
+    [['approve', 'cloudtrust:x', '--ring', 'pilot ring'], {}, 'cloudtrust: --ring: must be a ring name (letters, digits, _ . -)'],
+    [['approve', 'cloudtrust:x', '--comment', 'line one\nline two'], {}, 'cloudtrust: --comment: must be one line of text without control characters'],
+    [['approve', 'cloudtrust:x', '--comment', ''], {}, 'cloudtrust: --comment: '],
+    [['cancel', 'cloudtrust:x', '--reason', 'x'.repeat(501)], {}, 'cloudtrust: --reason: '],
+    [['pause', 'cloudtrust:x'], { CLOUDTRUST_OPERATOR: 'eve | admin' }, 'cloudtrust: CLOUDTRUST_OPERATOR: must be a name of letters, digits and _ . @ -'],
+    [['kerberos-done', 'cloudtrust:x', '--domain', 'corp.contoso.com'], { CLOUDTRUST_OPERATOR: 'a'.repeat(65) }, 'cloudtrust: CLOUDTRUST_OPERATOR: must be a name'],
+  ])('%j: exit 3 naming the option', async (args, extra, message) => {
+    const result = await runCli(args, { ...env, ...extra });
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')[0].startsWith(message)).toBe(true);
+  });
+
+  test('valid options get as far as the server', async () => {
+    const result = await runCli(['approve', 'cloudtrust:x', '--ring', 'broad', '--comment', 'change ticket 42 | CAB'], { ...env, CLOUDTRUST_OPERATOR: 'alice@contoso.com' });
+    expect(result.code).toBe(6);
+  });
+});
+
+describe('server', () => {
+  test('a --host other hosts can reach: a warning that tokens travel in clear over plain HTTP', async () => {
+    // Invalid settings stop it right after the warning, before anything starts.
+    const env = { TEMPORAL_ADDRESS: 'bad::' };
+    const [open, local] = await Promise.all([runCli(['server', '--host', '0.0.0.0'], env), runCli(['server', '--host', '127.0.0.1'], env)]);
+    expect(open.code).toBe(3);
+    expect(open.stderr).toMatch(/^warning: the API listens on 0\.0\.0\.0, .*plain HTTP: API bearer tokens and the codec sign-in travel in clear\. Put a TLS-terminating reverse proxy in front/);
+    expect(local.code).toBe(3);
+    expect(local.stderr).not.toContain('warning:');
+  });
+});
+
 describe('lab estate', () => {
   const dataDir = path.join(work, 'lab-data');
   const env = { CLOUDTRUST_DATA_DIR: dataDir };
@@ -202,5 +237,17 @@ describe('API tokens', () => {
     const gone = await runCli(['token', 'revoke', token.id], env);
     expect(gone.code).toBe(4);
     expect(gone.stderr).toContain(`cloudtrust: no active token ${token.id}`);
+  });
+
+  test('need no valid Temporal settings: only CLOUDTRUST_DATA_DIR', async () => {
+    const broken = { ...env, TEMPORAL_ADDRESS: 'bad::', CLOUDTRUST_DEV_PORT: 'nope' };
+    const created = await runCli(['token', 'create', 'bob', '--json'], broken);
+    expect(created.code).toBe(0);
+    const listed = await runCli(['token', 'list', '--json'], broken);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((t: { name: string }) => t.name)).toContain('bob');
+    expect((await runCli(['token', 'revoke', 'bob'], broken)).code).toBe(0);
+    // The connection settings still fail the commands that need them.
+    expect((await runCli(['list'], broken)).code).toBe(3);
   });
 });
