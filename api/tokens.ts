@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { z } from 'zod';
 import { TriggerError } from '../client/errors';
+import { withFileLock } from '../worker/file-lock';
 import { describeIssues } from '../model/zod-issues';
 import { SCOPES, scopesUpTo, type Scope } from './scopes';
 
@@ -103,13 +104,16 @@ export function openTokenStore(dataDir: string): TokenStore {
     }
   }
 
-  /** Read-modify-write, one at a time within this process. */
+  /** Read-modify-write, one at a time within this process and, through a lock directory, across processes. */
   function mutate<T>(change: (content: TokensFile) => T): Promise<T> {
     const next = writes.then(async () => {
-      const content = structuredClone(await load());
-      const result = change(content);
-      await save(content);
-      return result;
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      return withFileLock(`${file}.lock`, `the token file ${file}`, async () => {
+        const content = structuredClone(await load());
+        const result = change(content);
+        await save(content);
+        return result;
+      });
     });
     writes = next.catch(() => undefined);
     return next;
@@ -130,6 +134,8 @@ export function openTokenStore(dataDir: string): TokenStore {
     async issue(input) {
       const name = tokenNameSchema.safeParse(input.name);
       if (!name.success) throw new TriggerError('invalid-input', `token name ${JSON.stringify(input.name)} ${name.error.issues[0].message}`);
+      // `token revoke` takes an id or a name: a name shaped like an id would make that ambiguous.
+      if (/^[0-9a-f]{12}$/.test(name.data)) throw new TriggerError('invalid-input', `token name ${name.data} looks like a token id (12 hex digits): choose another name`);
       if (!SCOPES.includes(input.scope)) throw new TriggerError('invalid-input', `scope must be one of ${SCOPES.join(', ')}`);
       const id = randomBytes(ID_HEX_LENGTH / 2).toString('hex');
       const token = `ct_${id}_${randomBytes(SECRET_BYTES).toString('base64url')}`;

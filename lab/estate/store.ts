@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { describeIssues } from '../../model/zod-issues';
+import { withFileLock } from '../../worker/file-lock';
 import { labEstateSchema, type LabEstate } from './schema';
 
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 60_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The estate file on disk. Reads see a complete file (writes go to a temporary file renamed into place);
@@ -28,41 +25,18 @@ export class EstateStore {
 
   /** Runs `change` on the current estate under the lock and writes the result; returns what `change` returns. */
   async update<T>(change: (estate: LabEstate) => T | Promise<T>): Promise<T> {
-    const release = await this.lock();
-    try {
+    return withFileLock(`${this.file}.lock`, `lab estate ${this.file}`, async () => {
       const estate = await this.read();
       const outcome = await change(estate);
       await this.write(estate);
       return outcome;
-    } finally {
-      await release();
-    }
+    });
   }
 
   async write(estate: LabEstate): Promise<void> {
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temporary, `${JSON.stringify(estate, null, 2)}\n`, 'utf8');
     await rename(temporary, this.file);
-  }
-
-  private async lock(): Promise<() => Promise<void>> {
-    const lockDir = `${this.file}.lock`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await mkdir(lockDir);
-        return () => rm(lockDir, { recursive: true, force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > LOCK_STALE_MS) {
-        await rm(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`lab estate ${this.file} stayed locked for ${LOCK_WAIT_MS / 1000} s (${lockDir})`);
-      await sleep(Math.min(50, 2 + attempt) + Math.random() * 10);
-    }
   }
 }
 

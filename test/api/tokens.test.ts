@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { TriggerError } from '../../client/errors';
 import { openTokenStore, TOKENS_FILE_NAME } from '../../api/tokens';
 
 const freshDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'cloudtrust-tokens-')), 'data');
+
+const run = promisify(execFile);
 
 describe('API token store', () => {
   test('a token is shown once; the file (mode 0600) holds only its SHA-256', async () => {
@@ -71,6 +75,19 @@ describe('API token store', () => {
     expect(bad).toBeInstanceOf(TriggerError);
     expect((bad as TriggerError).kind).toBe('invalid-input');
     expect((bad as TriggerError).message).toMatch(/must be a name of letters, digits/);
+  });
+
+  test('a name shaped like a token id is refused (revoke takes either)', async () => {
+    await expect(openTokenStore(freshDir()).issue({ name: '0123456789ab', scope: 'read' })).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringContaining('looks like a token id') });
+  });
+
+  test('concurrent issues from several processes all land in the file', async () => {
+    const dir = freshDir();
+    const tokensModule = path.join(__dirname, '..', '..', 'dist', 'api', 'tokens.js');
+    const issueIn = (name: string) =>
+      run(process.execPath, ['-e', `require(${JSON.stringify(tokensModule)}).openTokenStore(${JSON.stringify(dir)}).issue({ name: ${JSON.stringify(name)}, scope: 'read' })`]);
+    await Promise.all(Array.from({ length: 6 }, (_, i) => issueIn(`p${i}`)));
+    expect((await openTokenStore(dir).list()).map((t) => t.name).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
   });
 
   test('concurrent issues in one process all land in the file', async () => {
