@@ -31,23 +31,10 @@ export interface RotateKeysRequest {
  * workflow id), and any rotation — manual, API or scheduled — holds the spec's runbook lock while it changes anything.
  * The request time is its idempotency key.
  */
-export async function startRotateKeys(client: Client, request: RotateKeysRequest, taskQueue: string): Promise<WorkflowHandle<typeof rotateKeys>> {
-  const { spec } = request;
-  const workflowId = `${rotateKeysWorkflowId(spec)}${request.mode === 'plan' ? ':plan' : ''}`;
-  try {
-    return await client.workflow.start(rotateKeys, {
-      taskQueue,
-      workflowId,
-      args: [{ spec, mode: request.mode, requestedAt: new Date().toISOString(), force: request.force === true, ...(request.domains ? { domains: request.domains } : {}) }],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: runSearchAttributes('rotate-keys', spec),
-    });
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new TriggerError('conflict', `a key rotation of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
-    }
-    throw error;
-  }
+export function startRotateKeys(client: Client, request: RotateKeysRequest, taskQueue: string): Promise<WorkflowHandle<typeof rotateKeys>> {
+  const { spec, mode } = request;
+  const input = { spec, mode, requestedAt: new Date().toISOString(), force: request.force === true, ...(request.domains ? { domains: request.domains } : {}) };
+  return startRunbookOnce(client, rotateKeys, input, `${rotateKeysWorkflowId(spec)}${mode === 'plan' ? ':plan' : ''}`, 'rotate-keys', taskQueue);
 }
 
 export interface RollbackRequest {
@@ -61,30 +48,43 @@ export interface RollbackRequest {
   confirmRemoval?: boolean;
 }
 
-/** Starts the rollback runbook for a spec; one at a time per spec. */
-export async function startRollback(client: Client, request: RollbackRequest, taskQueue: string): Promise<WorkflowHandle<typeof rollback>> {
-  const { spec } = request;
-  const workflowId = `${rollbackWorkflowId(spec)}${request.mode === 'plan' ? ':plan' : ''}`;
+/** Starts the rollback runbook for a spec; one at a time per spec (and under the spec's runbook lock). */
+export function startRollback(client: Client, request: RollbackRequest, taskQueue: string): Promise<WorkflowHandle<typeof rollback>> {
+  const { spec, mode } = request;
+  const input = {
+    spec,
+    mode,
+    policy: request.policy,
+    removeKerberosObject: request.removeKerberosObject === true,
+    confirmRemoval: request.confirmRemoval === true,
+    ...(request.domains ? { domains: request.domains } : {}),
+  };
+  return startRunbookOnce(client, rollback, input, `${rollbackWorkflowId(spec)}${mode === 'plan' ? ':plan' : ''}`, 'rollback', taskQueue);
+}
+
+const RUNBOOK_WORDS = { 'rotate-keys': 'a key rotation', rollback: 'a rollback' } as const;
+
+/** Starts a runbook under its fixed workflow id; one already running under that id is a conflict. */
+async function startRunbookOnce<W extends typeof rotateKeys | typeof rollback>(
+  client: Client,
+  workflow: W,
+  input: Parameters<W>[0],
+  workflowId: string,
+  kind: 'rotate-keys' | 'rollback',
+  taskQueue: string,
+): Promise<WorkflowHandle<W>> {
+  const spec = input.spec;
   try {
-    return await client.workflow.start(rollback, {
+    return await client.workflow.start(workflow as typeof rotateKeys, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          spec,
-          mode: request.mode,
-          policy: request.policy,
-          removeKerberosObject: request.removeKerberosObject === true,
-          confirmRemoval: request.confirmRemoval === true,
-          ...(request.domains ? { domains: request.domains } : {}),
-        },
-      ],
+      args: [input as Parameters<typeof rotateKeys>[0]],
       workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: runSearchAttributes('rollback', spec),
-    });
+      typedSearchAttributes: runSearchAttributes(kind, spec),
+    }) as unknown as WorkflowHandle<W>;
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new TriggerError('conflict', `a rollback of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
+      throw new TriggerError('conflict', `${RUNBOOK_WORDS[kind]} of ${spec.name} is already running (${workflowId})`, `follow it with \`cloudtrust status ${workflowId}\``);
     }
     throw error;
   }
