@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ID_NAME_PATTERN } from '../model/names';
 import { parseSpec, SpecError } from '../model/spec-file';
 import type { RolloutSpec } from '../model/spec';
 import { describeIssues } from '../model/zod-issues';
@@ -18,7 +19,7 @@ export const SIGNATURE_HEADER = 'x-cloudtrust-signature';
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 const MIN_KEY_LENGTH = 32;
 
-export const hookNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
+export const hookNameSchema = z.string().regex(ID_NAME_PATTERN, 'must be lower-case letters, digits and dashes');
 
 const hookEntrySchema = z
   .object({

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { RUN_KINDS } from '../client/runs';
-import { dnsNameSchema } from '../model/names';
+import { dnsNameSchema, ID_NAME_PATTERN } from '../model/names';
 import { scheduleNameSchema } from '../model/schedule-request';
-import { rolloutSpecSchema } from '../model/spec';
+import { addUndeclaredDomainIssues, ringNameSchema, rolloutSpecSchema } from '../model/spec';
 import { HOOK_ACTIONS, hookNameSchema } from './hooks';
 
 /** Request and response schemas of the API. Requests are validated with them; the OpenAPI document is built from them. */
 
-const specNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a spec name (lower-case letters, digits and dashes)');
+const specNameSchema = z.string().regex(ID_NAME_PATTERN, 'must be a spec name (lower-case letters, digits and dashes)');
 const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\/-]{0,254}$/, 'must be a run id such as cloudtrust:contoso-wave1');
-const ringNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a ring name (letters, digits, _ . -)');
 /** Free text that ends up in a report: one line, no control characters. */
 const noteSchema = z.string().min(1).max(500).regex(/^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$/, 'must be one line of text without control characters');
 const modeSchema = z.enum(['plan', 'apply']);
@@ -53,7 +52,7 @@ export const rotateKeysBody = z
     force: z.boolean().default(false).describe('rotate even when a key was updated less than 24 hours ago'),
   })
   .strict()
-  .superRefine(domainsDeclaredInSpec);
+  .superRefine(addUndeclaredDomainIssues);
 
 export const rollbackBody = z
   .object({
@@ -65,18 +64,11 @@ export const rollbackBody = z
     confirmRemoval: z.boolean().default(false),
   })
   .strict()
-  .superRefine(domainsDeclaredInSpec)
+  .superRefine(addUndeclaredDomainIssues)
   .refine((request) => !request.removeKerberosObject || request.confirmRemoval, {
     message: 'removeKerberosObject needs confirmRemoval: removing the object ends cloud Kerberos trust for the domain',
     path: ['confirmRemoval'],
   });
-
-function domainsDeclaredInSpec(request: { spec: { domains: Array<{ name: string }> }; domains?: string[] }, ctx: z.RefinementCtx): void {
-  const declared = new Set(request.spec.domains.map((d) => d.name.toLowerCase()));
-  request.domains?.forEach((name, i) => {
-    if (!declared.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared in the spec`, path: ['domains', i] });
-  });
-}
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
+import { ID_NAME_PATTERN } from '../model/names';
 import type { DriftReport, RolloutReport, RunbookReport } from '../model/report-types';
 import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../workflows/messages';
@@ -47,14 +48,12 @@ function summary(d: WorkflowExecutionDescription): RunSummary | undefined {
   };
 }
 
-const SPEC_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /** The newest runs first, optionally of some kinds, one spec, or only those still running. */
 export async function listRuns(client: Client, filter: { kinds?: RunKind[]; spec?: string; running?: boolean; limit?: number } = {}): Promise<RunSummary[]> {
   const kinds = filter.kinds ?? RUN_KINDS;
   const clauses = [`CloudtrustKind IN (${kinds.map((k) => `'${k}'`).join(', ')})`];
   if (filter.spec !== undefined) {
-    if (!SPEC_NAME.test(filter.spec)) throw new TriggerError('invalid-input', `${JSON.stringify(filter.spec)} is not a spec name (lower-case letters, digits and dashes)`);
+    if (!ID_NAME_PATTERN.test(filter.spec)) throw new TriggerError('invalid-input', `${JSON.stringify(filter.spec)} is not a spec name (lower-case letters, digits and dashes)`);
     clauses.push(`CloudtrustSpec = '${filter.spec}'`);
   }
   if (filter.running) clauses.push(`ExecutionStatus = 'Running'`);

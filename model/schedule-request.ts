@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { dnsNameSchema } from './names';
-import { rolloutSpecSchema } from './spec';
+import { dnsNameSchema, ID_NAME_PATTERN } from './names';
+import { addUndeclaredDomainIssues, rolloutSpecSchema } from './spec';
 
 /** What a schedule runs: the key rotation runbook, or a drift check (the spec in plan mode). */
 export const SCHEDULE_KINDS = ['rotate-keys', 'drift-check'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
-export const scheduleNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
+export const scheduleNameSchema = z.string().regex(ID_NAME_PATTERN, 'must be lower-case letters, digits and dashes');
 
 const MINUTE = 60_000;
 const UNIT_MS = { m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE } as const;
@@ -48,10 +48,7 @@ export const scheduleRequestSchema = z
     }
     if (request.kind === 'drift-check' && request.domains !== undefined) ctx.addIssue({ code: 'custom', message: 'domains applies to rotate-keys only', path: ['domains'] });
     if (request.kind === 'drift-check' && request.force) ctx.addIssue({ code: 'custom', message: 'force applies to rotate-keys only', path: ['force'] });
-    const declared = new Set(request.spec.domains.map((d) => d.name.toLowerCase()));
-    request.domains?.forEach((name, i) => {
-      if (!declared.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared in the spec`, path: ['domains', i] });
-    });
+    addUndeclaredDomainIssues(request, ctx);
   });
 
 export type ScheduleRequest = z.output<typeof scheduleRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsNameSchema, HOST_NAME_PATTERN } from './names';
+import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
 
 /**
  * The rollout spec: the one input of a rollout. Pure (no Node built-ins) so workflows can import it.
@@ -77,9 +77,11 @@ export const domainSpecSchema = z
     if (domain.channel === 'intune' && domain.gpo) ctx.addIssue({ code: 'custom', message: 'an intune-channel domain must not also have a gpo block: never both channels for the same devices', path: ['gpo'] });
   });
 
+export const ringNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a ring name (letters, digits, _ . -)');
+
 export const ringSpecSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a ring name (letters, digits, _ . -)'),
+    name: ringNameSchema,
     domains: z.array(dnsNameSchema).min(1),
     concurrency: z.number().int().min(1).max(100).default(2),
     /** Domain failures tolerated in this ring; one more halts the ring and the rollout. */
@@ -91,7 +93,7 @@ export const ringSpecSchema = z
 
 export const rolloutSpecSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (it names the rollout workflow)'),
+    name: z.string().regex(ID_NAME_PATTERN, 'must be lower-case letters, digits and dashes (it names the rollout workflow)'),
     tenant: z
       .object({
         id: z.guid('must be the tenant id (a GUID without braces)'),
@@ -148,6 +150,14 @@ export const rolloutSpecSchema = z
       if (!placed.has(d.name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is in no ring`, path: ['domains', i, 'name'] });
     });
   });
+
+/** For requests that name a subset of a spec's domains (key rotation, rollback, schedules): each must be declared. */
+export function addUndeclaredDomainIssues(request: { spec: { domains: Array<{ name: string }> }; domains?: string[] }, ctx: z.RefinementCtx): void {
+  const declared = new Set(request.spec.domains.map((d) => d.name.toLowerCase()));
+  request.domains?.forEach((name, i) => {
+    if (!declared.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${name} is not declared in the spec`, path: ['domains', i] });
+  });
+}
 
 export type RolloutSpec = z.output<typeof rolloutSpecSchema>;
 export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;
