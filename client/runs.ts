@@ -89,9 +89,9 @@ export function noReportReason(run: RunSummary): string {
   return run.status === 'RUNNING' ? `its plan runs as ${run.id}/plan; the verdict exists once it has finished` : `it ended ${run.status.toLowerCase()} and left no report: see its history in the Temporal Web UI`;
 }
 
-/** The final report of a finished run, or the live progress of a running one. */
-export async function runReport(client: Client, id: string): Promise<RunReport & { run: RunSummary }> {
-  const run = await describeRun(client, id);
+/** The final report of a finished run, or the live progress of a running one (`run`: when the caller has described it). */
+export async function runReport(client: Client, id: string, described?: RunSummary): Promise<RunReport & { run: RunSummary }> {
+  const run = described ?? (await describeRun(client, id));
   const handle = client.workflow.getHandle(id);
   try {
     if (run.status === 'COMPLETED') return { run, kind: run.kind, report: await handle.result() } as RunReport & { run: RunSummary };

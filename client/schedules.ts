@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSummary as TemporalScheduleSummary } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import type { ScheduleKind, ScheduleRequest } from '../model/schedule-request';
 import { driftCheck } from '../workflows/drift-check';
 import { rotateKeys } from '../workflows/runbook-rotate';
@@ -72,7 +72,7 @@ export async function listSchedules(client: Client): Promise<ScheduleView[]> {
   const views: ScheduleView[] = [];
   for await (const schedule of client.schedule.list()) {
     if (!schedule.scheduleId.startsWith(PREFIX)) continue;
-    views.push(summaryView(schedule));
+    views.push(view(schedule.scheduleId.slice(PREFIX.length), schedule));
   }
   return views.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -108,20 +108,12 @@ function memoFields(memo: Record<string, unknown> | undefined): Pick<ScheduleVie
   };
 }
 
-function view(name: string, d: ScheduleDescription): ScheduleView {
+/** What a schedule's description and its list entry share. */
+type ScheduleState = Pick<ScheduleDescription, 'memo'> & { state: { paused: boolean }; info: Pick<ScheduleDescription['info'], 'nextActionTimes' | 'recentActions'> };
+
+function view(name: string, s: ScheduleState): ScheduleView {
   return {
     name,
-    ...memoFields(d.memo),
-    paused: d.state.paused,
-    overlap: 'skip',
-    ...(d.info.nextActionTimes[0] ? { nextRunAt: d.info.nextActionTimes[0].toISOString() } : {}),
-    recentRuns: d.info.recentActions.map((a) => ({ workflowId: 'workflow' in a.action ? a.action.workflow.workflowId : '', scheduledAt: a.scheduledAt.toISOString() })),
-  };
-}
-
-function summaryView(s: TemporalScheduleSummary): ScheduleView {
-  return {
-    name: s.scheduleId.slice(PREFIX.length),
     ...memoFields(s.memo),
     paused: s.state.paused,
     overlap: 'skip',

@@ -92,7 +92,7 @@ const runProgressRoute = defineRoute({
   async handle({ params }, { client }) {
     const run = await describeRun(client, params.id);
     if (!hasReport(run)) return { status: 200, body: { run, kind: run.kind, report: null, noReport: noReportReason(run) } };
-    return { status: 200, body: await runReport(client, params.id) };
+    return { status: 200, body: await runReport(client, params.id, run) };
   },
 });
 

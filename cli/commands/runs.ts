@@ -49,7 +49,7 @@ async function overview(ctx: CliContext): Promise<number> {
 async function oneRun(ctx: CliContext, id: string): Promise<number> {
   const { client } = await ctx.attach();
   const run = await describeRun(client, id);
-  const found = hasReport(run) ? await runReport(client, id) : undefined;
+  const found = hasReport(run) ? await runReport(client, id, run) : undefined;
   if (ctx.io.json) {
     ctx.io.emit({ run, ...(found ? { report: found.report } : {}) });
     return EXIT.ok;
