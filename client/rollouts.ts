@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TriggerError } from './errors';
 import type { DomainReport, RolloutReport } from '../model/report-types';
-import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { domainProgressQuery, rolloutProgressQuery } from '../workflows/messages';
 import { rollout } from '../workflows/rollout';
@@ -68,12 +68,7 @@ export async function startRollout(client: Client, spec: RolloutSpec, mode: 'pla
       args: [{ spec, mode, specDigest: digest }],
       workflowIdConflictPolicy: 'FAIL',
       memo: { specDigest: digest, mode },
-      typedSearchAttributes: [
-        { key: kindKey, value: mode === 'apply' ? 'rollout' : 'plan' },
-        { key: specKey, value: spec.name },
-        { key: tenantKey, value: spec.tenant.id },
-        { key: stateKey, value: 'preflight' },
-      ],
+      typedSearchAttributes: runSearchAttributes(mode === 'apply' ? 'rollout' : 'plan', spec, 'preflight'),
     });
     return { workflowId, started: true, handle };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { kindKey, specKey, tenantKey } from '../model/search-attributes';
+import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { driftCheck } from '../workflows/drift-check';
 import { rollback } from '../workflows/runbook-rollback';
@@ -10,14 +10,6 @@ import { specDigest } from './rollouts';
 export const rotateKeysWorkflowId = (spec: RolloutSpec) => `cloudtrust-rotate:${spec.name}`;
 export const rollbackWorkflowId = (spec: RolloutSpec) => `cloudtrust-rollback:${spec.name}`;
 export const driftCheckWorkflowId = (spec: RolloutSpec) => `cloudtrust-drift:${spec.name}`;
-
-export function runSearchAttributes(kind: 'rotate-keys' | 'rollback' | 'drift-check', spec: RolloutSpec) {
-  return [
-    { key: kindKey, value: kind },
-    { key: specKey, value: spec.name },
-    { key: tenantKey, value: spec.tenant.id },
-  ];
-}
 
 export interface RotateKeysRequest {
   spec: RolloutSpec;

@@ -4,7 +4,8 @@ import { driftCheck } from '../workflows/drift-check';
 import { rotateKeys } from '../workflows/runbook-rotate';
 import { TriggerError } from './errors';
 import { specDigest } from './rollouts';
-import { driftCheckWorkflowId, rotateKeysWorkflowId, runSearchAttributes } from './runbooks';
+import { runSearchAttributes } from '../model/search-attributes';
+import { driftCheckWorkflowId, rotateKeysWorkflowId } from './runbooks';
 
 const PREFIX = 'cloudtrust-schedule:';
 export const scheduleId = (name: string) => `${PREFIX}${name}`;

@@ -14,3 +14,13 @@ export const domainKey = defineSearchAttributeKey('CloudtrustDomain', SearchAttr
 export const specKey = defineSearchAttributeKey('CloudtrustSpec', SearchAttributeType.KEYWORD);
 export const tenantKey = defineSearchAttributeKey('CloudtrustTenant', SearchAttributeType.KEYWORD);
 export const stateKey = defineSearchAttributeKey('CloudtrustState', SearchAttributeType.KEYWORD);
+
+/** What every cloudtrust run is listed by: its kind, spec and tenant, and (for rollouts and plans) the state it starts in. */
+export function runSearchAttributes(kind: 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'drift-check', spec: { name: string; tenant: { id: string } }, state?: string) {
+  return [
+    { key: kindKey, value: kind },
+    { key: specKey, value: spec.name },
+    { key: tenantKey, value: spec.tenant.id },
+    ...(state === undefined ? [] : [{ key: stateKey, value: state }]),
+  ];
+}

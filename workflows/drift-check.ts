@@ -1,6 +1,6 @@
 import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DriftReport, RolloutReport } from '../model/report-types';
-import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import { runSearchAttributes, stateKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { rollout } from './rollout';
 
@@ -19,12 +19,7 @@ export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
   const plan = await executeChild(rollout, {
     workflowId: planWorkflowId,
     args: [{ spec, mode: 'plan', specDigest: input.specDigest }],
-    typedSearchAttributes: [
-      { key: kindKey, value: 'plan' },
-      { key: specKey, value: spec.name },
-      { key: tenantKey, value: spec.tenant.id },
-      { key: stateKey, value: 'preflight' },
-    ],
+    typedSearchAttributes: runSearchAttributes('plan', spec, 'preflight'),
   });
   const report = driftFrom(plan, planWorkflowId);
   upsertSearchAttributes([{ key: stateKey, value: report.verdict }]);
