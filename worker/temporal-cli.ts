@@ -1,17 +1,14 @@
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, underInstallLock } from './provisioning';
 
 /** The last tag of github.com/temporalio/cli that `go install` accepts (later tags carry `replace` directives). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 const GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 const PROGRESS_INTERVAL_MS = 15_000;
-const LOCK_POLL_MS = 500;
 const LOCK_STALE_MS = 20 * 60_000;
 const KEPT_BUILD_LINES = 30;
 
@@ -51,8 +48,7 @@ export async function ensureTemporalCli(options: EnsureTemporalCliOptions = {}):
 
 /** `<CLOUDTRUST_CACHE_DIR or $XDG_CACHE_HOME/cloudtrust or ~/.cache/cloudtrust>/temporal-cli`. */
 export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.CLOUDTRUST_CACHE_DIR?.trim() || path.join(env.XDG_CACHE_HOME?.trim() || path.join(os.homedir(), '.cache'), 'cloudtrust');
-  return path.resolve(root, 'temporal-cli');
+  return path.join(cacheRoot(env), 'temporal-cli');
 }
 
 async function checkConfiguredPath(configured: string): Promise<string> {
@@ -75,30 +71,14 @@ interface BuildRequest {
 }
 
 async function buildUnderLock(build: BuildRequest): Promise<void> {
-  await mkdir(build.cacheDir, { recursive: true });
-  const lockFile = path.join(build.cacheDir, `${TEMPORAL_CLI_VERSION}.lock`);
-  const waitStarted = Date.now();
-  let lastNotice = waitStarted;
-  while (!(await tryLock(lockFile))) {
-    if (await isExecutableFile(build.target)) return;
-    if (await isStale(lockFile)) {
-      build.log(`Removing a stale Temporal CLI build lock older than ${LOCK_STALE_MS / 60_000} minutes: ${lockFile}`);
-      await rm(lockFile, { force: true });
-      continue;
-    }
-    if (Date.now() - lastNotice >= PROGRESS_INTERVAL_MS) {
-      lastNotice = Date.now();
-      build.log(`Waiting for another process to finish building the Temporal CLI (${elapsedSeconds(waitStarted)}s; lock ${lockFile})...`);
-    }
-    await sleep(LOCK_POLL_MS);
-  }
-  try {
-    // The lock holder before us may have finished just before we took the lock.
-    if (await isExecutableFile(build.target)) return;
-    await goInstall(build);
-  } finally {
-    await rm(lockFile, { force: true });
-  }
+  const lock = {
+    file: path.join(build.cacheDir, `${TEMPORAL_CLI_VERSION}.lock`),
+    what: 'the Temporal CLI',
+    staleMs: LOCK_STALE_MS,
+    done: () => isExecutableFile(build.target),
+    log: build.log,
+  };
+  await underInstallLock(lock, () => goInstall(build));
 }
 
 async function goInstall(build: BuildRequest): Promise<void> {
@@ -149,48 +129,6 @@ async function goInstall(build: BuildRequest): Promise<void> {
   }
 }
 
-async function tryLock(lockFile: string): Promise<boolean> {
-  try {
-    await writeFile(lockFile, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), {
-      flag: 'wx',
-    });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-async function isStale(lockFile: string): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(lockFile)).mtimeMs > LOCK_STALE_MS;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(command: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const names = process.platform === 'win32' ? [`${command}.exe`, command] : [command];
-  const directories = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
-  for (const directory of directories) {
-    for (const name of names) {
-      const candidate = path.resolve(directory, name);
-      if (await isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function unavailableMessage(cachedPath: string): string {
   return [
     `No Temporal CLI found, and Go is not installed to build one. Provide it in one of three ways:`,
@@ -199,12 +137,4 @@ function unavailableMessage(cachedPath: string): string {
     `  3. install Go >= 1.25, and cloudtrust will build Temporal CLI ${TEMPORAL_CLI_VERSION} into ${cachedPath}`,
     `     (${TEMPORAL_CLI_VERSION} is the last tag that 'go install' accepts).`,
   ].join('\n');
-}
-
-function exeName(name: string): string {
-  return process.platform === 'win32' ? `${name}.exe` : name;
-}
-
-function elapsedSeconds(since: number): number {
-  return Math.round((Date.now() - since) / 1000);
 }

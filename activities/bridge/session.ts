@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PowerShell } from 'node-powershell';
 import { BridgeError } from './errors';
 import { envelopeSchema, type Envelope } from './envelope';
-import type { ExecutableConfig } from './executable';
+import type { ExecutableConfig, PreparedExecutable } from './executable';
 import { dispatcherPath } from './paths';
 import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostScript } from './protocol';
 import { redact } from './redact';
@@ -84,7 +84,7 @@ export class PowerShellSession {
   /** What the host reported when it started (PowerShell version and edition; the lab host adds its argv). */
   hostInfo: Record<string, unknown> = {};
 
-  private constructor(private readonly config: ExecutableConfig) {
+  private constructor(private readonly config: PreparedExecutable & Pick<ExecutableConfig, 'executableOptions'>) {
     if (process.env.NODE_POWERSHELL) {
       throw new BridgeError('InvalidInput', 'NODE_POWERSHELL is set: it would silently override the executable cloudtrust chose; unset it and use CLOUDTRUST_POWERSHELL');
     }
@@ -106,8 +106,10 @@ export class PowerShellSession {
   }
 
   static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number }): Promise<PowerShellSession> {
-    const session = new PowerShellSession(config);
+    const prepared = await config.prepare();
+    const session = new PowerShellSession({ ...prepared, executableOptions: config.executableOptions });
     try {
+      for (const line of prepared.prelude) await session.runPrelude(line, options.timeoutMs);
       const callId = newCallId();
       const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts);
       const outcome = await session.send(callId, 'host bootstrap', line, { timeoutMs: options.timeoutMs });
@@ -119,9 +121,25 @@ export class PowerShellSession {
     } catch (error) {
       session.kill('disposed');
       if (error instanceof BridgeError && error.kind === 'HostCrashed') {
-        throw new BridgeError('HostCrashed', `cannot start ${config.executable}: ${error.message}`);
+        throw new BridgeError('HostCrashed', `cannot start ${prepared.executable}: ${error.message}`);
       }
       throw error;
+    }
+  }
+
+  /** A fixed line of the lab's own (no value in it); its errors end the start. */
+  private async runPrelude(line: string, timeoutMs: number): Promise<void> {
+    const timer = setTimeout(() => this.kill('timeout'), timeoutMs);
+    try {
+      const record = await this.shell.invoke(line);
+      const stderr = record.stderr?.toString('utf8').trim();
+      if (record.hadErrors || stderr) throw new BridgeError('Unsupported', `the lab PowerShell refused its start-up line: ${stderr || 'it reported errors'}`);
+    } catch (error) {
+      if (error instanceof BridgeError) throw error;
+      throw new BridgeError('HostCrashed', `the PowerShell process ended during start-up (${this.exitDetail || this.killReason || (error as Error).message})`);
+    } finally {
+      clearTimeout(timer);
+      this.shell.history.length = 0;
     }
   }
 

@@ -171,17 +171,20 @@ export const labDeviceSchema = z.object({
 });
 
 export const labFaultSchema = z.object({
-  scriptId: z.string().min(1),
-  /** Restricts the fault to one target (domain, DC, GPO name, device); absent = every call of the script. */
+  /** The simulated command (Get-ADDomainController, Set-GPRegistryValue, Invoke-MgGraphRequest, ...) that fails. */
+  command: z.string().min(1),
+  /** Restricts the fault to one target (domain, DC, GPO name, device): any string parameter of the call, or the remote computer; absent = every call. */
   target: z.string().optional(),
   mode: z.enum(['transient', 'permanent', 'latency', 'hang', 'throttle']),
-  /** transient/throttle: how many calls fail before the script succeeds (remaining count, decremented). */
+  /** transient/throttle: how many calls fail before the command succeeds (remaining count, decremented). */
   remaining: z.number().int().nonnegative().optional(),
   latencyMs: z.number().int().nonnegative().optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   message: z.string().optional(),
   category: z.string().optional(),
   errorId: z.string().optional(),
+  /** The .NET exception the failing command throws (default by mode). */
+  exceptionType: z.string().optional(),
 });
 
 export const labEstateSchema = z.object({

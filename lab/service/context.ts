@@ -1,0 +1,86 @@
+import type { EstateStore } from '../estate/store';
+import type { Catalog, CatalogModule } from '../windows/catalog';
+import type { CommandContext, ErrorOptions, LabObject } from '../windows/commands/types';
+import { encodeValue } from './wire';
+
+/** An error a simulation raised, already shaped as the stub re-creates it. */
+export class LabCommandError extends Error {
+  constructor(readonly spec: ErrorSpec) {
+    super(spec.message);
+  }
+}
+
+export interface ErrorSpec {
+  exceptionType: string;
+  message: string;
+  /** The FullyQualifiedErrorId without its last part: PowerShell appends ",<command>" itself when the stub writes the record. */
+  errorId: string;
+  category: string;
+  targetObject: string | null;
+  statusCode?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface CallRecorder {
+  warnings: string[];
+  errors: ErrorSpec[];
+}
+
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/** "Id,Namespace.Class" -> "Id": the stub's function name takes the place of the implementing class. */
+export function errorIdOf(fullyQualifiedErrorId: string): string {
+  const cut = fullyQualifiedErrorId.lastIndexOf(',');
+  return cut > 0 ? fullyQualifiedErrorId.slice(0, cut) : fullyQualifiedErrorId;
+}
+
+export function createContext(catalog: Catalog, module: CatalogModule | undefined, command: string, store: EstateStore, recorder: CallRecorder): CommandContext {
+  const errorSpec = (key: string, values: Record<string, string | number> = {}, options: ErrorOptions = {}): ErrorSpec => {
+    const declared = module ? catalog.error(module, key) : undefined;
+    if (!declared) throw new Error(`${command}: the simulation raised ${key}, which the catalog does not declare for ${module?.module ?? 'this command'}`);
+    const allowed = module?.commands[command]?.errors;
+    if (allowed && allowed.length > 0 && !allowed.includes(key)) throw new Error(`${command}: the catalog does not list ${key} among the errors this command raises`);
+    const message = fill(declared.message, values);
+    return {
+      exceptionType: declared.exceptionType,
+      message,
+      errorId: errorIdOf(fill(declared.fullyQualifiedErrorId, values)),
+      category: declared.category,
+      targetObject: options.targetObject ?? null,
+      ...(options.statusCode === undefined ? {} : { statusCode: options.statusCode }),
+      ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
+    };
+  };
+  return {
+    read: () => store.read(),
+    update: (change) => store.update(change),
+    now: () => new Date(),
+    object(typeName, props, options = {}): LabObject {
+      const type = catalog.type(typeName);
+      if (!type) throw new Error(`${command}: the catalog declares no type ${typeName}`);
+      const requested = new Set((options.requested ?? []).map((p) => p.toLowerCase()));
+      const encoded: Record<string, unknown> = {};
+      for (const [name, declared] of Object.entries(type.properties)) {
+        encoded[name] = encodeValue(catalog, declared, props[name], `${command} -> ${typeName}.${name}`);
+      }
+      for (const [name, value] of Object.entries(props)) {
+        if (name in type.properties) continue;
+        const extra = type.extraProperties === 'any' || (type.extraProperties === 'requested' && (requested.has(name.toLowerCase()) || requested.has('*')));
+        if (!extra) throw new Error(`${command}: ${typeName} has no documented property ${name}`);
+        encoded[name] = encodeValue(catalog, 'object', value, `${command} -> ${typeName}.${name}`);
+      }
+      return { $t: 'object', types: [typeName], props: encoded };
+    },
+    fail(key, values, options): never {
+      throw new LabCommandError(errorSpec(key, values, options));
+    },
+    writeError(key, values, options) {
+      recorder.errors.push(errorSpec(key, values, options));
+    },
+    warn(text) {
+      recorder.warnings.push(text);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import type { CommandSimulation } from './types';
+
+export const graphCommands: Record<string, CommandSimulation> = {};

@@ -1,0 +1,3 @@
+import type { CommandSimulation } from './types';
+
+export const groupPolicyCommands: Record<string, CommandSimulation> = {};

@@ -1,0 +1,3 @@
+import type { CommandSimulation } from './types';
+
+export const packageCommands: Record<string, CommandSimulation> = {};

@@ -1,0 +1,52 @@
+import type { LabEstate } from '../../estate/schema';
+
+/** One call of a simulated command, as the stub bound it (names as the catalog spells them). */
+export interface CommandCall {
+  module: string;
+  command: string;
+  parameterSet: string;
+  /** Bound parameters: credentials as {userName, password}, secure strings and dates as strings, objects as {type, props}. */
+  parameters: Record<string, unknown>;
+  /** The simulated computer a remote script block runs on; null on the management host. */
+  computer: string | null;
+  has(name: string): boolean;
+  get<T = unknown>(name: string): T | undefined;
+}
+
+export interface WireCredential {
+  userName: string;
+  password: string;
+}
+
+/** A value a simulation writes to the pipeline: built by `context.object` (typed) or a plain string/number/bool. */
+export interface LabObject {
+  $t: 'object';
+  types: string[];
+  props: Record<string, unknown>;
+}
+
+export interface ErrorOptions {
+  targetObject?: string | null;
+  /** Graph: the HTTP status the HttpResponseException carries, and its Retry-After. */
+  statusCode?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface CommandContext {
+  read(): Promise<LabEstate>;
+  /** A transaction on the estate under its cross-process lock. */
+  update<T>(change: (estate: LabEstate) => T | Promise<T>): Promise<T>;
+  now(): Date;
+  /** An object of a catalog type, with exactly its documented properties (a missing one is null; an undeclared one is a lab defect). */
+  object(typeName: string, props: Record<string, unknown>, options?: { requested?: string[] }): LabObject;
+  /** Ends the command with a terminating error declared in the catalog (`errors`), its {placeholders} filled from `fill`. */
+  fail(errorKey: string, fill?: Record<string, string | number>, options?: ErrorOptions): never;
+  /** Writes a non-terminating error (the command goes on), as Write-Error in a binary cmdlet. */
+  writeError(errorKey: string, fill?: Record<string, string | number>, options?: ErrorOptions): void;
+  warn(text: string): void;
+}
+
+export type CommandSimulation = (call: CommandCall, context: CommandContext) => Promise<unknown[] | void> | unknown[] | void;
+
+/** A native program (dsregcmd.exe): arguments in, lines of text and an exit code out. */
+export type NativeSimulation = (args: string[], computer: string | null, context: CommandContext) => Promise<{ lines: string[]; exitCode: number }>;
