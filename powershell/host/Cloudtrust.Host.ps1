@@ -28,6 +28,17 @@ function Get-CloudtrustSha256 {
     return ([BitConverter]::ToString($bytes) -replace '-', '').ToLowerInvariant()
 }
 
+function ConvertFrom-CloudtrustJson {
+    # Edition difference: from PowerShell 6 on, ConvertFrom-Json turns strings that look like timestamps into
+    # DateTime values (an ISO requestedAt would reach a [string] parameter as "11/25/2026 10:00:00"); 7.5 added
+    # -DateKind String to keep them as sent. Windows PowerShell 5.1 never converts, so both editions bind the same.
+    param([Parameter(Mandatory = $true)][AllowEmptyString()][string]$Json)
+    $options = @{ InputObject = $Json }
+    if ($PSVersionTable.PSVersion -ge [version]'7.5') { $options['DateKind'] = 'String' }
+    elseif ($PSVersionTable.PSVersion.Major -ge 6) { throw ('PowerShell {0} converts JSON timestamps to dates; use Windows PowerShell 5.1 or PowerShell 7.5 or later' -f $PSVersionTable.PSVersion) }
+    return ConvertFrom-Json @options
+}
+
 function ConvertTo-CloudtrustArgument {
     # JSON (as parsed by ConvertFrom-Json) -> hashtables and arrays; { "__pscredential": {userName,password} } -> PSCredential.
     param([AllowNull()][object]$Value)
@@ -84,7 +95,7 @@ function ConvertTo-CloudtrustError {
     param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record)
     $target = $null
     if ($null -ne $Record.TargetObject) { $target = [string]$Record.TargetObject }
-    return [ordered]@{
+    $details = [ordered]@{
         message               = $Record.Exception.Message
         fullyQualifiedErrorId = $Record.FullyQualifiedErrorId
         category              = $Record.CategoryInfo.Category.ToString()
@@ -92,6 +103,14 @@ function ConvertTo-CloudtrustError {
         scriptStackTrace      = $Record.ScriptStackTrace
         exceptionType         = $Record.Exception.GetType().FullName
     }
+    # An HTTP 429 (Invoke-MgGraphRequest, Invoke-RestMethod) says when to come back; the bridge waits that long.
+    $response = $null
+    if ($null -ne $Record.Exception.PSObject.Properties['Response']) { $response = $Record.Exception.Response }
+    if ($null -ne $response -and $null -ne $response.PSObject.Properties['Headers'] -and $null -ne $response.Headers.PSObject.Properties['RetryAfter'] -and $null -ne $response.Headers.RetryAfter) {
+        $delta = $response.Headers.RetryAfter.Delta
+        if ($null -ne $delta) { $details['retryAfterSeconds'] = [int][Math]::Ceiling($delta.TotalSeconds) }
+    }
+    return $details
 }
 
 function Write-CloudtrustFrame {
@@ -116,7 +135,7 @@ function Initialize-CloudtrustHost {
     )
     $envelope = New-CloudtrustEnvelope
     try {
-        $config = ConvertFrom-Json -InputObject (ConvertFrom-CloudtrustBase64 -Text $ConfigBase64)
+        $config = ConvertFrom-CloudtrustJson -Json (ConvertFrom-CloudtrustBase64 -Text $ConfigBase64)
         $scripts = @{}
         $problems = New-Object -TypeName System.Collections.Generic.List[string]
         foreach ($entry in @($config.scripts)) {
@@ -159,7 +178,7 @@ function Invoke-CloudtrustStep {
         $path = $global:CloudtrustHostState.Scripts[$ScriptId]
         $arguments = @{}
         if ($ArgumentsBase64.Length -gt 0) {
-            $arguments = ConvertTo-CloudtrustArgument -Value (ConvertFrom-Json -InputObject (ConvertFrom-CloudtrustBase64 -Text $ArgumentsBase64))
+            $arguments = ConvertTo-CloudtrustArgument -Value (ConvertFrom-CloudtrustJson -Json (ConvertFrom-CloudtrustBase64 -Text $ArgumentsBase64))
         }
         $output = @(& $path @arguments -WarningVariable collectedWarnings -WarningAction SilentlyContinue)
         if ($output.Count -ne 1) { throw ('script {0} wrote {1} objects to the output stream; it must write exactly one result' -f $ScriptId, $output.Count) }
