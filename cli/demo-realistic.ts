@@ -18,7 +18,7 @@ import { createDataConverter } from '../worker/data-converter';
 import { installTemporalRuntimeLogging } from '../worker/log';
 import { createPowerShellPool } from '../worker/powershell-pool';
 import { openTemporalService } from '../worker/temporal-service';
-import { estatePath } from '../lab/host/estate-file';
+import { estatePath } from '../lab/estate/estate-file';
 import { demoRollout } from './demo-rollout';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);

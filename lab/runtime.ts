@@ -4,7 +4,7 @@ import { projectRoot } from '../activities/bridge/paths';
 import { cacheRoot } from '../worker/provisioning';
 import { EstateStore } from './estate/store';
 import type { LabEstate } from './estate/schema';
-import { estatePath } from './host/estate-file';
+import { estatePath } from './estate/estate-file';
 import { LabService } from './service/server';
 import { generateLabModules, type GeneratedLab } from './windows/generate';
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ensurePowerShell } from '../worker/powershell-install';
 import { ensureTemporalCli } from '../worker/temporal-cli';
 
@@ -5,4 +8,5 @@ import { ensureTemporalCli } from '../worker/temporal-cli';
 export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI_PATH = await ensureTemporalCli();
   process.env.CLOUDTRUST_TEST_PWSH = await ensurePowerShell();
+  process.env.CLOUDTRUST_SCRIPT_LOG ??= path.join(mkdtempSync(path.join(tmpdir(), 'cloudtrust-scripts-')), 'runs.log');
 }

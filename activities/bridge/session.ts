@@ -7,6 +7,7 @@ import type { ExecutableConfig, PreparedExecutable } from './executable';
 import { dispatcherPath } from './paths';
 import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostScript } from './protocol';
 import { redact } from './redact';
+import { logScriptRun } from './script-log';
 
 /** node-powershell internals this wrapper has to reach to contain its failure modes. */
 interface ShellInternals {
@@ -158,7 +159,9 @@ export class PowerShellSession {
   async call(scriptId: string, args: unknown, options: CallOptions): Promise<CallOutcome> {
     const callId = newCallId();
     const line = buildCallLine(callId, scriptId, toBase64Json(args));
-    return this.send(callId, scriptId, line, options);
+    const outcome = await this.send(callId, scriptId, line, options);
+    logScriptRun(scriptId, this.hostInfo);
+    return outcome;
   }
 
   private async send(callId: string, label: string, line: string, options: CallOptions): Promise<CallOutcome> {

@@ -5,7 +5,7 @@ import type { PowerShellPool } from '../../activities/bridge/pool';
 import { secretStoreFromEnv } from '../../activities/secrets';
 import type { LabEstate } from '../../lab/estate/schema';
 import type { EstateStore } from '../../lab/estate/store';
-import { sampleSecretsFile } from '../../lab/host/samples';
+import { sampleSecretsFile } from '../../lab/estate/samples';
 import { createCloudtrustWorker } from '../../worker/create-worker';
 import { labEstateFile } from '../steps/lab-estate';
 import { labPool } from '../transport/pool-fixture';
