@@ -19,6 +19,7 @@ interface InvokeRequest {
   parameterSet?: string;
   parameters?: Record<string, unknown>;
   computer?: string | null;
+  process?: number;
 }
 
 export interface LabServiceOptions {
@@ -141,6 +142,7 @@ export class LabService {
         parameterSet: request.parameterSet ?? '',
         parameters,
         computer,
+        process: request.process ?? 0,
         has: (name) => findKey(parameters, name) !== undefined,
         get: <T>(name: string) => {
           const key = findKey(parameters, name);

@@ -149,7 +149,8 @@ export function generateLabModules(root: string): GeneratedLab {
   mkdirSync(galleryDir, { recursive: true });
   cpSync(path.join(projectRoot(), 'lab', 'windows', 'powershell', 'Cloudtrust.Lab'), path.join(modulesDir, 'Cloudtrust.Lab'), { recursive: true });
   const catalog = loadCatalog();
-  writeFileSync(path.join(modulesDir, 'Cloudtrust.Lab.Exceptions.cs'), exceptionSource(catalog));
+  const exceptions = exceptionSource(catalog);
+  if (exceptions) writeFileSync(path.join(modulesDir, 'Cloudtrust.Lab.Exceptions.cs'), exceptions);
   const stubBody = (module: string) => (command: string) => `Invoke-LabCommand -Module ${quote(module)} -Command ${quote(command)} -Caller $PSCmdlet -Bound $PSBoundParameters`;
   for (const module of catalog.modules) {
     const commands = Object.entries(module.commands).filter(([name]) => !REAL_COMMANDS.has(name.toLowerCase()));

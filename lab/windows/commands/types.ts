@@ -9,6 +9,8 @@ export interface CommandCall {
   parameters: Record<string, unknown>;
   /** The simulated computer a remote script block runs on; null on the management host. */
   computer: string | null;
+  /** The PowerShell process that called ($PID): state a real module keeps per process (a Graph connection) is kept per this id. */
+  process: number;
   has(name: string): boolean;
   get<T = unknown>(name: string): T | undefined;
 }

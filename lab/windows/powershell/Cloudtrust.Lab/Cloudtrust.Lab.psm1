@@ -196,6 +196,7 @@ function Invoke-LabCommand {
         parameterSet = $Caller.ParameterSetName
         parameters   = $parameters
         computer     = (Get-LabComputer)
+        process      = $PID
     }
     Write-LabAnswer -Caller $Caller -Answer (Send-LabRequest -Request $request)
 }
@@ -220,7 +221,7 @@ function Invoke-LabRemoting {
         if ($script:CommonParameters.Contains($key) -or $key -eq 'ScriptBlock' -or $key -eq 'ArgumentList' -or $key -eq 'SessionOption') { continue }
         $connect[$key] = ConvertTo-LabWire -Value $Bound[$key]
     }
-    $answer = Send-LabRequest -Request ([ordered]@{ module = 'Microsoft.PowerShell.Core'; command = 'Invoke-Command'; parameterSet = $Caller.ParameterSetName; parameters = $connect; computer = $null })
+    $answer = Send-LabRequest -Request ([ordered]@{ module = 'Microsoft.PowerShell.Core'; command = 'Invoke-Command'; parameterSet = $Caller.ParameterSetName; parameters = $connect; computer = $null; process = $PID })
     foreach ($spec in @($answer['errors'])) { if ($null -ne $spec) { $Caller.WriteError((New-LabErrorRecord -Spec $spec)) } }
     if ($null -ne $answer['error']) { $Caller.ThrowTerminatingError((New-LabErrorRecord -Spec $answer['error'])) }
     $remoteModule = Join-Path -Path (Split-Path -Parent $PSScriptRoot) -ChildPath 'Cloudtrust.Lab.RemoteHost'
@@ -282,7 +283,7 @@ function Initialize-LabRemoteHost {
 
 function Invoke-LabNative {
     param([Parameter(Mandatory = $true)][string]$Name, [AllowEmptyCollection()][object[]]$Arguments = @())
-    $request = [ordered]@{ module = 'native'; command = $Name; parameterSet = ''; parameters = [ordered]@{ arguments = [string[]]@($Arguments | ForEach-Object -Process { [string]$_ }) }; computer = (Get-LabComputer) }
+    $request = [ordered]@{ module = 'native'; command = $Name; parameterSet = ''; parameters = [ordered]@{ arguments = [string[]]@($Arguments | ForEach-Object -Process { [string]$_ }) }; computer = (Get-LabComputer); process = $PID }
     $answer = Send-LabRequest -Request $request
     if ($null -ne $answer['error']) { throw (New-LabErrorRecord -Spec $answer['error']) }
     $global:LASTEXITCODE = [int]$answer['exitCode']
