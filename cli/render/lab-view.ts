@@ -81,7 +81,7 @@ export function labView(summary: LabSummary, style: Style): string[] {
   }
   const outcomes = Object.entries(summary.devices.byOutcome).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
   lines.push('', `devices: ${summary.devices.total}${outcomes ? ` (${outcomes})` : ''}`);
-  lines.push(`faults: ${summary.faults.length === 0 ? 'none' : summary.faults.map((f) => `${f.scriptId}${f.target ? `@${f.target}` : ''} ${f.mode}`).join(', ')}${summary.latencyMs ? ` · latency ${summary.latencyMs} ms per call` : ''}`);
+  lines.push(`faults: ${summary.faults.length === 0 ? 'none' : summary.faults.map((f) => `${f.command}${f.target ? `@${f.target}` : ''} ${f.mode}`).join(', ')}${summary.latencyMs ? ` · latency ${summary.latencyMs} ms per call` : ''}`);
   const mutations = Object.entries(summary.mutations);
   lines.push(`changes applied: ${mutations.length === 0 ? 'none' : ''}`);
   for (const [key, count] of mutations) lines.push(`  ${key} ×${count}`);

@@ -124,7 +124,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
   test('a failing domain spends the ring failure budget and halts the rollout with the real error text', async () => {
     await resetEstate();
     await lab.store.update((estate) => {
-      estate.faults = [{ scriptId: 'gpo.ensure-policy', target: 'corp.contoso.com', mode: 'permanent', message: 'Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))', category: 'PermissionDenied', errorId: 'UnauthorizedAccess' }];
+      estate.faults = [{ command: 'Set-GPRegistryValue', target: 'corp.contoso.com', mode: 'permanent', message: 'Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))', category: 'PermissionDenied', errorId: 'UnauthorizedAccess' }];
     });
     const report = await apply(variant(() => undefined), false);
     expect(report.state).toBe('halted');
