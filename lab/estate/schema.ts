@@ -35,7 +35,9 @@ export const labRegistryValueSchema = z.object({
   key: z.string().min(1),
   valueName: z.string().min(1),
   type: z.enum(['String', 'ExpandString', 'Binary', 'DWord', 'MultiString', 'QWord']),
-  value: z.union([z.number(), z.string()]),
+  value: z.union([z.number(), z.string(), z.array(z.string())]),
+  /** Delete: a setting that deletes the value on clients (Set-GPRegistryValue -Disable); absent = Set. */
+  policyState: z.enum(['Set', 'Delete']).optional(),
 });
 
 export const labGpoLinkSchema = z.object({
@@ -58,6 +60,13 @@ export const labGpoSchema = z.object({
   registryValues: z.array(labRegistryValueSchema).default([]),
   links: z.array(labGpoLinkSchema).default([]),
   permissions: z.array(labGpoPermissionSchema).default([]),
+  /** The GPO's comment (Gpo.Description); absent = none. */
+  description: z.string().optional(),
+  createdOn: isoDate.optional(),
+  modifiedOn: isoDate.optional(),
+  /** Edits of the computer and user halves (the GPO version numbers); absent = 0. */
+  computerVersion: z.number().int().nonnegative().optional(),
+  userVersion: z.number().int().nonnegative().optional(),
 });
 
 /** The two halves of the Azure AD Kerberos server object: the AD objects and the Entra KerberosDomain. */
@@ -125,6 +134,16 @@ export const labOmaSettingSchema = z.object({
   omaUri: z.string().min(1),
   valueType: z.enum(['boolean', 'integer', 'string']),
   value: z.union([z.boolean(), z.number(), z.string()]),
+  description: z.string().nullable().optional(),
+});
+
+/**
+ * An Intune assignment target. kind absent = a group; allDevices / allLicensedUsers carry Intune's virtual group ids
+ * (adadadad-808e-44e2-905a-0b7873a8a531 / acacacac-9df4-4c7d-9d50-4ef0226f57a9) as groupId.
+ */
+export const labAssignmentSchema = z.object({
+  groupId: z.guid(),
+  kind: z.enum(['group', 'exclusionGroup', 'allDevices', 'allLicensedUsers']).optional(),
 });
 
 export const labDeviceConfigurationSchema = z.object({
@@ -133,7 +152,43 @@ export const labDeviceConfigurationSchema = z.object({
   description: z.string().default(''),
   odataType: z.string().min(1),
   omaSettings: z.array(labOmaSettingSchema).default([]),
-  assignments: z.array(z.object({ groupId: z.guid() })).default([]),
+  assignments: z.array(labAssignmentSchema).default([]),
+  createdDateTime: isoDate.optional(),
+  lastModifiedDateTime: isoDate.optional(),
+  version: z.number().int().nonnegative().optional(),
+});
+
+/** A settings-catalog (beta configurationPolicies) policy; settings are the Graph JSON of each deviceManagementConfigurationSetting. */
+export const labConfigurationPolicySchema = z.object({
+  id: z.guid(),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  platforms: z.string().default('windows10'),
+  technologies: z.string().default('mdm'),
+  /** templateReference.templateFamily, e.g. 'endpointSecurityAccountProtection'; 'none' for a plain settings-catalog policy. */
+  templateFamily: z.string().default('none'),
+  settings: z.array(z.record(z.string(), z.unknown())).default([]),
+  assignments: z.array(labAssignmentSchema).default([]),
+  createdDateTime: isoDate.optional(),
+  lastModifiedDateTime: isoDate.optional(),
+});
+
+/** An app registration that signs in app-only with a certificate (Connect-MgGraph -ClientId -CertificateThumbprint). */
+export const labApplicationSchema = z.object({
+  appId: z.guid(),
+  displayName: z.string().min(1),
+  /** Thumbprints of the certificates uploaded to the app (its keyCredentials). */
+  certificateThumbprints: z.array(z.string().regex(/^[0-9A-Fa-f]{40}$/)).default([]),
+  /** Microsoft Graph application permissions granted with admin consent (the token's roles). */
+  roles: z.array(z.string()).default(['Organization.Read.All', 'Group.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All']),
+});
+
+/** The tenant-wide Windows Hello for Business enrollment configuration (Intune > Devices > Enrollment > Windows Hello for Business). */
+export const labHelloEnrollmentSchema = z.object({
+  state: z.enum(['notConfigured', 'enabled', 'disabled']).default('notConfigured'),
+  securityDeviceRequired: z.boolean().default(false),
+  pinMinimumLength: z.number().int().min(4).max(127).default(6),
+  pinMaximumLength: z.number().int().min(4).max(127).default(127),
 });
 
 export const labTenantSchema = z.object({
@@ -141,9 +196,12 @@ export const labTenantSchema = z.object({
   displayName: z.string().default('Lab tenant'),
   verifiedDomains: z.array(z.string()),
   intuneLicensed: z.boolean().default(true),
-  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]) })).default([]),
+  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]), mailEnabled: z.boolean().optional() })).default([]),
   deviceConfigurations: z.array(labDeviceConfigurationSchema).default([]),
   admins: z.array(labAdminSchema).default([]),
+  applications: z.array(labApplicationSchema).default([]),
+  configurationPolicies: z.array(labConfigurationPolicySchema).default([]),
+  helloForBusinessEnrollment: labHelloEnrollmentSchema.default(labHelloEnrollmentSchema.parse({})),
 });
 
 export const labManagementHostSchema = z.object({
@@ -159,6 +217,20 @@ export const labManagementHostSchema = z.object({
   galleryVersions: z.record(z.string(), z.string()).default({ AzureADHybridAuthenticationManagement: '2.4.71.0' }),
   /** Whether the bridge's PowerShell runs elevated ("Run as administrator"); installing for all users needs it. */
   elevated: z.boolean().default(true),
+  /** The AD groups of the account the bridge runs as (what the GroupPolicy cmdlets act as); absent = Domain Admins and Enterprise Admins. */
+  adGroups: z.array(z.string()).optional(),
+  /** Certificates with their private key in the worker account's stores (what Connect-MgGraph -CertificateThumbprint finds). */
+  certificates: z
+    .array(
+      z.object({
+        thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/),
+        subject: z.string().default('CN=cloudtrust'),
+        store: z.enum(['CurrentUser\\My', 'LocalMachine\\My']).default('CurrentUser\\My'),
+        /** Expiry; absent = valid. */
+        notAfter: isoDate.optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const labDeviceSchema = z.object({

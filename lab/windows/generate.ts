@@ -53,7 +53,8 @@ function parameterBlock(command: CatalogCommand, where: string): string[] {
 function commandFunction(moduleName: string, name: string, command: CatalogCommand, body: string): string {
   const where = `${moduleName}/${name}`;
   if (!COMMAND_NAME.test(name)) throw new Error(`${where}: command name cannot be generated`);
-  const binding: string[] = [];
+  // Binary cmdlets bind by position only where a parameter declares one.
+  const binding: string[] = ['PositionalBinding = $false'];
   if (command.defaultParameterSet) binding.push(`DefaultParameterSetName = ${quote(command.defaultParameterSet)}`);
   if (command.supportsShouldProcess) binding.push('SupportsShouldProcess = $true');
   const outputs = command.outputs.length ? `    [OutputType(${command.outputs.map(quote).join(', ')})]\n` : '';

@@ -1,28 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  applyAllowlist,
-  AstReport,
-  buildCatalog,
-  Catalog,
-  checkScript,
-  Finding,
-  parseAllowlist,
-  referenceDirectory,
-  resolveParameter,
-  RuleContext,
-  RuleName,
-  ScriptFacts,
-} from './powershell-rules';
+import { buildCatalog, Catalog, readReference, resolveParameter } from './powershell-catalog';
+import { applyAllowlist, checkScript, Finding, parseAllowlist, RuleContext, RuleName } from './powershell-rules';
+import { FIXTURE_DIR, ScriptFacts, scriptAst } from './script-ast';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const fixtureDir = 'test/static/fixtures';
-const sharedCatalog: unknown = JSON.parse(readFileSync(path.join(referenceDirectory(repoRoot), 'cmdlets.json'), 'utf8'));
+const reference = readReference(repoRoot);
 const emptySupplement = { cmdlets: {} };
 
 function catalogWith(supplement: unknown): Catalog {
-  return buildCatalog(sharedCatalog, supplement).catalog;
+  return buildCatalog(reference, supplement).catalog;
 }
 
 const context: RuleContext = {
@@ -33,15 +20,8 @@ const context: RuleContext = {
 let facts: Map<string, ScriptFacts>;
 
 beforeAll(() => {
-  const fixtures = readdirSync(path.join(repoRoot, fixtureDir))
-    .filter((name) => name.endsWith('.ps1'))
-    .map((name) => `${fixtureDir}/${name}`);
-  const output = execFileSync(process.execPath, [path.join(__dirname, 'powershell-ast.mjs'), ...fixtures], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  const report = JSON.parse(output) as AstReport;
-  facts = new Map(report.files.map((file) => [path.basename(file.file, '.ps1'), file]));
+  const fixtures = scriptAst(repoRoot).files.filter((file) => file.file.startsWith(`${FIXTURE_DIR}/`));
+  facts = new Map(fixtures.map((file) => [path.basename(file.file, '.ps1'), file]));
 });
 
 function check(fixture: string, ruleContext: RuleContext = context): Finding[] {
@@ -61,6 +41,10 @@ describe('PowerShell static rules on fixtures', () => {
     ['bad-null-conditional', 'ps51-compat', "null-conditional member access '?.'"],
     ['bad-pipeline-chain', 'ps51-compat', "pipeline chain operator '&&'"],
     ['bad-clean-block', 'ps51-compat', "'clean {}' block"],
+    ['bad-leading-pipe', 'ps51-compat', "a line starting with '|'"],
+    ['bad-number-suffix', 'ps51-compat', 'number literal 10uy'],
+    ['bad-unicode-escape', 'ps51-compat', '`u{} escape'],
+    ['bad-automatic-variable', 'ps51-compat', 'automatic variable $IsWindows'],
     ['bad-foreach-parallel', 'ps51-compat', '-Parallel of ForEach-Object does not exist in Windows PowerShell 5.1'],
     ['bad-convertfrom-json-ashashtable', 'ps51-compat', '-AsHashtable of ConvertFrom-Json does not exist in Windows PowerShell 5.1'],
     ['bad-write-host', 'banned', 'Write-Host is banned'],
@@ -73,12 +57,12 @@ describe('PowerShell static rules on fixtures', () => {
     ['bad-missing-error-action-preference', 'script-scope', "missing `$ErrorActionPreference = 'Stop'`"],
     ['bad-abbreviated-parameter', 'abbreviated-parameter', '-Site abbreviates -SiteName of Get-ADDomainController'],
     ['bad-cmdlet-alias', 'cmdlet-alias', '% is an alias: write ForEach-Object'],
-    ['bad-unknown-cmdlet', 'unknown-cmdlet', 'Get-FixtureUndocumented is not in the shared catalog'],
+    ['bad-unknown-cmdlet', 'unknown-cmdlet', 'Get-FixtureUndocumented is in none of powershell/cmdlets.reference.json'],
     ['bad-unknown-parameter', 'unknown-parameter', 'Get-ADUser has no parameter -Bogus'],
     ['bad-splatted-parameter', 'unknown-parameter', 'Get-ADUser has no parameter -Bogus (hashtable key splatted as @query'],
     ['bad-whatif-unsupported', 'should-process', '-WhatIf on Get-ADUser'],
     ['bad-convertto-json-depth', 'convertto-json-depth', 'ConvertTo-Json without -Depth'],
-    ['bad-bare-word-list', 'parse', 'bare-word comma lists'],
+    ['bad-parse-error', 'parse', "Missing closing ')' after expression in 'if' statement."],
     ['bad-non-ascii-without-bom', 'ps51-compat', 'non-ASCII text in a file without a UTF-8 BOM'],
   ];
 
@@ -88,10 +72,20 @@ describe('PowerShell static rules on fixtures', () => {
     expect(findings.map((finding) => finding.message)).toContainEqual(expect.stringContaining(message));
   });
 
-  it('names the parse error position and text', () => {
-    expect(check('bad-bare-word-list')).toEqual([
-      expect.objectContaining({ file: `${fixtureDir}/bad-bare-word-list.ps1`, line: 5, message: expect.stringMatching(/^parse error at 5:\d+ near ", Site"/) }),
+  it('every bad-*.ps1 fixture is listed above', () => {
+    const fixtures = readdirSync(path.join(repoRoot, FIXTURE_DIR)).filter((name) => /^bad-.*\.ps1$/.test(name));
+    expect(fixtures.map((name) => path.basename(name, '.ps1')).sort()).toEqual(violations.map(([fixture]) => fixture).sort());
+  });
+
+  it("names the file, line, column and PowerShell's message of a parse error", () => {
+    expect(check('bad-parse-error')).toEqual([
+      expect.objectContaining({ file: `${FIXTURE_DIR}/bad-parse-error.ps1`, line: 6, message: expect.stringMatching(/^parse error at 6:22 near "\{": Unexpected token/) }),
+      expect.objectContaining({ file: `${FIXTURE_DIR}/bad-parse-error.ps1`, line: 6, message: expect.stringContaining('[MissingEndParenthesisAfterStatement]') }),
     ]);
+  });
+
+  it('accepts a bare-word comma list, which PowerShell parses as an array of strings', () => {
+    expect(check('bare-word-list')).toEqual([]);
   });
 });
 
@@ -102,28 +96,58 @@ describe('cmdlet supplement', () => {
         'Get-FixtureSupplemented': { documentation: 'https://example.org/get-fixturesupplemented', parameters: ['Name', 'Full'], supportsShouldProcess: true },
       },
     };
-    expect(buildCatalog(sharedCatalog, supplement).findings).toEqual([]);
+    expect(buildCatalog(reference, supplement).findings).toEqual([]);
     expect(check('uses-supplement', { ...context, catalog: catalogWith(supplement) })).toEqual([]);
     expect(check('uses-supplement').map((finding) => finding.rule)).toEqual(['unknown-cmdlet']);
   });
 
   it('rejects an entry without a documentation URL and ignores it', () => {
     const supplement = { cmdlets: { 'Get-FixtureSupplemented': { parameters: ['Name', 'Full'] } } };
-    const { catalog, findings } = buildCatalog(sharedCatalog, supplement);
+    const { catalog, findings } = buildCatalog(reference, supplement);
     expect(findings).toEqual([expect.objectContaining({ rule: 'supplement', message: expect.stringContaining('"documentation" URL') })]);
     expect(catalog.cmdlets.has('get-fixturesupplemented')).toBe(false);
   });
 
-  it('rejects an entry for a cmdlet the shared catalog already has', () => {
+  it('rejects an entry for a cmdlet the reference catalog already has', () => {
     const supplement = { cmdlets: { 'get-aduser': { documentation: 'https://example.org', parameters: ['Identity'] } } };
-    expect(buildCatalog(sharedCatalog, supplement).findings).toEqual([
-      expect.objectContaining({ rule: 'supplement', message: expect.stringContaining('already in the shared catalog') }),
+    expect(buildCatalog(reference, supplement).findings).toEqual([
+      expect.objectContaining({ rule: 'supplement', message: expect.stringContaining('already in the reference catalog') }),
     ]);
   });
 
   it('the project supplement is valid', () => {
     const supplement: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'powershell/cmdlets.local.json'), 'utf8'));
-    expect(buildCatalog(sharedCatalog, supplement).findings).toEqual([]);
+    expect(buildCatalog(reference, supplement).findings).toEqual([]);
+  });
+});
+
+describe('lab command catalog', () => {
+  const labFile = (commands: unknown) => [{ file: 'lab/windows/catalog/Fixture.json', json: { module: 'Fixture', commands } }];
+  const fixtureCommand = {
+    'Get-FixtureSupplemented': {
+      source: 'https://example.org/get-fixturesupplemented',
+      supportsShouldProcess: true,
+      parameters: { Name: { type: 'string', aliases: ['Id'] }, Full: { type: 'switch' } },
+    },
+  };
+
+  it('makes a command that neither the reference nor the supplement has known, with its parameter names', () => {
+    const { catalog } = buildCatalog(reference, emptySupplement, '', labFile(fixtureCommand));
+    expect(check('uses-supplement', { ...context, catalog })).toEqual([]);
+    expect(catalog.cmdlets.get('get-fixturesupplemented')).toEqual(expect.objectContaining({ parameters: ['Name', 'Full'], aliases: { Name: ['Id'] } }));
+  });
+
+  it('never replaces what the reference or the supplement says', () => {
+    const supplement = { cmdlets: { 'Get-FixtureSupplemented': { documentation: 'https://example.org/s', parameters: ['Name'] } } };
+    const lab = labFile({ ...fixtureCommand, 'Get-ADUser': { source: 'https://example.org/u', parameters: { Bogus: {} } } });
+    const { catalog } = buildCatalog(reference, supplement, '', lab);
+    expect(catalog.cmdlets.get('get-fixturesupplemented')?.parameters).toEqual(['Name']);
+    expect(check('bad-unknown-parameter', { ...context, catalog }).map((finding) => finding.rule)).toEqual(['unknown-parameter']);
+  });
+
+  it('ignores a file without the documented shape', () => {
+    const { catalog } = buildCatalog(reference, emptySupplement, '', [{ file: 'lab/windows/catalog/Draft.json', json: { commands: { 'Get-FixtureSupplemented': {} } } }]);
+    expect(catalog.cmdlets.has('get-fixturesupplemented')).toBe(false);
   });
 });
 

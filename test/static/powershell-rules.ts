@@ -1,91 +1,10 @@
 /**
- * Static rules for the reviewed PowerShell scripts. They work on the facts printed by powershell-ast.mjs,
- * against the shared cmdlet catalog plus the project supplement powershell/cmdlets.local.json.
+ * Static rules for the reviewed PowerShell scripts. They work on the facts Export-ScriptAst.ps1 reads with
+ * PowerShell's own parser (script-ast.ts), against the cmdlet catalog of powershell-catalog.ts.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-
-// ---------------------------------------------------------------- facts (mirror of powershell-ast.mjs output)
-
-export interface ParseError {
-  line: number;
-  endLine: number;
-  column: number;
-  text: string;
-}
-
-export interface ParameterUse {
-  name: string;
-  line: number;
-  column: number;
-}
-
-export interface CommandUse {
-  /** Null when the command is invoked through an expression such as `& $scriptPath`. */
-  name: string | null;
-  nameExpression: string | null;
-  invocationOperator: string | null;
-  line: number;
-  column: number;
-  parameters: ParameterUse[];
-  splats: { variable: string; line: number }[];
-  hasSplat: boolean;
-  inScriptScope: boolean;
-}
-
-export interface Assignment {
-  target: string;
-  operator: string;
-  value: string;
-  /** The literal value when the right-hand side is a plain string without interpolation. */
-  stringValue: string | null;
-  line: number;
-  inScriptScope: boolean;
-}
-
-export interface MemberAccess {
-  target: string;
-  targetIsType: boolean;
-  member: string;
-  isStatic: boolean;
-  isInvocation: boolean;
-  line: number;
-  column: number;
-}
-
-/**
- * A variable's life as a splatting source: `replaces` when it is (re)assigned, with `keys` null when the new
- * value is not a hashtable literal; otherwise one key added by `$t.Key =`, `$t['Key'] =` or `$t.Add('Key', ...)`.
- */
-export interface HashtableFact {
-  variable: string;
-  line: number;
-  replaces: boolean;
-  keys: { name: string; line: number }[] | null;
-}
-
-export interface ScriptFacts {
-  file: string;
-  hasBom: boolean;
-  firstNonAsciiLine: number | null;
-  errors: ParseError[];
-  commands: CommandUse[];
-  functions: { name: string; line: number }[];
-  assignments: Assignment[];
-  memberAccesses: MemberAccess[];
-  hashtables: HashtableFact[];
-  flowControl: { keyword: string; line: number }[];
-  chainOperators: { operator: string; line: number; column: number }[];
-  lines: string[];
-  /** Source lines with comments, string contents, bare words and command names blanked out. */
-  codeLines: string[];
-}
-
-export interface AstReport {
-  parser: string;
-  files: ScriptFacts[];
-}
+import { Catalog, CmdletEntry, LAB_CATALOG_DIR, REFERENCE_FILE, resolveParameter, SUPPLEMENT_FILE } from './powershell-catalog';
+import { Assignment, AstReport, CommandUse, MemberAccess, ParameterUse, ScriptFacts, SyntaxFact } from './script-ast';
 
 export type RuleName =
   | 'parse'
@@ -108,149 +27,10 @@ export interface Finding {
   message: string;
 }
 
-// ---------------------------------------------------------------- catalog
-
-export const SUPPLEMENT_FILE = 'powershell/cmdlets.local.json';
 export const ALLOWLIST_FILE = 'test/static/powershell-allowlist.json';
 
-const stringList = z.array(z.string());
-const parameterAliases = z.record(z.string(), stringList);
-
-const sharedCatalogSchema = z.object({
-  commonParameters: stringList,
-  commonParameterAliases: parameterAliases,
-  shouldProcessOnlyParameters: stringList,
-  cmdlets: z.record(
-    z.string(),
-    z.object({
-      source: z.string(),
-      parameters: stringList,
-      hiddenParameters: stringList.optional(),
-      aliases: parameterAliases.optional(),
-      supportsShouldProcess: z.boolean(),
-      parametersByVersion: z.record(z.string(), stringList).optional(),
-    }),
-  ),
-});
-
-const supplementEntrySchema = z.object({
-  documentation: z.url({ protocol: /^https?$/ }),
-  parameters: stringList,
-  aliases: parameterAliases.optional(),
-  supportsShouldProcess: z.boolean().optional(),
-});
-
-const supplementSchema = z.object({ cmdlets: z.record(z.string(), z.unknown()) });
-
-export interface CmdletEntry {
-  name: string;
-  catalogFile: 'cmdlets.json' | 'cmdlets.local.json';
-  documentation: string;
-  parameters: string[];
-  aliases: Record<string, string[]>;
-  supportsShouldProcess: boolean;
-  /** Parameters documented for Windows PowerShell 5.1, when the catalog records per-version lists. */
-  parametersIn51: string[] | null;
-  existsIn51: boolean;
-}
-
-export interface Catalog {
-  cmdlets: Map<string, CmdletEntry>;
-  commonParameters: string[];
-  commonParameterAliases: Record<string, string[]>;
-  shouldProcessOnlyParameters: string[];
-}
-
-// commonParametersNotes in cmdlets.json: ProgressAction was added in PowerShell 7.4.
+// commonParametersNotes in cmdlets.reference.json: ProgressAction was added in PowerShell 7.4.
 const COMMON_PARAMETERS_MISSING_IN_51 = ['ProgressAction'];
-
-export function buildCatalog(sharedJson: unknown, supplementJson: unknown, supplementText = ''): { catalog: Catalog; findings: Finding[] } {
-  const shared = sharedCatalogSchema.parse(sharedJson);
-  const cmdlets = new Map<string, CmdletEntry>();
-  for (const [name, entry] of Object.entries(shared.cmdlets)) {
-    const byVersion = entry.parametersByVersion;
-    cmdlets.set(name.toLowerCase(), {
-      name,
-      catalogFile: 'cmdlets.json',
-      documentation: entry.source,
-      parameters: [...entry.parameters, ...(entry.hiddenParameters ?? [])],
-      aliases: entry.aliases ?? {},
-      supportsShouldProcess: entry.supportsShouldProcess,
-      parametersIn51: byVersion?.['5.1'] ?? null,
-      existsIn51: byVersion === undefined || byVersion['5.1'] !== undefined,
-    });
-  }
-
-  const findings: Finding[] = [];
-  const supplementFinding = (name: string | null, message: string): void => {
-    const line = name === null ? 1 : lineContaining(supplementText, JSON.stringify(name));
-    findings.push({ file: SUPPLEMENT_FILE, line, rule: 'supplement', message });
-  };
-  const supplement = supplementSchema.safeParse(supplementJson);
-  if (!supplement.success) {
-    supplementFinding(null, `${SUPPLEMENT_FILE} must be { "cmdlets": { ... } }: ${z.prettifyError(supplement.error)}`);
-    return { catalog: { ...shared, cmdlets }, findings };
-  }
-  for (const [name, raw] of Object.entries(supplement.data.cmdlets)) {
-    if (cmdlets.has(name.toLowerCase())) {
-      supplementFinding(name, `${name} is already in the shared catalog cmdlets.json; the supplement is only for cmdlets it lacks`);
-      continue;
-    }
-    const entry = supplementEntrySchema.safeParse(raw);
-    if (!entry.success) {
-      supplementFinding(name, `${name}: every supplement entry needs a "documentation" URL (the page its parameters were read from) and "parameters": ${z.prettifyError(entry.error)}`);
-      continue;
-    }
-    cmdlets.set(name.toLowerCase(), {
-      name,
-      catalogFile: 'cmdlets.local.json',
-      documentation: entry.data.documentation,
-      parameters: entry.data.parameters,
-      aliases: entry.data.aliases ?? {},
-      supportsShouldProcess: entry.data.supportsShouldProcess ?? false,
-      parametersIn51: null,
-      existsIn51: true,
-    });
-  }
-  return {
-    catalog: {
-      cmdlets,
-      commonParameters: shared.commonParameters,
-      commonParameterAliases: shared.commonParameterAliases,
-      shouldProcessOnlyParameters: shared.shouldProcessOnlyParameters,
-    },
-    findings,
-  };
-}
-
-function lineContaining(text: string, needle: string): number {
-  const index = text.split(/\r?\n/).findIndex((line) => line.includes(needle));
-  return index === -1 ? 1 : index + 1;
-}
-
-export type ParameterResolution =
-  | { kind: 'exact' | 'alias' | 'abbreviation'; canonical: string }
-  | { kind: 'ambiguous'; candidates: string[] }
-  | { kind: 'unknown' };
-
-/** Resolves a parameter the way PowerShell binds it: full name, alias, or unambiguous prefix of a full name. */
-export function resolveParameter(catalog: Catalog, cmdlet: CmdletEntry, used: string): ParameterResolution {
-  const wanted = used.toLowerCase();
-  const names = [...cmdlet.parameters, ...catalog.commonParameters];
-  const exact = names.find((name) => name.toLowerCase() === wanted);
-  if (exact) return { kind: 'exact', canonical: exact };
-  const aliases = { ...catalog.commonParameterAliases, ...cmdlet.aliases };
-  for (const [canonical, aliasList] of Object.entries(aliases)) {
-    if (aliasList.some((alias) => alias.toLowerCase() === wanted)) return { kind: 'alias', canonical };
-  }
-  const bindable = names.filter(
-    (name) => cmdlet.supportsShouldProcess || !catalog.shouldProcessOnlyParameters.includes(name),
-  );
-  const candidates = bindable.filter((name) => name.toLowerCase().startsWith(wanted));
-  if (candidates.length === 1) return { kind: 'abbreviation', canonical: candidates[0] };
-  if (candidates.length > 1) return { kind: 'ambiguous', candidates };
-  return { kind: 'unknown' };
-}
 
 // ---------------------------------------------------------------- tables
 
@@ -329,29 +109,23 @@ const BANNED_MEMBERS: readonly BannedMember[] = [
   },
 ];
 
-interface TextConstruct {
-  pattern: RegExp;
-  describe: (match: string) => string;
-}
+/** What each PowerShell 7 token of Export-ScriptAst.ps1 is, for a message. */
+const PS7_SYNTAX: Readonly<Record<string, (fact: SyntaxFact) => string>> = {
+  QuestionMark: () => "ternary operator '? :'",
+  QuestionQuestion: () => "null-coalescing operator '??'",
+  QuestionQuestionEquals: () => "null-coalescing assignment '??='",
+  QuestionDot: () => "null-conditional member access '?.'",
+  QuestionLBracket: () => "null-conditional index '?['",
+  AndAnd: () => "pipeline chain operator '&&' (use if ($?) or try/catch)",
+  OrOr: () => "pipeline chain operator '||' (use if (-not $?) or try/catch)",
+  Clean: () => "'clean {}' block (PowerShell 7.3)",
+  LeadingPipe: () => "a line starting with '|' (PowerShell 7 continues the pipeline of the line before; 5.1 sees an empty pipe element)",
+  NumberSuffix: (fact) => `number literal ${fact.text} (type suffixes and 0b binary literals are PowerShell 6.2+)`,
+  UnicodeEscape: (fact) => `\`u{} escape in ${fact.text} (PowerShell 6+; 5.1 keeps the text u{...})`,
+};
 
-/** PowerShell 6+/7 syntax that Windows PowerShell 5.1 rejects, found in code text (tree-sitter fails on most of it). */
-const PS7_TEXT_CONSTRUCTS: readonly TextConstruct[] = [
-  {
-    pattern: /\?\?=|\?\?|\?\.|\?\[|(?<=[\s)\]}'"])\?(?=\s)/g,
-    describe: (match) =>
-      ({
-        '??=': "null-coalescing assignment '??='",
-        '??': "null-coalescing operator '??'",
-        '?.': "null-conditional member access '?.'",
-        '?[': "null-conditional index '?['",
-      })[match] ?? "ternary operator '? :'",
-  },
-  { pattern: /(?<=^|[\s;{}])clean\s*\{/gi, describe: () => "'clean {}' block (PowerShell 7.3)" },
-  {
-    pattern: /\$(IsWindows|IsLinux|IsMacOS|IsCoreCLR|PSStyle)\b/gi,
-    describe: (match) => `automatic variable ${match} (PowerShell 6+; undefined in 5.1, fatal under strict mode)`,
-  },
-];
+/** Automatic variables of PowerShell 6+: undefined in 5.1, so fatal under strict mode. */
+const PS7_AUTOMATIC_VARIABLES = ['IsWindows', 'IsLinux', 'IsMacOS', 'IsCoreCLR', 'PSStyle', 'EnabledExperimentalFeatures'];
 
 // ---------------------------------------------------------------- rules
 
@@ -429,23 +203,19 @@ function scriptScopeRule(facts: ScriptFacts): FindingInFile[] {
 }
 
 function ps7SyntaxRule(facts: ScriptFacts): FindingInFile[] {
-  const findings: FindingInFile[] = [];
-  facts.codeLines.forEach((code, index) => {
-    for (const construct of PS7_TEXT_CONSTRUCTS) {
-      for (const match of code.matchAll(construct.pattern)) {
-        const column = (match.index ?? 0) + 1;
-        findings.push({
-          line: index + 1,
-          rule: 'ps51-compat',
-          message: `${construct.describe(match[0])} at column ${column} is not Windows PowerShell 5.1 syntax`,
-        });
-      }
-    }
+  const syntax = facts.syntax.map((fact) => {
+    const describe = PS7_SYNTAX[fact.kind] ?? (() => `'${fact.text}' (${fact.kind})`);
+    return { line: fact.line, rule: 'ps51-compat' as const, message: `${describe(fact)} at column ${fact.column} is not Windows PowerShell 5.1 syntax` };
   });
-  for (const chain of facts.chainOperators) {
-    findings.push({ line: chain.line, rule: 'ps51-compat', message: `pipeline chain operator '${chain.operator}' (PowerShell 7) is not Windows PowerShell 5.1 syntax; use if ($?) or try/catch` });
-  }
-  return findings;
+  const variables = facts.variables
+    .map((variable) => ({ ...variable, name: variable.name.replace(/^(script|global|local|private):/i, '') }))
+    .filter((variable) => PS7_AUTOMATIC_VARIABLES.some((name) => name.toLowerCase() === variable.name.toLowerCase()))
+    .map((variable) => ({
+      line: variable.line,
+      rule: 'ps51-compat' as const,
+      message: `automatic variable $${variable.name} at column ${variable.column} is PowerShell 6+ (undefined in Windows PowerShell 5.1, fatal under strict mode)`,
+    }));
+  return [...syntax, ...variables];
 }
 
 function encodingRule(facts: ScriptFacts): FindingInFile[] {
@@ -453,29 +223,12 @@ function encodingRule(facts: ScriptFacts): FindingInFile[] {
   return [{ line: facts.firstNonAsciiLine, rule: 'ps51-compat', message: 'non-ASCII text in a file without a UTF-8 BOM: Windows PowerShell 5.1 reads it as ANSI; save with a BOM or use ASCII' }];
 }
 
-function parseHint(facts: ScriptFacts, error: ParseError): string {
-  const line = facts.lines[error.line - 1] ?? '';
-  if (error.text.startsWith(',') && /-\w+\s+[A-Za-z_][\w.-]*\s*,/.test(line)) {
-    return ' (tree-sitter-powershell rejects bare-word comma lists such as -Property HostName, Site: quote the items)';
-  }
-  if (/\{\s*(\[CmdletBinding\([^)]*\)\]\s*)?param\s*\(.*\)\s*\S/i.test(line)) {
-    return ' (tree-sitter-powershell rejects a one-line function with a param() block: put the body on its own lines)';
-  }
-  if (facts.codeLines.every((code) => code.trim() === '')) {
-    return ' (the grammar needs at least one statement: an empty or comment-only file does not parse)';
-  }
-  return '';
-}
-
-/** Parse errors spanning a line where a PowerShell 7 construct was already named are not reported twice. */
-function parseRule(facts: ScriptFacts, explained: readonly FindingInFile[]): FindingInFile[] {
-  return facts.errors
-    .filter((error) => !explained.some((finding) => finding.line >= error.line && finding.line <= error.endLine))
-    .map((error) => ({
-      line: error.line,
-      rule: 'parse' as const,
-      message: `parse error at ${error.line}:${error.column} near "${error.text}"${parseHint(facts, error)}`,
-    }));
+function parseRule(facts: ScriptFacts): FindingInFile[] {
+  return facts.errors.map((error) => ({
+    line: error.line,
+    rule: 'parse' as const,
+    message: `parse error at ${error.line}:${error.column}${error.text ? ` near "${error.text}"` : ''}: ${error.message} [${error.errorId}]`,
+  }));
 }
 
 /** The keys a splat passes, or null when the variable is not traceable to a hashtable literal in this file. */
@@ -503,7 +256,7 @@ function catalogRules(facts: ScriptFacts, context: RuleContext): FindingInFile[]
     const cmdlet = catalog.cmdlets.get(full.toLowerCase());
     if (cmdlet === undefined) {
       if (/^[a-z]+-[a-z0-9_]+$/i.test(full)) {
-        findings.push({ line: command.line, rule: 'unknown-cmdlet', message: `${full} is not in the shared catalog cmdlets.json nor in ${SUPPLEMENT_FILE}, and no function of that name is defined in this file or powershell/host/*.ps1` });
+        findings.push({ line: command.line, rule: 'unknown-cmdlet', message: `${full} is in none of ${REFERENCE_FILE}, ${SUPPLEMENT_FILE} and ${LAB_CATALOG_DIR}/*.json, and no function of that name is defined in this file or powershell/host/*.ps1` });
       }
       continue;
     }
@@ -571,10 +324,9 @@ function convertToJsonDepthRule(facts: ScriptFacts, context: RuleContext): Findi
 }
 
 export function checkScript(facts: ScriptFacts, context: RuleContext): Finding[] {
-  const ps7Syntax = ps7SyntaxRule(facts);
   const findings = [
-    ...parseRule(facts, ps7Syntax),
-    ...ps7Syntax,
+    ...parseRule(facts),
+    ...ps7SyntaxRule(facts),
     ...encodingRule(facts),
     ...bannedRule(facts),
     ...scriptScopeRule(facts),
@@ -629,18 +381,6 @@ export function applyAllowlist(findings: readonly Finding[], allowlist: readonly
       message: `stale entry: no ${entry.rule} finding at ${entry.file}:${entry.line} (reason was: ${entry.reason})`,
     }));
   return [...kept, ...stale];
-}
-
-// ---------------------------------------------------------------- loading
-
-export function referenceDirectory(repoRoot: string): string {
-  return process.env.CLOUDTRUST_REFERENCE_DIR?.trim() || path.resolve(repoRoot, '..', 'shared', 'reference');
-}
-
-export function loadCatalog(repoRoot: string): { catalog: Catalog; findings: Finding[] } {
-  const sharedText = readFileSync(path.join(referenceDirectory(repoRoot), 'cmdlets.json'), 'utf8');
-  const supplementText = readFileSync(path.join(repoRoot, SUPPLEMENT_FILE), 'utf8');
-  return buildCatalog(JSON.parse(sharedText), JSON.parse(supplementText), supplementText);
 }
 
 export function formatFinding(finding: Finding): string {

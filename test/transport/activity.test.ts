@@ -2,12 +2,14 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { runStepActivity } from '../../activities/bridge/activity-step';
 import type { PowerShellPool } from '../../activities/bridge/pool';
-import { fixtures, isProcessAlive, labPool, waitFor } from './pool-fixture';
+import { runStep } from '../../activities/bridge/run-step';
+import { fixtures } from './fixture-steps';
+import { isProcessAlive, pwshPool, waitFor } from './pool-fixture';
 
 describe('steps inside a Temporal activity context', () => {
   let pool: PowerShellPool;
   beforeEach(async () => {
-    pool = labPool(1);
+    pool = pwshPool(1);
     await pool.warm();
   });
   afterEach(() => pool.close());
@@ -24,7 +26,7 @@ describe('steps inside a Temporal activity context', () => {
 
   test('activity cancellation kills the PowerShell process and reports a cancellation', async () => {
     const env = new MockActivityEnvironment();
-    const [pid] = pool.pids();
+    const { pid } = (await runStep(pool, fixtures.pid, {})).result;
     const running = env.run(() => runStepActivity(pool, fixtures.hang, {}));
     setTimeout(() => env.cancel(), 300);
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);

@@ -1,34 +1,22 @@
-import { z } from 'zod';
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { allSteps } from '../../activities/steps';
-import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { hostScripts } from '../../activities/steps/contract';
+import { echoStep } from '../../activities/steps/echo';
 import { waitFor as poll } from '../support/wait';
+import { fixtures } from './fixture-steps';
 
-/** Contracts for the lab host's transport fixtures (lab/host/handlers/fixtures.ts). */
-function fixture<O extends z.ZodType>(id: string, output: O, input: z.ZodType = z.object({}).passthrough()): StepContract<z.ZodType, O> {
-  return defineStep({ id, script: '../test/transport/fixtures/Fixture.ps1', description: id, input, output, timeoutMs: 10_000 });
+/** The scripts the transport tests allow: the echo step and every fixture. */
+export const transportScripts = () => hostScripts([echoStep, ...Object.values(fixtures)]);
+
+/** Real PowerShell 7 (CLOUDTRUST_POWERSHELL=pwsh) running the transport fixtures. */
+export function pwshPool(size = 1, env: NodeJS.ProcessEnv = process.env): PowerShellPool {
+  return new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'pwsh' }), scripts: transportScripts(), size, startTimeoutMs: 60_000 });
 }
 
-export const fixtures = {
-  hang: fixture('fixture.hang', z.unknown()),
-  slow: fixture('fixture.slow', z.object({ sleptMs: z.number(), pid: z.number() })),
-  pid: fixture('fixture.pid', z.object({ pid: z.number() })),
-  noise: fixture('fixture.noise', z.object({ survived: z.string() })),
-  stderr: fixture('fixture.stderr', z.object({ survived: z.string() })),
-  big: fixture('fixture.big', z.object({ blob: z.string() })),
-  dieNow: fixture('fixture.die-now', z.unknown()),
-  exitAfterReply: fixture('fixture.exit-after-reply', z.object({ pid: z.number() })),
-  fail: fixture('fixture.fail', z.unknown()),
-  malformed: fixture('fixture.malformed', z.object({ expected: z.string() })),
-};
-
+/** PowerShell 7 against the lab estate, with the reviewed scripts only (the step, workflow and history suites). */
 export function labPool(size = 1, env: NodeJS.ProcessEnv = process.env): PowerShellPool {
-  return new PowerShellPool({
-    executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab', CLOUDTRUST_LAB_FIXTURES: '1' }),
-    scripts: hostScripts([...allSteps, ...Object.values(fixtures)]),
-    size,
-  });
+  return new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(allSteps), size, startTimeoutMs: 60_000 });
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -40,7 +28,7 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Until `predicate` holds, polled every 25 ms: what the transport tests wait for takes milliseconds. */
-export function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** Until `predicate` holds, polled every 25 ms. */
+export function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   return poll(predicate, { timeoutMs, intervalMs: 25 });
 }
