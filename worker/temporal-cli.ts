@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, underInstallLock } from './provisioning';
+import { downloadBase, downloadTemporalCli, RELEASES_URL } from './temporal-cli-download';
 
 /** The last tag of github.com/temporalio/cli that `go install` accepts (later tags carry `replace` directives). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -23,8 +24,8 @@ export class TemporalCliUnavailableError extends Error {
 }
 
 /**
- * Absolute path of a `temporal` CLI, found in this order: TEMPORAL_CLI_PATH, PATH, the per-user cache,
- * or built into that cache with `go install` (about 3 minutes the first time).
+ * Absolute path of a `temporal` CLI, found in this order: TEMPORAL_CLI_PATH, PATH, the per-user cache, the
+ * official release archive downloaded (and checksum-verified) into that cache, or built into it with `go install`.
  */
 export async function ensureTemporalCli(options: EnsureTemporalCliOptions = {}): Promise<string> {
   const env = options.env ?? process.env;
@@ -40,9 +41,16 @@ export async function ensureTemporalCli(options: EnsureTemporalCliOptions = {}):
   const cached = path.join(cacheDir, TEMPORAL_CLI_VERSION, exeName('temporal'));
   if (await isExecutableFile(cached)) return cached;
 
+  const base = downloadBase(env);
   const go = await findOnPath('go', env);
-  if (!go) throw new TemporalCliUnavailableError(unavailableMessage(cached));
-  await buildUnderLock({ go, env, cacheDir, target: cached, log });
+  let downloadProblem: string | undefined = base ? undefined : 'downloading is turned off (CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD=none)';
+  await underInstallLock({ file: path.join(cacheDir, `${TEMPORAL_CLI_VERSION}.lock`), what: 'the Temporal CLI', staleMs: LOCK_STALE_MS, done: () => isExecutableFile(cached), log }, async () => {
+    if (base) downloadProblem = await downloadTemporalCli({ version: TEMPORAL_CLI_VERSION, base, target: cached, log });
+    if (await isExecutableFile(cached)) return;
+    if (downloadProblem) log(`Temporal CLI: ${downloadProblem}`);
+    if (!go) throw new TemporalCliUnavailableError(unavailableMessage(cached, downloadProblem));
+    await goInstall({ go, env, cacheDir, target: cached, log });
+  });
   return cached;
 }
 
@@ -68,17 +76,6 @@ interface BuildRequest {
   cacheDir: string;
   target: string;
   log: (line: string) => void;
-}
-
-async function buildUnderLock(build: BuildRequest): Promise<void> {
-  const lock = {
-    file: path.join(build.cacheDir, `${TEMPORAL_CLI_VERSION}.lock`),
-    what: 'the Temporal CLI',
-    staleMs: LOCK_STALE_MS,
-    done: () => isExecutableFile(build.target),
-    log: build.log,
-  };
-  await underInstallLock(lock, () => goInstall(build));
 }
 
 async function goInstall(build: BuildRequest): Promise<void> {
@@ -129,12 +126,13 @@ async function goInstall(build: BuildRequest): Promise<void> {
   }
 }
 
-function unavailableMessage(cachedPath: string): string {
+function unavailableMessage(cachedPath: string, downloadProblem?: string): string {
   return [
-    `No Temporal CLI found, and Go is not installed to build one. Provide it in one of three ways:`,
+    `No Temporal CLI found${downloadProblem ? ` (${downloadProblem})` : ''}, and Go is not installed to build one. Provide it in one of four ways:`,
     `  1. set TEMPORAL_CLI_PATH to the path of a temporal binary;`,
     `  2. put a 'temporal' binary on your PATH (https://docs.temporal.io/cli);`,
-    `  3. install Go >= 1.25, and cloudtrust will build Temporal CLI ${TEMPORAL_CLI_VERSION} into ${cachedPath}`,
+    `  3. let cloudtrust download the release archive (network access to ${RELEASES_URL}, or a mirror in CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD);`,
+    `  4. install Go >= 1.25, and cloudtrust will build Temporal CLI ${TEMPORAL_CLI_VERSION} into ${cachedPath}`,
     `     (${TEMPORAL_CLI_VERSION} is the last tag that 'go install' accepts).`,
   ].join('\n');
 }

@@ -175,9 +175,9 @@ class ScriptFacts {
             })
     }
 
-    # PowerShell 7 syntax, by token: its own kinds, a line starting with `|`, number literals and `u{} escapes.
-    static [object[]] Syntax([Token[]]$tokens) {
-        $found = [List[object]]::new()
+    # PowerShell 7 syntax, by token: its own kinds, a line starting with `|`, number literals and `u{} escapes,
+    # also inside the $(...) of expandable strings.
+    static [void] CollectSyntax([Token[]]$tokens, [List[object]]$found) {
         $previous = 'NewLine'
         foreach ($token in $tokens) {
             $kind = [string]$token.Kind
@@ -187,9 +187,9 @@ class ScriptFacts {
             elseif ($kind -eq 'Number' -and $token.Text -match [ScriptFacts]::Ps7NumberPattern) { $construct = 'NumberSuffix' }
             elseif ($token -is [StringExpandableToken] -and $token.Text -match [ScriptFacts]::UnicodeEscapePattern) { $construct = 'UnicodeEscape' }
             if ($null -ne $construct) { $found.Add([ScriptFacts]::At($token.Extent, @{ kind = $construct; text = [ScriptFacts]::FirstLine($token.Text) })) }
+            if ($token -is [StringExpandableToken] -and $null -ne $token.NestedTokens) { [ScriptFacts]::CollectSyntax($token.NestedTokens, $found) }
             if ($kind -ne 'Comment' -and $kind -ne 'LineContinuation') { $previous = $kind }
         }
-        return $found.ToArray()
     }
 
     static [hashtable] Read([string]$file) {
@@ -203,6 +203,8 @@ class ScriptFacts {
         [Token[]]$tokens = $null
         [ParseError[]]$parseErrors = $null
         $ast = [Parser]::ParseFile($fullPath, [ref]$tokens, [ref]$parseErrors)
+        $syntax = [List[object]]::new()
+        [ScriptFacts]::CollectSyntax($tokens, $syntax)
 
         $errors = [List[object]]::new()
         foreach ($parseError in $parseErrors) {
@@ -242,7 +244,7 @@ class ScriptFacts {
             hashtables        = $hashtables.ToArray()
             flowControl       = $flowControl.ToArray()
             variables         = $variables.ToArray()
-            syntax            = [ScriptFacts]::Syntax($tokens)
+            syntax            = $syntax.ToArray()
         }
     }
 }

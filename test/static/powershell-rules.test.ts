@@ -84,6 +84,10 @@ describe('PowerShell static rules on fixtures', () => {
     ]);
   });
 
+  it('finds PowerShell 7 syntax inside the $(...) of a string too', () => {
+    expect(check('bad-ternary').map((finding) => finding.line)).toEqual([6, 7]);
+  });
+
   it('accepts a bare-word comma list, which PowerShell parses as an array of strings', () => {
     expect(check('bare-word-list')).toEqual([]);
   });

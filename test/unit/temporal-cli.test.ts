@@ -1,7 +1,12 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TEMPORAL_CLI_VERSION, ensureTemporalCli, temporalCliCacheDir } from '../../worker/temporal-cli';
+import { releaseAsset } from '../../worker/temporal-cli-download';
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -65,7 +70,7 @@ posixOnly('ensureTemporalCli', () => {
   it('uses TEMPORAL_CLI_PATH first, and names the variable when it is wrong', async () => {
     const configured = await executable(path.join(scratch, 'configured'), 'my-temporal', 'exit 0');
     const onPath = await executable(path.join(scratch, 'path-bin'), 'temporal', 'exit 0');
-    const env = { TEMPORAL_CLI_PATH: configured, PATH: path.dirname(onPath), CLOUDTRUST_CACHE_DIR: cacheDir };
+    const env = { TEMPORAL_CLI_PATH: configured, PATH: path.dirname(onPath), CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' };
     await expect(ensureTemporalCli({ env, log })).resolves.toBe(configured);
 
     const missing = path.join(scratch, 'nope', 'temporal');
@@ -85,8 +90,8 @@ posixOnly('ensureTemporalCli', () => {
     await executable(path.dirname(cachedBinary()), 'temporal', 'exit 0');
 
     const pathList = [emptyBinDir, path.dirname(onPath), go.binDir].join(path.delimiter);
-    await expect(ensureTemporalCli({ env: { PATH: pathList, CLOUDTRUST_CACHE_DIR: cacheDir }, log })).resolves.toBe(onPath);
-    await expect(ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir }, log })).resolves.toBe(
+    await expect(ensureTemporalCli({ env: { PATH: pathList, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' }, log })).resolves.toBe(onPath);
+    await expect(ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' }, log })).resolves.toBe(
       cachedBinary(),
     );
     expect(await go.calls()).toEqual([]);
@@ -99,7 +104,7 @@ posixOnly('ensureTemporalCli', () => {
 
   it('builds with go install into the cache, streaming progress, then reuses the build at once', async () => {
     const go = await fakeGo();
-    const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir };
+    const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' };
 
     await expect(ensureTemporalCli({ env, log })).resolves.toBe(cachedBinary());
     const calls = await go.calls();
@@ -122,7 +127,7 @@ posixOnly('ensureTemporalCli', () => {
       'go',
       'i=1; while [ $i -le 40 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 3',
     );
-    const env = { PATH: path.dirname(failingGo), CLOUDTRUST_CACHE_DIR: cacheDir };
+    const env = { PATH: path.dirname(failingGo), CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' };
     const error = await failureOf(ensureTemporalCli({ env, log }));
     expect(error.message).toMatch(/exited with code 3/);
     expect(error.message).toContain('line 40');
@@ -133,8 +138,8 @@ posixOnly('ensureTemporalCli', () => {
     );
   });
 
-  it('explains all three ways to provide the CLI when nothing is available', async () => {
-    const env = { PATH: emptyBinDir, CLOUDTRUST_CACHE_DIR: cacheDir };
+  it('explains every way to provide the CLI when nothing is available', async () => {
+    const env = { PATH: emptyBinDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' };
     const error = await failureOf(ensureTemporalCli({ env, log }));
     expect(error.message).toContain('TEMPORAL_CLI_PATH');
     expect(error.message).toContain("put a 'temporal' binary on your PATH");
@@ -148,7 +153,7 @@ posixOnly('ensureTemporalCli', () => {
     await mkdir(path.dirname(lockFile), { recursive: true });
     await writeFile(lockFile, 'held by another process');
 
-    const result = ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir }, log });
+    const result = ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' }, log });
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     await executable(path.dirname(cachedBinary()), 'temporal', 'echo built by the other process');
 
@@ -165,7 +170,7 @@ posixOnly('ensureTemporalCli', () => {
     const longAgo = new Date(Date.now() - 21 * 60_000);
     await utimes(lockFile, longAgo, longAgo);
 
-    await expect(ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir }, log })).resolves.toBe(
+    await expect(ensureTemporalCli({ env: { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' }, log })).resolves.toBe(
       cachedBinary(),
     );
     expect(await go.calls()).toHaveLength(1);
@@ -174,9 +179,63 @@ posixOnly('ensureTemporalCli', () => {
 
   it('never lets two concurrent calls build at the same time', async () => {
     const go = await fakeGo('/bin/sleep 1');
-    const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir };
+    const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: 'none' };
     const results = await Promise.all([ensureTemporalCli({ env, log }), ensureTemporalCli({ env, log })]);
     expect(results).toEqual([cachedBinary(), cachedBinary()]);
     expect(await go.calls()).toHaveLength(1);
+  });
+
+  describe('downloading the release archive', () => {
+    let server: Server;
+    let files: Map<string, Buffer>;
+    let base: string;
+    const asset = releaseAsset(TEMPORAL_CLI_VERSION)!;
+    const checksums = `temporal_cli_${TEMPORAL_CLI_VERSION.slice(1)}_checksums.txt`;
+
+    beforeEach(async () => {
+      files = new Map();
+      server = createServer((request, response) => {
+        const body = files.get(request.url ?? '');
+        response.writeHead(body ? 200 : 404).end(body);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/releases`;
+    });
+    afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    async function publish(sumOverride?: string): Promise<void> {
+      const staging = path.join(scratch, 'release');
+      await executable(staging, 'temporal', 'echo downloaded temporal');
+      execFileSync('tar', ['-czf', path.join(scratch, asset), '-C', staging, 'temporal']);
+      const archive = await readFile(path.join(scratch, asset));
+      const sum = sumOverride ?? createHash('sha256').update(archive).digest('hex');
+      files.set(`/releases/${TEMPORAL_CLI_VERSION}/${asset}`, archive);
+      files.set(`/releases/${TEMPORAL_CLI_VERSION}/${checksums}`, Buffer.from(`${'0'.repeat(64)}  other_asset.tar.gz\n${sum}  ${asset}\n`));
+    }
+
+    it('downloads, verifies and unpacks the release into the cache before trying go', async () => {
+      await publish();
+      const go = await fakeGo();
+      const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: base };
+      await expect(ensureTemporalCli({ env, log })).resolves.toBe(cachedBinary());
+      expect(await readFile(cachedBinary(), 'utf8')).toContain('downloaded temporal');
+      expect(await go.calls()).toEqual([]);
+      expect(logLines.some((line) => line.includes('SHA-256 verified'))).toBe(true);
+    });
+
+    it('refuses an archive whose checksum does not match the release', async () => {
+      await publish('f'.repeat(64));
+      const env = { PATH: emptyBinDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: base };
+      await expect(ensureTemporalCli({ env, log })).rejects.toThrow(/does not match the release's f{64}; refusing it/);
+      await expect(readFile(cachedBinary())).rejects.toThrow();
+    });
+
+    it('falls back to go install when the download is not there', async () => {
+      const go = await fakeGo();
+      const env = { PATH: go.binDir, CLOUDTRUST_CACHE_DIR: cacheDir, CLOUDTRUST_TEMPORAL_CLI_DOWNLOAD: base };
+      await expect(ensureTemporalCli({ env, log })).resolves.toBe(cachedBinary());
+      expect(await go.calls()).toHaveLength(1);
+      expect(logLines.some((line) => /download failed: .*HTTP 404/.test(line))).toBe(true);
+    });
   });
 });
