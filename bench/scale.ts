@@ -27,9 +27,9 @@ import { ensureTemporalCli } from '../worker/temporal-cli';
 import { rolloutProgressQuery } from '../workflows/messages';
 
 /**
- * Scale benchmark: for each N, a generated lab estate of N domains × 4 DCs (50 ms per lab call, 2 s replication
+ * Scale benchmark: for each N, a generated lab estate of N domains × 4 DCs (50 ms per simulated Windows command, 2 s replication
  * delay), one GPO-channel ring at concurrency 20, an embedded dev server on free ports and an in-process worker
- * (pool of 8 lab hosts), run to completion. Prints wall time, outcomes, the largest workflow history and peak RSS;
+ * (pool of 8 PowerShell 7 processes running the real scripts against the lab), run to completion. Prints wall time, outcomes, the largest workflow history and peak RSS;
  * asserts nothing. Each N runs in its own Node process so its memory figures are its own.
  * Usage: node dist/bench/scale.js [50,200]
  */
@@ -97,11 +97,11 @@ interface ScaleResult {
   workerPeakRssMb: number;
   workerRolloutPeakRssMb: number;
   workerKernelPeakRssMb?: number;
-  labHostsPeakSumMb?: number;
-  labHostsStarted: number;
+  pwshPeakSumMb?: number;
+  pwshStarted: number;
   devServerPeakRssMb?: number;
   /** CPU seconds spent during the rollout, per process kind. */
-  cpu: { worker: number; labHosts: number; devServer: number };
+  cpu: { worker: number; pwsh: number; devServer: number };
   /** Warnings and errors the dev server logged, counted by message. */
   serverWarnings: Record<string, number>;
 }
@@ -142,14 +142,14 @@ function benchSpec(estate: LabEstate): RolloutSpec {
 
 // ---------------------------------------------------------------- memory
 
-/** Peak RSS of this process (sampled), and of the lab host processes (summed per sample, from /proc). */
+/** Peak RSS of this process (sampled), and of the PowerShell processes (summed per sample, from /proc). */
 class MemorySampler {
   peak = 0;
   phasePeak = 0;
-  labHostsPeakSum = 0;
+  pwshPeakSum = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly labHostPids: () => number[] = () => []) {
+  constructor(private readonly pwshPids: () => number[] = () => []) {
     this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
     this.timer.unref();
     this.sample();
@@ -168,8 +168,8 @@ class MemorySampler {
     const rss = process.memoryUsage().rss;
     this.peak = Math.max(this.peak, rss);
     this.phasePeak = Math.max(this.phasePeak, rss);
-    const hosts = this.labHostPids().map((pid) => procStatusKb(pid, 'VmRSS') ?? 0);
-    this.labHostsPeakSum = Math.max(this.labHostsPeakSum, hosts.reduce((a, b) => a + b, 0) * 1024);
+    const hosts = this.pwshPids().map((pid) => procStatusKb(pid, 'VmRSS') ?? 0);
+    this.pwshPeakSum = Math.max(this.pwshPeakSum, hosts.reduce((a, b) => a + b, 0) * 1024);
   }
 }
 
@@ -194,7 +194,7 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Direct children of this process (the pool's lab hosts are spawned by it). */
+/** Direct children of this process (the pool's PowerShell processes are spawned by it). */
 function childPids(): number[] {
   if (!existsSync('/proc')) return [];
   const pids: number[] = [];
@@ -353,7 +353,7 @@ async function runOnce(domains: number): Promise<ScaleResult> {
       const worker = await createCloudtrustWorker({ connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool, secrets: secretStoreFromEnv(env), dataConverter });
       const setupMs = Date.now() - setupStarted;
       memory.startPhase();
-      const cpuBefore = { worker: process.cpuUsage(), labHosts: sum(pool.pids().map(cpuSeconds)), devServer: cpuSeconds(server.pid) };
+      const cpuBefore = { worker: process.cpuUsage(), pwsh: sum(pool.pids().map(cpuSeconds)), devServer: cpuSeconds(server.pid) };
       const rolloutStarted = Date.now();
       let failure: string | undefined;
       const report = await worker.runUntil(async () => {
@@ -383,11 +383,11 @@ async function runOnce(domains: number): Promise<ScaleResult> {
       const workerCpu = process.cpuUsage(cpuBefore.worker);
       const cpu = {
         worker: (workerCpu.user + workerCpu.system) / 1e6,
-        labHosts: sum(pool.pids().map(cpuSeconds)) - cpuBefore.labHosts,
+        pwsh: sum(pool.pids().map(cpuSeconds)) - cpuBefore.pwsh,
         devServer: cpuSeconds(server.pid) - cpuBefore.devServer,
       };
       const workerRolloutPeakRssMb = mb(memory.phasePeak);
-      const labHostsStarted = pool.stats().started;
+      const pwshStarted = pool.stats().started;
       memory.stop();
       const workerHeapUsedMb = mb(process.memoryUsage().heapUsed);
       const scan = await scanHistories(client, domains + 1);
@@ -415,8 +415,8 @@ async function runOnce(domains: number): Promise<ScaleResult> {
         workerPeakRssMb: mb(memory.peak),
         workerRolloutPeakRssMb,
         workerKernelPeakRssMb: kernelPeak === undefined ? undefined : Math.round(kernelPeak / 1024),
-        labHostsPeakSumMb: existsSync('/proc') ? mb(memory.labHostsPeakSum) : undefined,
-        labHostsStarted,
+        pwshPeakSumMb: existsSync('/proc') ? mb(memory.pwshPeakSum) : undefined,
+        pwshStarted,
         devServerPeakRssMb: serverPeak === undefined ? undefined : Math.round(serverPeak / 1024),
         cpu,
         serverWarnings: serverWarnings.counts,
@@ -461,10 +461,10 @@ function printResult(r: ScaleResult): void {
   say(`  workflow task            waits ${ms(l.workflowTaskQueueMs)}`);
   say(`  worker peak RSS          ${r.workerPeakRssMb} MB sampled every ${RSS_SAMPLE_MS} ms (during the rollout: ${r.workerRolloutPeakRssMb} MB${r.workerKernelPeakRssMb ? `; kernel VmHWM ${r.workerKernelPeakRssMb} MB` : ''}; V8 heap used at the end ${r.workerHeapUsedMb} MB)`);
   const cores = os.availableParallelism();
-  say(`  CPU during the rollout   worker ${r.cpu.worker.toFixed(0)} s, lab hosts ${r.cpu.labHosts.toFixed(0)} s, dev server ${r.cpu.devServer.toFixed(0)} s = ${((sum(Object.values(r.cpu)) / (r.wallMs / 1000)) * 100 / cores).toFixed(0)}% of ${cores} cores`);
+  say(`  CPU during the rollout   worker ${r.cpu.worker.toFixed(0)} s, PowerShell ${r.cpu.pwsh.toFixed(0)} s, dev server ${r.cpu.devServer.toFixed(0)} s = ${((sum(Object.values(r.cpu)) / (r.wallMs / 1000)) * 100 / cores).toFixed(0)}% of ${cores} cores`);
   const warnings = Object.entries(r.serverWarnings);
   if (warnings.length > 0) say(`  dev server warnings      ${warnings.map(([message, n]) => `"${message}" ×${n}`).join('; ')}`);
-  say(`  separate processes       lab hosts: ${r.labHostsStarted} started, peak sum of RSS ${r.labHostsPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
+  say(`  separate processes       PowerShell: ${r.pwshStarted} started, peak sum of RSS ${r.pwshPeakSumMb ?? '?'} MB; dev server peak RSS ${r.devServerPeakRssMb ?? '?'} MB (not in the worker's figure)`);
   say();
 }
 

@@ -19,7 +19,7 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
  * The main job on the embedded default: a Temporal dev server (SQLite under .cloudtrust/), a worker, the PowerShell
- * bridge speaking to the lab host, and a full rollout of the default lab estate (specs/lab-default.yaml) with live
+ * bridge running the real scripts in PowerShell 7 against the lab, and a full rollout of the default lab estate (specs/lab-default.yaml) with live
  * per-domain progress. The approval gate is approved as "demo". Prints where the report is, then stops.
  */
 async function run(): Promise<void> {

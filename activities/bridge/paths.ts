@@ -23,7 +23,3 @@ export function powershellDir(): string {
 export function dispatcherPath(): string {
   return path.join(powershellDir(), 'host', 'Cloudtrust.Host.ps1');
 }
-
-export function labHostExecutable(): string {
-  return path.join(projectRoot(), 'lab', 'bin', 'cloudtrust-lab-host');
-}

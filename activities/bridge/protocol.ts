@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * The wire protocol between the Node bridge and a PowerShell process (or the lab host).
+ * The wire protocol between the Node bridge and a PowerShell process.
  * Everything sent is built here from a restricted alphabet: ids match fixed patterns and every value
  * travels base64-encoded, so no value can ever become PowerShell source.
  */

@@ -82,7 +82,7 @@ export class PowerShellSession {
   private killReason: KillReason | undefined;
   private busy = false;
   calls = 0;
-  /** What the host reported when it started (PowerShell version and edition; the lab host adds its argv). */
+  /** What the host reported when it started (PowerShell version and edition). */
   hostInfo: Record<string, unknown> = {};
 
   private constructor(private readonly config: PreparedExecutable & Pick<ExecutableConfig, 'executableOptions'>) {

@@ -63,7 +63,7 @@ export const labResetCommand: CommandSpec = {
   summary: 'put the lab estate back as its sample has it',
   args: [],
   options: { sample: { ...sampleOption, description: 'the sample to reset to (default: the one the estate was seeded from)' } },
-  details: [WHERE, 'Safe while a worker runs: the estate is replaced under the same lock the lab host takes.'],
+  details: [WHERE, 'Safe while a worker runs: the estate is replaced under the same lock the lab takes.'],
   async run(ctx, input) {
     const file = estateFileOf(ctx.env);
     const store = new EstateStore(file);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The simulated hybrid estate the lab host answers from: a tenant, forests of domains, the management host, sample
+ * The simulated hybrid estate behind the lab's Windows commands: a tenant, forests of domains, the management host, sample
  * devices, and declared faults. Every field a step reads or writes lives here, so a lab run is reproducible from the file.
  */
 

@@ -8,7 +8,7 @@ import { labEstateSchema, type LabEstate } from './schema';
 /**
  * The estate file on disk. Reads see a complete file (writes go to a temporary file renamed into place);
  * updates are serialised across processes by a lock directory next to the file, so two workers (each with
- * several lab host processes) can mutate the same estate safely.
+ * several lab services) can mutate the same estate safely.
  */
 export class EstateStore {
   constructor(readonly file: string) {}

@@ -10,7 +10,7 @@ import { labEstateFile } from './lab-estate';
 const MODULE = 'AzureADHybridAuthenticationManagement';
 const MODULE_KEY = `module:mgmt01:${MODULE}`;
 
-/** A lab host pool that knows the host family's scripts. */
+/** A lab pool (PowerShell 7 against the simulated estate) that knows the host family's scripts. */
 const hostPool = (env: NodeJS.ProcessEnv) =>
   new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(hostSteps), size: 1 });
 

@@ -3,7 +3,7 @@ import { ENCRYPTED_ENCODING } from '../../worker/codec';
 import { preflightDomain } from '../../workflows';
 import { startLabWorker, type LabWorker } from '../support/lab-worker';
 
-describe('preflight workflow end to end: real Temporal server, real worker, lab host', () => {
+describe('preflight workflow end to end: real Temporal server, real worker, the real scripts in the lab', () => {
   let lab: LabWorker;
   beforeAll(async () => {
     lab = await startLabWorker({ taskQueuePrefix: 'preflight' });

@@ -52,7 +52,7 @@ function seedIntune(estate: LabEstate): void {
  * One estate for the whole file: the tests run in order and each builds on the one before (rollout, rotations,
  * rollbacks), as an operator would run them.
  */
-describe('runbooks end to end: real Temporal server, real worker, lab host', () => {
+describe('runbooks end to end: real Temporal server, real worker, the real scripts in the lab', () => {
   let lab: LabWorker;
 
   beforeAll(async () => {

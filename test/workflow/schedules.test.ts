@@ -22,7 +22,7 @@ const corpSpec: RolloutSpec = (() => {
 })();
 
 /* One estate for the file: drift before the rollout, none after it, drift again after a hand edit; then key rotation on a schedule. */
-describe('schedules and drift checks: real Temporal server, real worker, lab host', () => {
+describe('schedules and drift checks: real Temporal server, real worker, the real scripts in the lab', () => {
   let lab: LabWorker;
   const client = (): Client => lab.context.env.client;
 
