@@ -6,6 +6,7 @@ import { EstateStore } from './estate/store';
 import type { LabEstate } from './estate/schema';
 import { estatePath } from './estate/estate-file';
 import { LabService } from './service/server';
+import { processStateDir } from './windows/commands/packages/host-process';
 import { generateLabModules, type GeneratedLab } from './windows/generate';
 
 /** What a lab PowerShell process needs: the environment that points it at the stubs and the service, and its first line. */
@@ -46,10 +47,14 @@ export async function prepareLabSession(env: NodeJS.ProcessEnv): Promise<LabSess
       CLOUDTRUST_LAB_PSMODULEPATH: [generated.modulesDir, hostModules].join(path.delimiter),
       COMPUTERNAME: estate.managementHost.hostName,
       SystemRoot: 'C:\\Windows',
+      // Read by the lab's host module (lab/windows/powershell/Cloudtrust.Lab.Host): the process token and TLS defaults.
+      CLOUDTRUST_LAB_ELEVATED: String(estate.managementHost.elevated),
+      CLOUDTRUST_LAB_TLS12_BY_DEFAULT: String(estate.managementHost.tls12ByDefault),
+      CLOUDTRUST_LAB_PROCESS_DIR: processStateDir(),
     },
     prelude: [
       // PowerShell 7 puts the user's, the machine's and its own module folders before PSModulePath; the lab's stubs must come first.
-      "$env:PSModulePath = $env:CLOUDTRUST_LAB_PSMODULEPATH + [System.IO.Path]::PathSeparator + [System.IO.Path]::Combine($PSHOME, 'Modules'); Import-Module -Name 'Cloudtrust.Lab.Session'",
+      "$env:PSModulePath = $env:CLOUDTRUST_LAB_PSMODULEPATH + [System.IO.Path]::PathSeparator + [System.IO.Path]::Combine($PSHOME, 'Modules'); Import-Module -Name 'Cloudtrust.Lab.Session'; Import-Module -Name 'Cloudtrust.Lab.Host'",
     ],
   };
 }

@@ -144,8 +144,14 @@ export class PowerShellSession {
     }
   }
 
+  /** The id PowerShell reported for itself: the executable may be a launcher (a dotnet tool shim) that runs PowerShell as its child. */
+  private get powershellPid(): number | undefined {
+    const pid = this.hostInfo.pid;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
   get pid(): number {
-    return this.internals.process.pid ?? -1;
+    return this.powershellPid ?? this.internals.process.pid ?? -1;
   }
 
   get alive(): boolean {
@@ -224,7 +230,7 @@ export class PowerShellSession {
     }
   }
 
-  /** Stops the process at once (and, on Windows, its whole tree). Safe to call more than once. */
+  /** Stops the process at once (on Windows its whole tree; elsewhere PowerShell and its launcher). Safe to call more than once. */
   kill(reason: KillReason): void {
     if (this.killReason === undefined) this.killReason = reason;
     if (this.exited) return;
@@ -232,6 +238,15 @@ export class PowerShellSession {
     if (process.platform === 'win32' && child.pid) {
       spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', silent);
     } else {
+      // Killing a launcher does not end its PowerShell child, which would go on running the call.
+      const own = this.powershellPid;
+      if (own !== undefined && own !== child.pid) {
+        try {
+          process.kill(own, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       child.kill('SIGKILL');
     }
   }

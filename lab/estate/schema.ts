@@ -35,7 +35,7 @@ export const labRegistryValueSchema = z.object({
   key: z.string().min(1),
   valueName: z.string().min(1),
   type: z.enum(['String', 'ExpandString', 'Binary', 'DWord', 'MultiString', 'QWord']),
-  value: z.union([z.number(), z.string(), z.array(z.string())]),
+  value: z.union([z.number(), z.string()]),
   /** Delete: a setting that deletes the value on clients (Set-GPRegistryValue -Disable); absent = Set. */
   policyState: z.enum(['Set', 'Delete']).optional(),
 });
@@ -196,7 +196,7 @@ export const labTenantSchema = z.object({
   displayName: z.string().default('Lab tenant'),
   verifiedDomains: z.array(z.string()),
   intuneLicensed: z.boolean().default(true),
-  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]), mailEnabled: z.boolean().optional() })).default([]),
+  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]), mailEnabled: z.boolean().optional(), description: z.string().nullable().optional() })).default([]),
   deviceConfigurations: z.array(labDeviceConfigurationSchema).default([]),
   admins: z.array(labAdminSchema).default([]),
   applications: z.array(labApplicationSchema).default([]),
@@ -207,7 +207,18 @@ export const labTenantSchema = z.object({
 export const labManagementHostSchema = z.object({
   hostName: z.string().default('mgmt01'),
   editions: z.array(z.object({ edition: z.enum(['Desktop', 'Core']), version: z.string() })).default([{ edition: 'Desktop', version: '5.1.17763.6293' }]),
-  modules: z.array(z.object({ name: z.string(), version: z.string() })).default([]),
+  modules: z
+    .array(
+      z.object({
+        name: z.string(),
+        version: z.string(),
+        /** The repository Install-Module installed it from (what Get-InstalledModule reports); null = copied into place, unknown to Get-InstalledModule; absent = PSGallery. */
+        repository: z.string().nullable().optional(),
+        /** The Install-Module scope it went to; absent = AllUsers. */
+        scope: z.enum(['AllUsers', 'CurrentUser']).optional(),
+      }),
+    )
+    .default([]),
   nugetProviderVersion: z.string().nullable().default(null),
   psGalleryRegistered: z.boolean().default(true),
   psGalleryTrusted: z.boolean().default(false),

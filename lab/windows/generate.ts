@@ -148,7 +148,11 @@ export function generateLabModules(root: string): GeneratedLab {
   const galleryDir = path.join(staging, 'gallery');
   mkdirSync(modulesDir, { recursive: true });
   mkdirSync(galleryDir, { recursive: true });
-  cpSync(path.join(projectRoot(), 'lab', 'windows', 'powershell', 'Cloudtrust.Lab'), path.join(modulesDir, 'Cloudtrust.Lab'), { recursive: true });
+  // The lab's own modules (Cloudtrust.Lab: the stubs' bridge to the service; Cloudtrust.Lab.Host: the host process).
+  const labModules = path.join(projectRoot(), 'lab', 'windows', 'powershell');
+  for (const entry of readdirSync(labModules, { withFileTypes: true })) {
+    if (entry.isDirectory()) cpSync(path.join(labModules, entry.name), path.join(modulesDir, entry.name), { recursive: true });
+  }
   const catalog = loadCatalog();
   const exceptions = exceptionSource(catalog);
   if (exceptions) writeFileSync(path.join(modulesDir, 'Cloudtrust.Lab.Exceptions.cs'), exceptions);

@@ -151,11 +151,15 @@ function Initialize-CloudtrustHost {
         }
         if ($problems.Count -gt 0) { throw ($problems -join '; ') }
         $global:CloudtrustHostState = @{ Scripts = $scripts }
+        # PowerShell keeps every line read from stdin in its history, each call's base64 arguments (credentials
+        # included) with it; with one entry, what remains is node-powershell's closing delimiter line.
+        $global:MaximumHistoryCount = 1
         $envelope.ok = $true
         $envelope.result = [ordered]@{
             psVersion = $PSVersionTable.PSVersion.ToString()
             edition   = [string]$PSVersionTable.PSEdition
             scripts   = $scripts.Count
+            pid       = $PID
         }
     }
     catch {

@@ -9,13 +9,14 @@ import { bridgeFailure } from '../support/bridge-failure';
 
 const CORP = 'corp.contoso.com';
 const EMEA = 'emea.corp.contoso.com';
-const SCRIPT = domainInventoryStep.id;
+/** The first command domain.inventory calls; each fault targets it by command name (and the domain it names). */
+const COMMAND = 'Get-ADDomain';
 
-/** A lab host pool that knows only the script under test. */
+/** A lab pool that knows only the script under test. */
 const inventoryPool = (env: NodeJS.ProcessEnv) =>
-  new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([domainInventoryStep]), size: 1 });
+  new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([domainInventoryStep]), size: 1, startTimeoutMs: 60_000 });
 
-describe('fault injection through the lab host', () => {
+describe('fault injection through the lab', () => {
   let pool: PowerShellPool | undefined;
   let lab: ReturnType<typeof labEstateFile>;
 
@@ -34,7 +35,7 @@ describe('fault injection through the lab host', () => {
   });
 
   test('a transient fault with remaining = 2 fails exactly two calls, then the script succeeds', async () => {
-    const p = await start([{ scriptId: SCRIPT, mode: 'transient', remaining: 2 }]);
+    const p = await start([{ command: COMMAND, mode: 'transient', remaining: 2 }]);
     for (const attempt of [1, 2]) {
       const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
       expect({ attempt, kind: error.kind, retryable: error.retryable }).toEqual({ attempt, kind: 'Unreachable', retryable: true });
@@ -47,7 +48,7 @@ describe('fault injection through the lab host', () => {
   });
 
   test('a permanent fault with a target hits only that target', async () => {
-    const p = await start([{ scriptId: SCRIPT, mode: 'permanent', target: EMEA }]);
+    const p = await start([{ command: COMMAND, mode: 'permanent', target: EMEA }]);
     expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
     for (let i = 0; i < 2; i += 1) {
       const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: EMEA }));
@@ -60,25 +61,29 @@ describe('fault injection through the lab host', () => {
 
   test('a permanent fault carries the declared error record', async () => {
     const p = await start([
-      { scriptId: SCRIPT, mode: 'permanent', target: CORP, message: 'The operation being requested was not performed because the user has not been authenticated.', category: 'SecurityError', errorId: 'AuthenticationException' },
+      { command: COMMAND, mode: 'permanent', target: CORP, message: 'The operation being requested was not performed because the user has not been authenticated.', category: 'SecurityError', errorId: 'AuthenticationException' },
     ]);
     const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
     expect(error.kind).toBe('AccessDenied');
-    expect(error.errors[0]).toMatchObject({ category: 'SecurityError', fullyQualifiedErrorId: 'AuthenticationException' });
+    // The stub writes the record as the command, so PowerShell appends the command to the declared error id.
+    expect(error.errors[0]).toMatchObject({ category: 'SecurityError', fullyQualifiedErrorId: `AuthenticationException,${COMMAND}` });
   });
 
   test('latency delays the answer; estate-wide latency adds to it', async () => {
-    const p = await start([{ scriptId: SCRIPT, mode: 'latency', target: EMEA, latencyMs: 700 }], 100);
+    // Estate-wide latency delays every command call; the step makes at least three (Get-ADDomain, Get-ADForest, Get-ADDomainController).
+    const p = await start([{ command: COMMAND, mode: 'latency', target: EMEA, latencyMs: 1_500 }], 30);
+    await runStep(p, domainInventoryStep, { domain: CORP });
     const fast = await runStep(p, domainInventoryStep, { domain: CORP });
     const slow = await runStep(p, domainInventoryStep, { domain: EMEA });
-    expect(fast.durationMs).toBeGreaterThanOrEqual(95);
-    expect(fast.durationMs).toBeLessThan(700);
-    expect(slow.durationMs).toBeGreaterThanOrEqual(790);
+    expect(fast.durationMs).toBeGreaterThanOrEqual(90);
+    expect(fast.durationMs).toBeLessThan(1_500);
+    expect(slow.durationMs).toBeGreaterThanOrEqual(1_500 + 90);
+    expect(slow.durationMs).toBeGreaterThan(fast.durationMs + 1_000);
     expect(slow.result.domain.dnsRoot).toBe(EMEA);
   });
 
   test('a hang is killed by the bridge timeout and the next call runs on a fresh process', async () => {
-    const p = await start([{ scriptId: SCRIPT, mode: 'hang', target: EMEA }]);
+    const p = await start([{ command: COMMAND, mode: 'hang', target: EMEA }]);
     const [before] = p.pids();
     const started = Date.now();
     const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: EMEA }, { timeoutMs: 800 }));
@@ -91,7 +96,7 @@ describe('fault injection through the lab host', () => {
   });
 
   test('throttling carries retryAfterMs and stops once its count is used up', async () => {
-    const p = await start([{ scriptId: SCRIPT, mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]);
+    const p = await start([{ command: COMMAND, mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]);
     const error = await bridgeFailure(runStep(p, domainInventoryStep, { domain: CORP }));
     expect(error.kind).toBe('Throttled');
     expect(error.retryable).toBe(true);
@@ -99,8 +104,8 @@ describe('fault injection through the lab host', () => {
     expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
   });
 
-  test('faults of other scripts leave this one alone', async () => {
-    const p = await start([{ scriptId: 'host.module', mode: 'permanent' }]);
+  test('faults of other commands leave this one alone', async () => {
+    const p = await start([{ command: 'Get-InstalledModule', mode: 'permanent' }]);
     expect((await runStep(p, domainInventoryStep, { domain: CORP })).result.domain.dnsRoot).toBe(CORP);
   });
 });

@@ -95,6 +95,7 @@ describe('Group Policy channel steps against the lab', () => {
 
   describe('gpo.ensure-policy', () => {
     const key = `gpo:${DOMAIN}:${GPO}`;
+    const valueKey = (name: string) => `gpovalue:${DOMAIN}:${GPO}:${POLICY_KEY}\\${name}`;
 
     test('creates the GPO with Enabled and UseCloudTrustForOnPremAuth; a second run changes nothing', async () => {
       await start();
@@ -145,7 +146,9 @@ describe('Group Policy channel steps against the lab', () => {
       expect(without.result.changes).toHaveLength(7);
       expect(without.result.changes).toContain(`remove ${POLICY_KEY}\\RequireSecurityDevice = 1 (DWord): not part of the desired policy`);
       expect(without.result.after!.values.map((v) => v.valueName)).toEqual(['Enabled', 'UseCloudTrustForOnPremAuth']);
-      expect((await mutations())[key]).toBe(2);
+      // Each setting is its own Set-/Remove-GPRegistryValue call: set once, removed once; the GPO was created once.
+      const counts = await mutations();
+      expect([counts[key], counts[valueKey('RequireSecurityDevice')], counts[valueKey('PINComplexity\\Digits')], counts[valueKey('Enabled')]]).toEqual([1, 2, 2, 1]);
     });
 
     test('UseCertificateForOnPremAuth in the GPO itself is removed, in either scope, and the removal says why', async () => {
@@ -219,10 +222,11 @@ describe('Group Policy channel steps against the lab', () => {
       });
       const first = await runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS, LAPTOPS.toLowerCase()] });
       expect(first.result.changes).toEqual([`link GPO '${GPO}' to ${WORKSTATIONS} (enabled)`, `enable the disabled link of GPO '${GPO}' on ${LAPTOPS}`]);
+      // In the order the directory search returns the targets' gPLink holders (domain head first, then the OUs).
       expect(first.result.after?.links).toEqual([
-        { target: LAPTOPS, enabled: true, enforced: true },
         { target: 'DC=fabrikam,DC=com', enabled: false, enforced: false },
         { target: WORKSTATIONS, enabled: true, enforced: false },
+        { target: LAPTOPS, enabled: true, enforced: true },
       ]);
       const second = await runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS, LAPTOPS] });
       expect(second.changed).toBe(false);
@@ -240,7 +244,7 @@ describe('Group Policy channel steps against the lab', () => {
       const planned = await runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS], planOnly: true });
       expect(planned.changed).toBe(true);
       expect(planned.result.after?.links).toEqual([]);
-      expect(Object.keys(await mutations())).toEqual([`gpo:${DOMAIN}:${GPO}`]);
+      expect(Object.keys(await mutations()).filter((k) => !k.startsWith(`gpovalue:${DOMAIN}:${GPO}:`))).toEqual([`gpo:${DOMAIN}:${GPO}`]);
     });
 
     test('a target OU that does not exist is a non-retryable not-found failure, in plan mode too', async () => {
@@ -268,12 +272,13 @@ describe('Group Policy channel steps against the lab', () => {
       await start((estate) => {
         estate.faults = [
           {
-            scriptId: 'gpo.ensure-links',
-            target: GPO,
+            command: 'New-GPLink',
+            target: WORKSTATIONS,
             mode: 'permanent',
             message: 'Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))',
             category: 'NotSpecified',
-            errorId: 'System.UnauthorizedAccessException,Microsoft.GroupPolicy.Commands.NewGPLinkCommand',
+            errorId: 'System.UnauthorizedAccessException',
+            exceptionType: 'System.UnauthorizedAccessException',
           },
         ];
       });
@@ -305,7 +310,8 @@ describe('Group Policy channel steps against the lab', () => {
       ]);
       const after = first.result.after!.permissions;
       expect(after).toContainEqual({ trustee: 'WHfB-Devices', trusteeType: 'Group', permission: 'GpoApply' });
-      expect(after).toContainEqual({ trustee: 'Authenticated Users', trusteeType: 'Group', permission: 'GpoRead' });
+      // Trustee.SidType: Authenticated Users is a well-known group (Get-GPPermission docs, Example 3).
+      expect(after).toContainEqual({ trustee: 'Authenticated Users', trusteeType: 'WellKnownGroup', permission: 'GpoRead' });
       expect(after.filter((e) => e.permission === 'GpoApply').map((e) => e.trustee)).toEqual(['WHfB-Devices']);
 
       const second = await runStep(pool, gpoEnsureFilteringStep, { domain: DOMAIN, gpoName: GPO, groupName: 'WHfB-Devices' });
@@ -325,7 +331,7 @@ describe('Group Policy channel steps against the lab', () => {
       expect(out.changed).toBe(true);
       expect(out.result.after).toEqual(out.result.before);
       expect((await domain()).gpos.find((g) => g.displayName === GPO)!.permissions).toEqual(before);
-      expect(Object.keys(await mutations())).toEqual([`gpo:${DOMAIN}:${GPO}`]);
+      expect(Object.keys(await mutations()).filter((k) => !k.startsWith(`gpovalue:${DOMAIN}:${GPO}:`))).toEqual([`gpo:${DOMAIN}:${GPO}`]);
     });
 
     test('a group that does not exist is a non-retryable not-found failure', async () => {
@@ -377,7 +383,8 @@ describe('Group Policy channel steps against the lab', () => {
       expect(planned.result.changes).toEqual([
         `set ${POLICY_KEY}\\Enabled = 0 (DWord), was 1: clients stop provisioning Windows Hello for Business; UseCloudTrustForOnPremAuth is kept`,
       ]);
-      expect((await mutations())[`gpo:${DOMAIN}:${GPO}`]).toBe(1);
+      const enabledKey = `gpovalue:${DOMAIN}:${GPO}:${POLICY_KEY}\\Enabled`;
+      expect((await mutations())[enabledKey]).toBe(1);
       const done = await runStep(pool, gpoRollbackStep, { mode: 'disable', domain: DOMAIN, gpoName: GPO });
       expect(done.result.after?.values.map((v) => [v.valueName, v.value])).toEqual([
         ['Enabled', 0],
@@ -386,7 +393,8 @@ describe('Group Policy channel steps against the lab', () => {
       expect(done.result.after?.links).toHaveLength(2);
       const again = await runStep(pool, gpoRollbackStep, { mode: 'disable', domain: DOMAIN, gpoName: GPO });
       expect(again.changed).toBe(false);
-      expect((await mutations())[`gpo:${DOMAIN}:${GPO}`]).toBe(2);
+      expect((await mutations())[enabledKey]).toBe(2);
+      expect((await mutations())[`gpo:${DOMAIN}:${GPO}`]).toBe(1);
     });
 
     test('a GPO that does not exist is nothing to roll back; unlink needs targets', async () => {

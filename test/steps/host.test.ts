@@ -36,7 +36,8 @@ describe('host steps against the lab', () => {
       expect(out.changed).toBe(false);
       expect(out.result).toEqual({
         hostName: 'mgmt01',
-        powerShell: { edition: 'Desktop', version: '5.1.17763.6293' },
+        // The real script reports the PowerShell it runs in: the lab's PowerShell 7 (estate.managementHost.editions is not what runs).
+        powerShell: { edition: 'Core', version: expect.stringMatching(/^7\.\d+\.\d+/) },
         elevated: true,
         module: { name: MODULE, installed: false, version: null, versions: [], repository: null, minimumVersion: '2.1.1.0', meetsMinimum: false },
         nugetProvider: { installed: false, version: null },
@@ -236,7 +237,8 @@ describe('host steps against the lab', () => {
       expect(unknown.message).toContain('Unable to contact the server.');
       const down = await bridgeFailure(runStep(p, forestInventoryStep, { forest: 'corp.contoso.com', server: 'emea-dc01.emea.corp.contoso.com' }));
       expect(down.kind).toBe('Unreachable');
-      expect(down.errors[0].targetObject).toBe('emea-dc01.emea.corp.contoso.com');
+      // ADServerDownException names no target (CategoryInfo "ResourceUnavailable: (:) [Get-ADForest]").
+      expect(down.errors[0]).toMatchObject({ targetObject: null, exceptionType: 'Microsoft.ActiveDirectory.Management.ADServerDownException', fullyQualifiedErrorId: 'ActiveDirectoryServer:0,Get-ADForest' });
     });
   });
 });

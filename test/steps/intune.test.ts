@@ -20,8 +20,13 @@ const GROUP_PILOT = '0c1a2b3c-0000-4000-8000-000000000001';
 const GROUP_OTHER = '0c1a2b3c-0000-4000-8000-000000000002';
 const GROUP_FINANCE = '0c1a2b3c-0000-4000-8000-000000000003';
 const graph = { tenantId: TENANT_ID, clientId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', certificateThumbprint: '0123456789ABCDEF0123456789ABCDEF01234567' };
+/** The app registration behind `graph` and its certificate in the worker account's store. */
+const APP = { appId: graph.clientId, displayName: 'cloudtrust automation', certificateThumbprints: [graph.certificateThumbprint] };
+const HOST_CERTIFICATE = { thumbprint: graph.certificateThumbprint, subject: 'CN=cloudtrust automation' };
 const PASSPORT = `./Device/Vendor/MSFT/PassportForWork/${TENANT_ID}/Policies`;
 const PROFILE = 'WHfB cloud Kerberos trust';
+/** Intune's virtual group behind an all-devices target. */
+const ALL_DEVICES = 'adadadad-808e-44e2-905a-0b7873a8a531';
 
 type Json = Record<string, unknown>;
 
@@ -37,8 +42,10 @@ function estate(tenant: Json = {}, faults: Json[] = []): Json {
         { id: GROUP_OTHER, displayName: 'Kiosks', mailNickname: 'Kiosks' },
         { id: GROUP_FINANCE, displayName: 'Finance devices', mailNickname: 'Finance-devices' },
       ],
+      applications: [APP],
       ...tenant,
     },
+    managementHost: { certificates: [HOST_CERTIFICATE] },
     forests: [
       {
         name: 'corp.contoso.com',
@@ -107,11 +114,20 @@ describe('intune steps against the lab', () => {
       expect(out.warnings).toEqual([expect.stringMatching(/No active Intune service plan/)]);
     });
 
-    test("a tenant Entra does not know fails sign-in with AADSTS90002, not retryable", async () => {
+    test('a tenant Entra does not know fails sign-in with AADSTS90002', async () => {
       const failure = await bridgeFailure(runStep(pool, intuneTenantStep, { ...graph, tenantId: 'fabrikam.com' }));
-      expect(failure.kind).toBe('AccessDenied');
-      expect(failure.retryable).toBe(false);
-      expect(failure.message).toMatch(/AADSTS90002: Tenant 'fabrikam.com' not found/);
+      expect(failure.message).toMatch(/ClientCertificateCredential authentication failed: AADSTS90002: Tenant 'fabrikam.com' not found/);
+      expect(failure.errors[0]).toMatchObject({ exceptionType: 'Azure.Identity.AuthenticationFailedException', category: 'NotSpecified' });
+      expect(failure.errors[0].fullyQualifiedErrorId).toMatch(/^Microsoft\.Graph\.PowerShell\.Authentication\.Cmdlets\.ConnectMgGraph/);
+      // Connect-MgGraph writes the sign-in failure with category NotSpecified and no access-denied wording, so the
+      // bridge's rules leave it a retryable StepFailed.
+      expect(failure.kind).toBe('StepFailed');
+    });
+
+    test('a certificate that is not in the worker account\'s store fails before Entra is asked', async () => {
+      const failure = await bridgeFailure(runStep(pool, intuneTenantStep, { ...graph, certificateThumbprint: 'A'.repeat(40) }));
+      expect(failure.message).toMatch(/Certificate with thumbprint 'A{40}' was not found in certificate store or has expired\./);
+      expect(failure.errors[0].exceptionType).toBe('System.ArgumentException');
     });
 
     test('a malformed thumbprint is refused before anything is sent', async () => {
@@ -142,6 +158,26 @@ describe('intune steps against the lab', () => {
       ]);
       expect(out.result.assignedGroupIds).toEqual([GROUP_PILOT, GROUP_FINANCE]);
       expect(out.result.assignedToAll).toBe(false);
+    });
+
+    test('a profile for all devices is reported as such; an exclusion is not a target group', async () => {
+      write(
+        estate({
+          deviceConfigurations: [
+            {
+              ...customProfile('11111111-0000-4000-8000-000000000004', PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)]),
+              assignments: [{ groupId: ALL_DEVICES, kind: 'allDevices' }, { groupId: GROUP_FINANCE, kind: 'exclusionGroup' }],
+            },
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result.profiles[0].assignments).toEqual([
+        { targetType: 'allDevices', groupId: null },
+        { targetType: 'exclusionGroup', groupId: GROUP_FINANCE },
+      ]);
+      expect(out.result.assignedToAll).toBe(true);
+      expect(out.result.assignedGroupIds).toEqual([]);
     });
 
     test('without an Intune licence there is nothing to scan: reported, not failed', async () => {
@@ -287,7 +323,7 @@ describe('intune steps against the lab', () => {
     });
 
     test('Graph throttling is retryable and carries the requested delay; the retry succeeds', async () => {
-      write(estate({}, [{ scriptId: 'intune.ensure-profile', mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]));
+      write(estate({}, [{ command: 'New-MgDeviceManagementDeviceConfiguration', mode: 'throttle', remaining: 1, retryAfterSeconds: 7 }]));
       const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, wanted));
       expect(failure.kind).toBe('Throttled');
       expect(failure.retryable).toBe(true);
@@ -333,6 +369,29 @@ describe('intune steps against the lab', () => {
       expect(lab.mutations[`assignment:${TENANT_ID}:${PROFILE}:${GROUP_PILOT}`]).toBe(1);
     });
 
+    test('all-devices and exclusion targets are posted back unchanged, since /assign replaces the set', async () => {
+      write(
+        estate({
+          deviceConfigurations: [
+            {
+              ...customProfile(profileId, PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)]),
+              assignments: [{ groupId: ALL_DEVICES, kind: 'allDevices' }, { groupId: GROUP_PILOT, kind: 'exclusionGroup' }],
+            },
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT });
+      expect(out.warnings).toEqual([expect.stringMatching(/is also excluded from profile .*the exclusion wins/)]);
+      expect(out.result.after?.assignments).toEqual([
+        { targetType: 'allDevices', groupId: null },
+        { targetType: 'exclusionGroup', groupId: GROUP_PILOT },
+        { targetType: 'group', groupId: GROUP_PILOT },
+      ]);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: ALL_DEVICES, kind: 'allDevices' }, { groupId: GROUP_PILOT, kind: 'exclusionGroup' }, { groupId: GROUP_PILOT }]);
+      expect(lab.mutations).toEqual({ [`assignment:${TENANT_ID}:${PROFILE}:${GROUP_PILOT}`]: 1 });
+    });
+
     test('plan mode lists the assignment and changes nothing', async () => {
       write(withProfile([GROUP_OTHER]));
       const out = await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT, planOnly: true });
@@ -341,6 +400,16 @@ describe('intune steps against the lab', () => {
       const lab = await read();
       expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }]);
       expect(lab.mutations).toEqual({});
+    });
+
+    test('a throttled /assign is retryable with its Retry-After; nothing changed until the retry', async () => {
+      write({ ...withProfile([GROUP_OTHER]), faults: [{ command: 'Invoke-MgGraphRequest', mode: 'throttle', remaining: 1, retryAfterSeconds: 3 }] });
+      const failure = await bridgeFailure(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT }));
+      expect(failure.kind).toBe('Throttled');
+      expect(failure.retryAfterMs).toBe(3_000);
+      expect((await read()).tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }]);
+      expect((await runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: GROUP_PILOT })).changed).toBe(true);
+      expect((await read()).mutations[`assignment:${TENANT_ID}:${PROFILE}:${GROUP_PILOT}`]).toBe(1);
     });
 
     test('a profile that does not exist yet is NotFound, not retryable', async () => {

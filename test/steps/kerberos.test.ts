@@ -23,6 +23,8 @@ function withAdmins(estate: LabEstate): void {
     domain.kerberosServer.replicationDelaySeconds = 1;
   }
   estate.faults = [];
+  // The real scripts import the module: the management host has it installed (the host steps install it first in a rollout).
+  estate.managementHost.modules = [{ name: 'AzureADHybridAuthenticationManagement', version: '2.4.71.0' }];
 }
 
 describe('Azure AD Kerberos server object steps against the lab', () => {
@@ -103,7 +105,7 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
 
   test('a declared permanent fault surfaces with its text', async () => {
     await lab.store.update((estate) => {
-      estate.faults = [{ scriptId: 'kerberos.ensure', target: DOMAIN, mode: 'permanent', message: 'Failed to create Azure AD Kerberos Server: Error sending directory request: The user has insufficient access rights.', category: 'NotSpecified', errorId: 'System.InvalidOperationException,Microsoft.AzureAD.Kdc.Management.SetAzureADKerberosServer' }];
+      estate.faults = [{ command: 'Set-AzureADKerberosServer', target: DOMAIN, mode: 'permanent', message: 'Failed to create Azure AD Kerberos Server: Error sending directory request: The user has insufficient access rights.', category: 'NotSpecified', errorId: 'System.InvalidOperationException', exceptionType: 'System.InvalidOperationException' }];
     });
     const error = await bridgeFailure(runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin }));
     expect(error.kind).toBe('AccessDenied');

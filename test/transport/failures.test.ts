@@ -42,6 +42,8 @@ describe('bridge failure containment', () => {
   test('a process that exits while idle is replaced on the next call', async () => {
     const first = await runStep(pool, fixtures.exitAfterReply, { delayMs: 50, code: 3 });
     await waitFor(() => !isProcessAlive(first.result.pid));
+    // PowerShell may run under a launcher, whose own exit (what the pool sees) follows a moment later.
+    await waitFor(() => pool.stats().live === 0);
     expect(await powershellPid()).not.toBe(first.result.pid);
   });
 

@@ -27,7 +27,7 @@ export const fixtures = {
   ),
   malformed: fixture('malformed', 'Malformed.ps1', none, z.object({ expected: z.string() })),
   unicode: fixture('unicode', 'Unicode.ps1', z.object({ text: z.string() }), z.object({ text: z.string(), codePoints: z.array(z.number()), built: z.string() })),
-  lateOutput: fixture('late-output', 'LateOutput.ps1', z.object({ milliseconds: z.number().int() }), survived),
+  lateOutput: fixture('late-output', 'LateOutput.ps1', z.object({ delayMs: z.number().int() }), survived),
   commandLine: fixture('command-line', 'CommandLine.ps1', none, z.object({ arguments: z.array(z.string()) })),
   history: fixture('history', 'History.ps1', none, z.object({ commandLines: z.array(z.string()) })),
   empty: fixture('empty', 'Empty.ps1', none, z.null()),

@@ -7,6 +7,8 @@ describe('error classification', () => {
     ['PermissionDenied category', record('denied', 'PermissionDenied'), 'AccessDenied', false],
     ['insufficient access rights (Set-AzureADKerberosServer field failure)', record('Error sending directory request: The user has insufficient access rights.'), 'AccessDenied', false],
     ['MFA-enforced sign-in', record('AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication'), 'AccessDenied', false],
+    ['wrong Entra password (AADSTS50126, NotSpecified as the Kerberos module raises it)', record('AADSTS50126: Error validating credentials due to invalid username or password.'), 'AccessDenied', false],
+    ['wrong AD password (ERROR_LOGON_FAILURE inside the Kerberos module\'s wrapper)', record('Unexpected exception thrown. Action: ConnectToActiveDirectory, Exception: The user name or password is incorrect.'), 'AccessDenied', false],
     ['parameter validation', record("Cannot validate argument on parameter 'Domain'.", 'InvalidData'), 'InvalidInput', false],
     ['unsupported OS', record('This operation is not supported on this operating system', 'NotImplemented'), 'Unsupported', false],
     ['unreachable DC', record('Unable to contact the server.', 'ResourceUnavailable'), 'Unreachable', true],

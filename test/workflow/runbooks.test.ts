@@ -37,6 +37,9 @@ const intuneSpec = validateSpec({
 
 /** A cloud-trust profile already assigned to the pilot group and to another one, as an earlier Intune rollout leaves it. */
 function seedIntune(estate: LabEstate): void {
+  const { clientId, certificateThumbprint } = intuneSpec.tenant.graph!;
+  estate.tenant.applications.push({ appId: clientId, displayName: 'cloudtrust Intune automation', certificateThumbprints: [certificateThumbprint], roles: ['Organization.Read.All', 'Group.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'] });
+  estate.managementHost.certificates.push({ thumbprint: certificateThumbprint, subject: 'CN=cloudtrust Intune automation', store: 'CurrentUser\\My' });
   estate.tenant.groups.push({ ...PILOT_GROUP, mailNickname: 'WHfB-Intune-Pilot', securityEnabled: true, members: [] });
   estate.tenant.deviceConfigurations.push({
     id: '3c5e7a9b-1d2f-4e6a-8b0c-2d4e6f8a0b1c',

@@ -1,5 +1,5 @@
 import type { LabController, LabDomain, LabEstate, LabForest, LabGpo } from '../../../estate/schema';
-import { dnKey, dnsToDn, parentDn, rdnValue, sameDn, sameText, stableGuid } from './names';
+import { dnKey, parentDn, rdnValue, sameDn, sameText, stableGuid } from './names';
 import { DOMAIN_RIDS, ROOT_ONLY, domainSid, principalSid, rootDomain } from './principals';
 
 /**
@@ -73,8 +73,8 @@ export const gpoDn = (domain: LabDomain, gpo: LabGpo) => `CN={${gpo.id.toUpperCa
 
 /**
  * gPLink of a domain or OU (MS-GPOL §2.2.2): [LDAP://cn={GUID},cn=policies,cn=system,<domain>;options] per link,
- * options bit 0 = disabled, bit 1 = enforced. The string lists the links from the last link order to link order 1
- * (GPMC prepends the link it adds as the last in order), so the link with order 1 comes last.
+ * options bit 0 = disabled, bit 1 = enforced. The entries run from the highest link order number down to link
+ * order 1, which comes last (catalog: ADObject gPLinkOrder).
  */
 export function gpLinkOf(domain: LabDomain, target: string): string | undefined {
   const links = domain.gpos.flatMap((gpo) => gpo.links.filter((link) => sameDn(link.target, target)).map((link) => ({ gpo, link })));
@@ -229,7 +229,7 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
     const members = builtinMembers[name] ?? [];
     add(accountDn(name), CLASSES.group, {
       sAMAccountName: name,
-      groupType: ROOT_ONLY.has(name) ? GROUP_TYPE.Universal : GROUP_TYPE.Global,
+      groupType: ROOT_ONLY.has(name) ? GROUP_TYPE.Universal : name === 'Cert Publishers' ? GROUP_TYPE.DomainLocal : GROUP_TYPE.Global,
       objectSid: principalSid(forest, domain, name),
       member: members.length > 0 ? members : undefined,
     });
@@ -251,5 +251,3 @@ export function attribute(object: DirectoryObject, name: string): { name: string
   const key = Object.keys(object.attributes).find((k) => k.toLowerCase() === wanted);
   return key === undefined ? undefined : { name: key, value: object.attributes[key] };
 }
-
-export const dnOfDomain = (dnsName: string) => dnsToDn(dnsName);

@@ -19,7 +19,8 @@ export function graphRequest(lab: CommandContext, connection: GraphConnection, v
 
 /** Directory reads and writes need one of these application permissions (the directory answers 403 otherwise). */
 export function requireDirectory(request: GraphRequest, ...anyOf: string[]): void {
-  if (!hasRole(request.connection, ...anyOf, 'Directory.ReadWrite.All', ...(anyOf.some((r) => r.endsWith('.Read.All')) ? ['Directory.Read.All'] : []))) throw directoryForbidden();
+  const directory = anyOf.some((role) => role.endsWith('.Read.All')) ? ['Directory.Read.All', 'Directory.ReadWrite.All'] : ['Directory.ReadWrite.All'];
+  if (!hasRole(request.connection, ...anyOf, ...directory)) throw directoryForbidden();
 }
 
 export const INTUNE_READ = ['DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'];

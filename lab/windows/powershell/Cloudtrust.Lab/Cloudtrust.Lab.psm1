@@ -201,71 +201,218 @@ function Invoke-LabCommand {
     Write-LabAnswer -Caller $Caller -Answer (Send-LabRequest -Request $request)
 }
 
+function Copy-LabRemoteValue {
+    # What crosses a remoting connection: serialized to depth 1 and deserialized, as the remoting Fragmentor does
+    # (SerializationDepthForRemoting = 1): Deserialized.* property bags, collections as ArrayList, primitives live.
+    param([AllowNull()][object]$Value)
+    if ($null -eq $Value) { return $null }
+    return [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Value, 1))
+}
+
+function Set-LabPreservedInvocation {
+    # Keeps a record's FullyQualifiedErrorId when a stub writes it (as records Invoke-Command relays keep theirs).
+    param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record)
+    $flags = [System.Reflection.BindingFlags]'Instance, NonPublic'
+    [System.Management.Automation.ErrorRecord].GetProperty('PreserveInvocationInfoOnce', $flags).SetValue($Record, $true)
+}
+
+function New-LabConnectionError {
+    # A connection failure as the remoting job builds it (Job.cs): FQID "<transport error id>,PSSessionStateBroken",
+    # TargetObject the computer name, ErrorDetails "[<computer>] <message>", no OriginInfo.
+    param([Parameter(Mandatory = $true)][System.Collections.IDictionary]$Spec, [Parameter(Mandatory = $true)][string]$ComputerName)
+    $copy = [ordered]@{}
+    foreach ($key in $Spec.Keys) { $copy[$key] = $Spec[$key] }
+    $copy['errorId'] = '{0},PSSessionStateBroken' -f $Spec['errorId']
+    $copy['targetObject'] = $ComputerName
+    $record = New-LabErrorRecord -Spec $copy
+    $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new(('[{0}] {1}' -f $ComputerName, $record.Exception.Message))
+    Set-LabPreservedInvocation -Record $record
+    return $record
+}
+
+function ConvertTo-LabRemoteError {
+    # An error of the remote pipeline as the client receives it: the record serialized with its extended info,
+    # re-created by ErrorRecord.FromPSObjectForRemoting (a RemoteException carrying the remote message, FQID and
+    # category info) and wrapped in a RemotingErrorRecord whose OriginInfo names the computer.
+    param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record, [Parameter(Mandatory = $true)][string]$ComputerName, [Parameter(Mandatory = $true)][guid]$RunspaceId)
+    $instance = [System.Reflection.BindingFlags]'Instance, NonPublic'
+    $static = [System.Reflection.BindingFlags]'Static, NonPublic'
+    [System.Management.Automation.ErrorRecord].GetProperty('SerializeExtendedInfo', $instance).SetValue($Record, $true)
+    $serialized = [System.Management.Automation.PSObject]::AsPSObject((Copy-LabRemoteValue -Value $Record))
+    $received = [System.Management.Automation.ErrorRecord].GetMethod('FromPSObjectForRemoting', $static).Invoke($null, [object[]]@($serialized))
+    $origin = [System.Management.Automation.Remoting.OriginInfo]::new($ComputerName, $RunspaceId)
+    return [System.Management.Automation.Runspaces.RemotingErrorRecord]::new($received, $origin)
+}
+
+function Start-LabRequest {
+    # Send-LabRequest without waiting: the connections of one Invoke-Command proceed in parallel.
+    param([Parameter(Mandatory = $true)][System.Collections.IDictionary]$Request)
+    $json = ConvertTo-Json -InputObject $Request -Depth 30 -Compress
+    $content = [System.Net.Http.StringContent]::new($json, [System.Text.Encoding]::UTF8, 'application/json')
+    return (Get-LabClient).PostAsync('invoke', $content)
+}
+
+function Receive-LabAnswer {
+    param([Parameter(Mandatory = $true)][System.Threading.Tasks.Task]$Task)
+    $response = $Task.GetAwaiter().GetResult()
+    $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+    if (-not $response.IsSuccessStatusCode) { throw ('cloudtrust lab service answered {0}: {1}' -f [int]$response.StatusCode, $text) }
+    return ConvertFrom-Json -InputObject $text -AsHashtable -DateKind String
+}
+
+function Start-LabRemoteRunspace {
+    # A fresh runspace standing for the computer: the default commands and nothing of the caller's session. Its
+    # lab module (the computer's registry, event log and dsregcmd) is imported by the first statement of the
+    # pipeline (Start-LabRemoteCommand): a runspace opened asynchronously reports Opened while it still runs the
+    # pipelines that import InitialSessionState modules.
+    param([Parameter(Mandatory = $true)][string]$ComputerId)
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.Variables.Add([System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('CloudtrustLabComputer', $ComputerId, 'the simulated computer'))
+    $runspace = [runspacefactory]::CreateRunspace($state)
+    $runspace.OpenAsync()
+    return $runspace
+}
+
+function Start-LabRemoteCommand {
+    param([Parameter(Mandatory = $true)][object]$Operation, [Parameter(Mandatory = $true)][string]$ScriptText, [AllowEmptyCollection()][object[]]$Arguments = @())
+    $remoteModule = Join-Path -Path (Split-Path -Parent $PSScriptRoot) -ChildPath 'Cloudtrust.Lab.RemoteHost'
+    $shell = [powershell]::Create()
+    $shell.Runspace = $Operation.Runspace
+    $null = $shell.AddCommand('Import-Module').AddParameter('Name', $remoteModule).AddStatement().AddScript($ScriptText)
+    foreach ($argument in $Arguments) { $null = $shell.AddArgument($argument) }
+    $Operation.Shell = $shell
+    $Operation.Output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    $Operation.Async = $shell.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $Operation.Output)
+}
+
+function Complete-LabRemoteCommand {
+    # Relays what the remote pipeline produced: output objects (deserialized, with PSComputerName, RunspaceId and
+    # PSShowComputerName) to the pipeline, its errors (also the one that stopped it) as remoting error records, and its warnings,
+    # verbose and information messages.
+    param([Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller, [Parameter(Mandatory = $true)][object]$Operation, [bool]$ShowComputerName)
+    $shell = $Operation.Shell
+    $runspaceId = $Operation.Runspace.InstanceId
+    # The reason a failed pipeline stopped, read from its state: EndInvoke would throw, and an exception caught
+    # here would still land in the caller's -ErrorVariable.
+    $failure = $null
+    $invocation = $shell.InvocationStateInfo
+    if ($invocation.State -eq 'Failed' -and $null -ne $invocation.Reason) {
+        $reason = $invocation.Reason
+        if ($reason -is [System.Management.Automation.IContainsErrorRecord]) { $failure = $reason.ErrorRecord }
+        else { $failure = [System.Management.Automation.ErrorRecord]::new($reason, $reason.GetType().FullName, 'NotSpecified', $null) }
+    }
+    foreach ($item in $Operation.Output) {
+        if ($null -eq $item) { continue }
+        $received = [System.Management.Automation.PSObject]::AsPSObject((Copy-LabRemoteValue -Value $item))
+        $received.PSObject.Properties.Add([psnoteproperty]::new('PSComputerName', $Operation.Name))
+        $received.PSObject.Properties.Add([psnoteproperty]::new('RunspaceId', $runspaceId))
+        $received.PSObject.Properties.Add([psnoteproperty]::new('PSShowComputerName', $ShowComputerName))
+        # Written to the pipeline, not through $Caller.WriteObject: a method call would unwrap the PSObject of a
+        # string or number and lose its note properties.
+        $received
+    }
+    foreach ($warning in $shell.Streams.Warning) { $Caller.WriteWarning($warning.Message) }
+    foreach ($verbose in $shell.Streams.Verbose) { $Caller.WriteVerbose($verbose.Message) }
+    foreach ($information in $shell.Streams.Information) { $Caller.WriteInformation($information) }
+    $errors = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
+    foreach ($record in $shell.Streams.Error) { $errors.Add($record) }
+    if ($null -ne $failure) { $errors.Add($failure) }
+    foreach ($record in $errors) { $Caller.WriteError((ConvertTo-LabRemoteError -Record $record -ComputerName $Operation.Name -RunspaceId $runspaceId)) }
+}
+
 function Invoke-LabRemoting {
-    # Invoke-Command -ComputerName: the service decides whether each computer can be reached with these
-    # credentials; the script block then runs in a fresh runspace that stands for that computer (its registry,
-    # event log and dsregcmd are the lab's), so it sees nothing of the caller's variables, as in real remoting.
+    # Invoke-Command. In-process, the script block simply runs here. With -ComputerName, the lab service decides
+    # per computer whether the connection succeeds (name, reachability, listener, credentials); the script block
+    # then runs in a fresh runspace standing for that computer (its registry, event log and dsregcmd are the
+    # lab's), so it sees nothing of the caller's variables, as in real remoting. At most -ThrottleLimit (default
+    # 32) connections are open at once; what crosses them is serialized as remoting serializes it.
     param(
         [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
         [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
     )
-    if (-not $Bound.ContainsKey('ComputerName') -or -not $Bound.ContainsKey('ScriptBlock')) {
-        throw 'cloudtrust lab: Invoke-Command is simulated for -ComputerName with -ScriptBlock only'
-    }
-    $scriptText = $Bound['ScriptBlock'].ToString()
-    if ($scriptText -match '\$using:') { throw 'cloudtrust lab: $using: variables are not simulated; pass values with -ArgumentList' }
+    $set = $Caller.ParameterSetName
     $arguments = @()
     if ($Bound.ContainsKey('ArgumentList')) { $arguments = @($Bound['ArgumentList']) }
+    if ($Bound.ContainsKey('InputObject')) { throw 'cloudtrust lab: Invoke-Command with pipeline input (-InputObject) is not simulated' }
+    if ($set -eq 'InProcess') {
+        $block = [scriptblock]$Bound['ScriptBlock']
+        if ($Bound.ContainsKey('NoNewScope') -and [bool]$Bound['NoNewScope']) { . $block @arguments } else { & $block @arguments }
+        return
+    }
+    if ($set -ne 'ComputerName' -and $set -ne 'FilePathComputerName') {
+        throw ('cloudtrust lab: Invoke-Command is simulated in process and with -ComputerName only, not the {0} parameter set' -f $set)
+    }
+    if ($set -eq 'FilePathComputerName') {
+        $provider = $null
+        $file = $Caller.SessionState.Path.GetResolvedProviderPathFromPSPath([string]$Bound['FilePath'], [ref]$provider)
+        $scriptText = [System.IO.File]::ReadAllText([string]@($file)[0])
+    }
+    else { $scriptText = $Bound['ScriptBlock'].ToString() }
+    if ($scriptText -match '\$using:') { throw 'cloudtrust lab: $using: variables are not simulated; pass values with -ArgumentList' }
+    $sent = @($arguments | ForEach-Object -Process { Copy-LabRemoteValue -Value $_ })
+    $computers = @('localhost')
+    if ($Bound.ContainsKey('ComputerName')) { $computers = @($Bound['ComputerName']) }
+    $throttle = 32
+    if ($Bound.ContainsKey('ThrottleLimit') -and [int]$Bound['ThrottleLimit'] -gt 0) { $throttle = [int]$Bound['ThrottleLimit'] }
+    $showComputerName = -not ($Bound.ContainsKey('HideComputerName') -and [bool]$Bound['HideComputerName'])
     $connect = [ordered]@{}
     foreach ($key in $Bound.Keys) {
-        if ($script:CommonParameters.Contains($key) -or $key -eq 'ScriptBlock' -or $key -eq 'ArgumentList' -or $key -eq 'SessionOption') { continue }
+        if ($script:CommonParameters.Contains($key) -or $key -in 'ScriptBlock', 'ArgumentList', 'SessionOption', 'FilePath', 'ComputerName', 'ThrottleLimit', 'HideComputerName') { continue }
         $connect[$key] = ConvertTo-LabWire -Value $Bound[$key]
     }
-    $answer = Send-LabRequest -Request ([ordered]@{ module = 'Microsoft.PowerShell.Core'; command = 'Invoke-Command'; parameterSet = $Caller.ParameterSetName; parameters = $connect; computer = $null; process = $PID })
-    foreach ($spec in @($answer['errors'])) { if ($null -ne $spec) { $Caller.WriteError((New-LabErrorRecord -Spec $spec)) } }
-    if ($null -ne $answer['error']) { $Caller.ThrowTerminatingError((New-LabErrorRecord -Spec $answer['error'])) }
-    $remoteModule = Join-Path -Path (Split-Path -Parent $PSScriptRoot) -ChildPath 'Cloudtrust.Lab.RemoteHost'
-    foreach ($computer in @($answer['output'])) {
-        $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
-        $state.ImportPSModule([string[]]@($remoteModule))
-        $state.Variables.Add([System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('CloudtrustLabComputer', [string]$computer, 'the simulated computer'))
-        $runspace = [runspacefactory]::CreateRunspace($state)
-        $shell = [powershell]::Create()
-        try {
-            $runspace.Open()
-            $shell.Runspace = $runspace
-            $null = $shell.AddScript($scriptText)
-            foreach ($argument in $arguments) { $null = $shell.AddArgument($argument) }
-            $runspaceId = $runspace.InstanceId
-            $results = $null
-            try {
-                $results = $shell.Invoke()
+    $pending = [System.Collections.Generic.Queue[string]]::new([string[]]$computers)
+    $active = [System.Collections.Generic.List[object]]::new()
+    try {
+        while ($pending.Count -gt 0 -or $active.Count -gt 0) {
+            while ($pending.Count -gt 0 -and $active.Count -lt $throttle) {
+                $name = $pending.Dequeue()
+                $parameters = [ordered]@{ ComputerName = [string[]]@($name) }
+                foreach ($key in $connect.Keys) { $parameters[$key] = $connect[$key] }
+                $request = [ordered]@{ module = 'Microsoft.PowerShell.Core'; command = 'Invoke-Command'; parameterSet = $set; parameters = $parameters; computer = $null; process = $PID }
+                $active.Add([pscustomobject]@{ Name = $name; Connect = (Start-LabRequest -Request $request); Runspace = $null; Shell = $null; Async = $null; Output = $null })
             }
-            catch [System.Management.Automation.MethodInvocationException] {
-                $inner = $_.Exception.InnerException
-                $record = $null
-                if ($inner -is [System.Management.Automation.IContainsErrorRecord]) { $record = $inner.ErrorRecord }
-                else { $record = [System.Management.Automation.ErrorRecord]::new($inner, 'RemoteScriptFailed', 'NotSpecified', $computer) }
-                $Caller.WriteError($record)
-                continue
-            }
-            foreach ($record in $shell.Streams.Error) { $Caller.WriteError($record) }
-            foreach ($warning in $shell.Streams.Warning) { $Caller.WriteWarning($warning.Message) }
-            foreach ($item in $results) {
-                if ($null -eq $item) { continue }
-                $wrapped = [System.Management.Automation.PSObject]::AsPSObject($item.BaseObject)
-                foreach ($property in $item.PSObject.Properties) {
-                    if ($null -eq $wrapped.PSObject.Properties[$property.Name]) { $wrapped.PSObject.Properties.Add([psnoteproperty]::new($property.Name, $property.Value)) }
+            $progressed = $false
+            foreach ($operation in @($active)) {
+                if ($null -ne $operation.Connect) {
+                    if (-not $operation.Connect.IsCompleted) { continue }
+                    $progressed = $true
+                    $answer = Receive-LabAnswer -Task $operation.Connect
+                    $operation.Connect = $null
+                    $failures = @(@($answer['errors']) | Where-Object -FilterScript { $null -ne $_ })
+                    if ($null -ne $answer['error']) { $failures += $answer['error'] }
+                    $reached = @(@($answer['output']) | Where-Object -FilterScript { $null -ne $_ })
+                    if ($failures.Count -gt 0 -or $reached.Count -eq 0) {
+                        $null = $active.Remove($operation)
+                        foreach ($spec in $failures) { $Caller.WriteError((New-LabConnectionError -Spec $spec -ComputerName $operation.Name)) }
+                        continue
+                    }
+                    $operation.Runspace = Start-LabRemoteRunspace -ComputerId ([string]$reached[0])
+                    continue
                 }
-                $wrapped.PSObject.Properties.Add([psnoteproperty]::new('PSComputerName', [string]$computer))
-                $wrapped.PSObject.Properties.Add([psnoteproperty]::new('RunspaceId', $runspaceId))
-                $wrapped.PSObject.Properties.Add([psnoteproperty]::new('PSShowComputerName', $true))
-                $Caller.WriteObject($wrapped)
+                if ($null -eq $operation.Shell) {
+                    $runspaceState = $operation.Runspace.RunspaceStateInfo
+                    if ($runspaceState.State -eq 'Broken') { throw ('cloudtrust lab: the runspace for {0} did not open: {1}' -f $operation.Name, $runspaceState.Reason) }
+                    if ($runspaceState.State -ne 'Opened' -or $operation.Runspace.RunspaceAvailability -ne 'Available') { continue }
+                    $progressed = $true
+                    Start-LabRemoteCommand -Operation $operation -ScriptText $scriptText -Arguments $sent
+                    continue
+                }
+                if (-not $operation.Async.IsCompleted) { continue }
+                $progressed = $true
+                $null = $active.Remove($operation)
+                try { Complete-LabRemoteCommand -Caller $Caller -Operation $operation -ShowComputerName $showComputerName }
+                finally {
+                    $operation.Shell.Dispose()
+                    $operation.Runspace.Dispose()
+                }
             }
+            if (-not $progressed) { Start-Sleep -Milliseconds 5 }
         }
-        finally {
-            $shell.Dispose()
-            $runspace.Dispose()
+    }
+    finally {
+        foreach ($operation in $active) {
+            if ($null -ne $operation.Shell) { $operation.Shell.Dispose() }
+            if ($null -ne $operation.Runspace) { $operation.Runspace.Dispose() }
         }
     }
 }

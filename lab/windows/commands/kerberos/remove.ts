@@ -1,0 +1,33 @@
+import { recordMutation } from '../../../estate/store';
+import type { CommandSimulation } from '../types';
+import { bindDomain, findDomain } from './domain';
+import { moduleError } from './errors';
+import { signInToDomain, signInToEntra } from './sign-in';
+
+const CLASS = 'RemoveAzureADKerberosServer';
+
+/**
+ * Remove-AzureADKerberosServer: deletes the object from AD and from Entra (how-to, "Remove the Microsoft Entra
+ * Kerberos Server"). Nothing to delete: it does nothing. Writes nothing to the pipeline.
+ */
+export const removeKerberosServer: CommandSimulation = async (call, lab) => {
+  const estate = await lab.read();
+  const name = call.get<string>('Domain')!;
+  bindDomain(estate, name, lab, CLASS, 'write');
+  const identity = signInToDomain(call, lab, estate, findDomain(estate, name)!, CLASS);
+  signInToEntra(call, lab, estate, CLASS, 'RemoveKerberosDomainAsync');
+  const present = (d: typeof estate) => {
+    const server = findDomain(d, name)!.kerberosServer;
+    return server.ad !== null || server.cloud !== null;
+  };
+  if (!present(estate)) return [];
+  if (!identity.canWrite) moduleError(lab, 'KdcRemoveInsufficientAccessRights', CLASS, 'RemoveKerberosServer');
+  await lab.update((current) => {
+    if (!present(current)) return;
+    const domain = findDomain(current, name)!;
+    domain.kerberosServer.ad = null;
+    domain.kerberosServer.cloud = null;
+    recordMutation(current, `kerberos-removed:${domain.dnsName}`);
+  });
+  return [];
+};

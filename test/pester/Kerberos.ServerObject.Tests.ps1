@@ -1,0 +1,123 @@
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
+    Import-StandInModule -Name 'AzureADHybridAuthenticationManagement'
+    $TestCloud = New-TestCredential
+
+    function New-TestServer {
+        # Get-AzureADKerberosServer's object: the AD half (Id, KeyVersion, DomainDnsName) and the Entra half (Cloud*).
+        param([string]$Id = 'b7f3c6f2-5d1e-4c3b-9a8f-0e1d2c3b4a59', [string]$CloudId = $Id, [int]$KeyVersion = 4, [int]$CloudKeyVersion = $KeyVersion)
+        return [pscustomobject]@{
+            Id                 = $Id
+            CloudId            = $CloudId
+            KeyVersion         = $KeyVersion
+            CloudKeyVersion    = $CloudKeyVersion
+            DomainDnsName      = 'corp.contoso.com'
+            CloudDomainDnsName = 'corp.contoso.com'
+        }
+    }
+}
+
+Describe 'Set-KerberosServer' {
+    BeforeAll {
+        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Set-KerberosServer.ps1'
+    }
+
+    BeforeEach {
+        $TestServers = New-Object -TypeName System.Collections.Queue
+        Mock Get-AzureADKerberosServer { $TestServers.Dequeue() }
+        Mock Set-AzureADKerberosServer { }
+    }
+
+    It 'changes nothing when both halves agree' {
+        $TestServers.Enqueue((New-TestServer))
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud
+
+        $step.Changed | Should -BeFalse
+        $step.Result.before.consistent | Should -BeTrue
+        Should -Invoke Set-AzureADKerberosServer -Times 0 -Exactly
+    }
+
+    It 'creates a missing object with -Force, and never rotates its key' {
+        $TestServers.Enqueue((New-TestServer -Id '' -CloudId '' -KeyVersion 0))
+        $TestServers.Enqueue((New-TestServer))
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud
+
+        $step.Changed | Should -BeTrue
+        $step.Result.changes | Should -Be @('create the Azure AD Kerberos server object for corp.contoso.com')
+        $step.Result.after.configured | Should -BeTrue
+        Should -Invoke Set-AzureADKerberosServer -Times 1 -Exactly -ParameterFilter { $Force -and -not $RotateServerKey -and $Domain -eq 'corp.contoso.com' }
+    }
+
+    It 'repairs an object whose halves disagree, naming what differs' {
+        $TestServers.Enqueue((New-TestServer -KeyVersion 5 -CloudKeyVersion 4))
+        $TestServers.Enqueue((New-TestServer -KeyVersion 5))
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud
+
+        $step.Result.changes[0] | Should -BeLike '*repair*KeyVersion 5 differs from CloudKeyVersion 4*'
+        Should -Invoke Set-AzureADKerberosServer -Times 1 -Exactly
+    }
+
+    It 'fails when the object still disagrees after the repair' {
+        $TestServers.Enqueue((New-TestServer -CloudId '00000000-0000-0000-0000-000000000001'))
+        $TestServers.Enqueue((New-TestServer -CloudId '00000000-0000-0000-0000-000000000001'))
+
+        { & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud } | Should -Throw '*still not consistent*'
+    }
+
+    It 'only reports the repair in -PlanOnly' {
+        $TestServers.Enqueue((New-TestServer -KeyVersion 5 -CloudKeyVersion 4))
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud -PlanOnly
+
+        $step.Changed | Should -BeTrue
+        Should -Invoke Set-AzureADKerberosServer -Times 0 -Exactly
+    }
+}
+
+Describe 'Remove-KerberosServer' {
+    BeforeAll {
+        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Remove-KerberosServer.ps1'
+    }
+
+    BeforeEach {
+        Mock Get-AzureADKerberosServer { New-TestServer }
+        Mock Remove-AzureADKerberosServer { }
+    }
+
+    It 'refuses without -ConfirmRemoval, before signing in' {
+        { & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud } | Should -Throw '*needs an explicit confirmation*'
+
+        Should -Invoke Get-AzureADKerberosServer -Times 0 -Exactly
+        Should -Invoke Remove-AzureADKerberosServer -Times 0 -Exactly
+    }
+
+    It 'removes a present object once confirmed, with the domain credential when given' {
+        $domainCredential = New-TestCredential -UserName 'admin@corp.contoso.com'
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud -DomainCredential $domainCredential -ConfirmRemoval
+
+        $step.Changed | Should -BeTrue
+        $step.Result.after.present | Should -BeFalse
+        Should -Invoke Remove-AzureADKerberosServer -Times 1 -Exactly -ParameterFilter { $Domain -eq 'corp.contoso.com' -and $DomainCredential.UserName -eq 'admin@corp.contoso.com' }
+    }
+
+    It 'changes nothing for an object that is already gone' {
+        Mock Get-AzureADKerberosServer { New-TestServer -Id '' -CloudId '' }
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud -ConfirmRemoval
+
+        $step.Changed | Should -BeFalse
+        Should -Invoke Remove-AzureADKerberosServer -Times 0 -Exactly
+    }
+
+    It 'only reports the removal in -PlanOnly' {
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud -ConfirmRemoval -PlanOnly
+
+        $step.Changed | Should -BeTrue
+        $step.Result.after.present | Should -BeTrue
+        Should -Invoke Remove-AzureADKerberosServer -Times 0 -Exactly
+    }
+}

@@ -1,0 +1,31 @@
+# Dot-sourced by the suites in BeforeAll: paths of the scripts under test, the stand-in modules, test credentials.
+# Mock bodies and parameter filters run inside the script under test and see its variables before the suite's
+# ($script: there is the script's own scope): the suites name their data $Test*, which no script uses.
+
+function Get-StepScriptPath {
+    param([Parameter(Mandatory = $true)][string]$RelativePath)
+    $repository = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    return (Join-Path -Path (Join-Path -Path $repository -ChildPath 'powershell') -ChildPath $RelativePath)
+}
+
+function Import-StandInModule {
+    # The stand-ins folder goes first on PSModulePath, so the scripts' own Import-Module finds the loaded stand-in
+    # rather than a real module of that name.
+    param([Parameter(Mandatory = $true)][string[]]$Name)
+    $standIns = Join-Path -Path $PSScriptRoot -ChildPath 'stubs'
+    $paths = @($env:PSModulePath -split [IO.Path]::PathSeparator)
+    if ($paths -notcontains $standIns) { $env:PSModulePath = $standIns + [IO.Path]::PathSeparator + $env:PSModulePath }
+    foreach ($module in $Name) { Import-Module -Name $module -ErrorAction Stop }
+}
+
+function New-TestCredential {
+    param([string]$UserName = 'admin@contoso.example', [string]$Password = 'Pa55-w0rd!')
+    $secret = ConvertTo-SecureString -String $Password -AsPlainText -Force
+    return New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $UserName, $secret
+}
+
+function ConvertTo-Base64Json {
+    # A step's arguments as the bridge sends them.
+    param([Parameter(Mandatory = $true)][AllowEmptyString()][string]$Json)
+    return [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Json))
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveExecutable } from '../../activities/bridge/executable';
+import { powershellDir } from '../../activities/bridge/paths';
+import { PowerShellPool } from '../../activities/bridge/pool';
+import { runStep } from '../../activities/bridge/run-step';
+import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { ensureHostModuleStep, hostModuleStep } from '../../activities/steps/host';
+import { getKerberosServerStep } from '../../activities/steps/kerberos';
+import type { LabEstate } from '../../lab/estate/schema';
+import { bridgeFailure } from '../support/bridge-failure';
+import { labEstateFile } from './lab-estate';
+
+/**
+ * The AzureADHybridAuthenticationManagement, PowerShellGet and PackageManagement stand-ins are as strict as the
+ * real modules (a real script copied with one edit that passes a parameter the command does not have, or reads a
+ * property its objects do not have, fails naming the parameter or property at the line that calls the command),
+ * and the management host process is the one the estate describes: its elevation, and the TLS versions it offers
+ * ([Net.ServicePointManager]::SecurityProtocol, which decides whether a download can happen).
+ */
+
+const DOMAIN = 'corp.contoso.com';
+const cloudAdmin = { userName: 'sync-admin@contoso.com', password: 'lab-Passw0rd-1' };
+const scratch = mkdtempSync(path.join(tmpdir(), 'cloudtrust-strict-kerberos-'));
+
+/** A copy of a reviewed script with one edit, registered under a test id with the real step's contract. */
+function edited<C extends StepContract>(id: string, step: C, from: string, to: string): C {
+  const original = readFileSync(path.join(powershellDir(), step.script), 'utf8');
+  if (original.split(from).length !== 2) throw new Error(`${step.script}: the text to edit must occur exactly once: ${from}`);
+  const file = path.join(scratch, `${id}.ps1`);
+  writeFileSync(file, original.replace(from, to));
+  return defineStep({ ...step, id, script: path.relative(powershellDir(), file) }) as C;
+}
+
+const unknownKerberosParameter = edited('test.kerberos-unknown-parameter', getKerberosServerStep, '$query = @{ Domain = $Domain;', '$query = @{ DomainName = $Domain;');
+const missingKerberosProperty = edited(
+  'test.kerberos-missing-property',
+  getKerberosServerStep,
+  '$server = Get-AzureADKerberosServer @query',
+  '$server = Get-AzureADKerberosServer @query | Where-Object -FilterScript { $null -ne $_.KeyVersionNumber }',
+);
+const unknownProviderParameter = edited('test.packages-unknown-parameter', hostModuleStep, 'Get-PackageProvider -ListAvailable |', 'Get-PackageProvider -ListInstalled |');
+const missingRepositoryProperty = edited(
+  'test.packages-missing-property',
+  hostModuleStep,
+  "$gallery = @(Get-PSRepository | Where-Object -FilterScript { $_.Name -eq 'PSGallery' })",
+  "$gallery = @(Get-PSRepository | Where-Object -FilterScript { $_.RepositoryName -eq 'PSGallery' })",
+);
+/** The ensure step without its first bootstrap step (TLS 1.2 for the process). */
+const withoutTls12 = edited(
+  'test.packages-without-tls12',
+  ensureHostModuleStep,
+  '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
+  '$null = [Net.ServicePointManager]::SecurityProtocol',
+);
+const steps = [unknownKerberosParameter, missingKerberosProperty, unknownProviderParameter, missingRepositoryProperty, withoutTls12, hostModuleStep];
+
+/** The line of the edited script the error's stack trace points at. */
+function failingLine(step: StepContract, scriptStackTrace: string | null | undefined): string {
+  const file = path.join(powershellDir(), step.script);
+  const match = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line (\\d+)`).exec(scriptStackTrace ?? '');
+  if (!match) throw new Error(`the stack trace does not point into ${file}: ${scriptStackTrace}`);
+  return readFileSync(file, 'utf8').split('\n')[Number(match[1]) - 1];
+}
+
+function estateWith(host: Partial<LabEstate['managementHost']>) {
+  return (estate: LabEstate) => {
+    estate.tenant.admins.push({ userPrincipalName: cloudAdmin.userName, password: cloudAdmin.password, mfaEnforced: false, entraRoles: ['Hybrid Identity Administrator'], adGroups: [] });
+    estate.managementHost = { ...estate.managementHost, modules: [{ name: 'AzureADHybridAuthenticationManagement', version: '2.4.71.0' }], ...host };
+  };
+}
+
+async function labPoolFor(host: Partial<LabEstate['managementHost']>) {
+  const lab = labEstateFile('default', estateWith(host));
+  const pool = new PowerShellPool({ executable: resolveExecutable({ ...lab.env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(steps), size: 1, startTimeoutMs: 60_000 });
+  await pool.warm();
+  return { lab, pool };
+}
+
+describe('the Kerberos and package stand-ins refuse what the real modules refuse', () => {
+  let pool: PowerShellPool;
+  beforeAll(async () => ({ pool } = await labPoolFor({ elevated: false })), 90_000);
+  afterAll(() => pool?.close());
+
+  test('Get-AzureADKerberosServer has -Domain, not -DomainName: binding fails naming both', async () => {
+    const error = await bridgeFailure(runStep(pool, unknownKerberosParameter, { domain: DOMAIN, cloudCredential: cloudAdmin }));
+    expect(error.kind).toBe('InvalidInput');
+    expect(error.errors[0].fullyQualifiedErrorId).toBe('NamedParameterNotFound,Get-AzureADKerberosServer');
+    expect(error.message).toContain("A parameter cannot be found that matches parameter name 'DomainName'.");
+    expect(failingLine(unknownKerberosParameter, error.errors[0].scriptStackTrace)).toContain('Get-AzureADKerberosServer @query');
+  });
+
+  test('the Kerberos server object has KeyVersion, not KeyVersionNumber: reading it fails under strict mode on the Get line', async () => {
+    const error = await bridgeFailure(runStep(pool, missingKerberosProperty, { domain: DOMAIN, cloudCredential: cloudAdmin }));
+    expect(error.errors[0].fullyQualifiedErrorId).toMatch(/^PropertyNotFoundStrict\b/);
+    expect(error.message).toContain("The property 'KeyVersionNumber' cannot be found on this object.");
+    expect(failingLine(missingKerberosProperty, error.errors[0].scriptStackTrace)).toContain('Get-AzureADKerberosServer @query');
+  });
+
+  test('Get-PackageProvider has -ListAvailable, not -ListInstalled', async () => {
+    const error = await bridgeFailure(runStep(pool, unknownProviderParameter, {}));
+    expect(error.errors[0].fullyQualifiedErrorId).toBe('NamedParameterNotFound,Get-PackageProvider');
+    expect(error.message).toContain("A parameter cannot be found that matches parameter name 'ListInstalled'.");
+    expect(failingLine(unknownProviderParameter, error.errors[0].scriptStackTrace)).toContain('Get-PackageProvider -ListInstalled');
+  });
+
+  test('a PSRepository has Name, not RepositoryName', async () => {
+    const error = await bridgeFailure(runStep(pool, missingRepositoryProperty, {}));
+    expect(error.errors[0].fullyQualifiedErrorId).toMatch(/^PropertyNotFoundStrict\b/);
+    expect(error.message).toContain("The property 'RepositoryName' cannot be found on this object.");
+    expect(failingLine(missingRepositoryProperty, error.errors[0].scriptStackTrace)).toContain('Get-PSRepository |');
+  });
+
+  test('the process token answers from the estate: WindowsPrincipal.IsInRole(Administrator) is false on a host that is not elevated', async () => {
+    const out = await runStep(pool, hostModuleStep, {});
+    expect(out.result).toMatchObject({ hostName: 'mgmt01', elevated: false, tls: { securityProtocol: 'Ssl3, Tls', tls12Enabled: false } });
+  });
+});
+
+describe('downloads depend on the TLS versions the calling process offers', () => {
+  test('a host without TLS 1.2 by default: without the script\'s TLS 1.2 step the NuGet bootstrap cannot download', async () => {
+    const { lab, pool } = await labPoolFor({ tls12ByDefault: false });
+    try {
+      const error = await bridgeFailure(runStep(pool, withoutTls12, {}));
+      expect(error.kind).toBe('Unreachable');
+      expect(error.message).toContain("Unable to download from URI 'https://go.microsoft.com/fwlink/?LinkID=627338&clcid=0x409' to ''.");
+      expect(error.message).toContain("No match was found for the specified search criteria for the provider 'NuGet'");
+      expect((await lab.store.read()).mutations).toEqual({});
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
+  test('a host that offers TLS 1.2 by default installs NuGet without it', async () => {
+    const { lab, pool } = await labPoolFor({ tls12ByDefault: true });
+    try {
+      const before = await runStep(pool, hostModuleStep, {});
+      expect(before.result.tls).toEqual({ securityProtocol: 'Tls, Tls11, Tls12', tls12Enabled: true });
+      const out = await runStep(pool, withoutTls12, {});
+      expect(out.result.after?.nugetProviderVersion).toBe('2.8.5.208');
+      expect((await lab.store.read()).mutations['packageprovider:mgmt01:NuGet']).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+});
