@@ -30,7 +30,7 @@ interface Rule {
 // Order matters: the first rule that matches any error decides the kind.
 const RULES: Rule[] = [
   { kind: 'Throttled', categories: ['LimitsExceeded', 'QuotaExceeded'], text: /\b429\b|too many requests|throttl/i },
-  { kind: 'AccessDenied', categories: ['PermissionDenied', 'SecurityError', 'AuthenticationError'], text: /insufficient access rights|access is denied|unauthori[sz]ed|AADSTS50076|AADSTS50079|multi-factor|AADSTS50126|user name or password is incorrect/i },
+  { kind: 'AccessDenied', categories: ['PermissionDenied', 'SecurityError', 'AuthenticationError'], text: /insufficient access rights|access is denied|unauthori[sz]ed|AADSTS50076|AADSTS50079|multi-factor|AADSTS50126|user name or password is incorrect|AADSTS90002|AADSTS700016|AADSTS700027/i },
   { kind: 'Unsupported', categories: ['NotImplemented', 'NotEnabled', 'DeviceError'], text: /not supported|unsupported/i },
   { kind: 'InvalidInput', categories: ['InvalidArgument', 'InvalidData', 'InvalidType', 'ParserError', 'SyntaxError', 'MetadataError'], text: /cannot validate argument|cannot bind parameter|parameterbinding/i },
   { kind: 'Unreachable', categories: ['ConnectionError', 'ResourceUnavailable', 'OperationTimeout', 'ProtocolError', 'ResourceBusy'], text: /server is not operational|unable to contact the server|rpc server is unavailable|no such host|timed out|network path was not found/i },

@@ -19,6 +19,10 @@ export interface ErrorSpec {
   targetObject: string | null;
   statusCode?: number;
   retryAfterSeconds?: number;
+  /** ErrorRecord.ErrorDetails.Message (Graph: the service's error body). */
+  errorDetails?: string;
+  /** The InnerException, built the same way. */
+  inner?: ErrorSpec;
 }
 
 export interface CallRecorder {
@@ -51,6 +55,7 @@ export function createContext(catalog: Catalog, module: CatalogModule | undefine
       targetObject: options.targetObject ?? null,
       ...(options.statusCode === undefined ? {} : { statusCode: options.statusCode }),
       ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
+      ...(options.errorDetails === undefined ? {} : { errorDetails: options.errorDetails }),
     };
   };
   return {

@@ -88,7 +88,8 @@ const moduleSchema = z
     commands: z.record(z.string(), commandSchema).default({}),
     types: z.record(z.string(), typeSchema).default({}),
     errors: z.record(z.string(), errorSchema).default({}),
-    exceptionTypes: z.record(z.string(), z.object({ base: z.string(), source: z.string().optional() }).passthrough()).optional(),
+    /** `response: true`: the exception carries the HTTP response (status, Retry-After) as a Response property, as the Graph SDK's does. */
+    exceptionTypes: z.record(z.string(), z.object({ base: z.string(), source: z.string().optional(), response: z.boolean().optional() }).passthrough()).optional(),
   })
   .passthrough();
 
@@ -106,6 +107,7 @@ export interface Catalog {
   error(module: CatalogModule, key: string): CatalogError | undefined;
   /** Exception types the lab must define (they do not exist in PowerShell 7): full name -> base type. */
   exceptionTypes: Map<string, string>;
+  exceptionResponses: Set<string>;
 }
 
 export function catalogDir(): string {
@@ -132,10 +134,14 @@ export function loadCatalog(dir = catalogDir()): Catalog {
   const commands = new Map<string, { module: CatalogModule; command: CatalogCommand; name: string }>();
   const types = new Map<string, CatalogType>();
   const exceptionTypes = new Map<string, string>();
+  const exceptionResponses = new Set<string>();
   for (const module of modules) {
     for (const [name, command] of Object.entries(module.commands)) commands.set(name.toLowerCase(), { module, command, name });
     for (const [name, type] of Object.entries(module.types)) types.set(name, type);
-    for (const [name, info] of Object.entries(module.exceptionTypes ?? {})) exceptionTypes.set(name, info.base);
+    for (const [name, info] of Object.entries(module.exceptionTypes ?? {})) {
+      exceptionTypes.set(name, info.base);
+      if (info.response) exceptionResponses.add(name);
+    }
   }
   const catalog: Catalog = {
     modules,
@@ -143,6 +149,7 @@ export function loadCatalog(dir = catalogDir()): Catalog {
     type: (name) => types.get(name),
     error: (module, key) => module.errors[key] ?? modules.flatMap((m) => (m.errors[key] ? [m.errors[key]] : []))[0],
     exceptionTypes,
+    exceptionResponses,
   };
   if (dir === catalogDir()) loaded = catalog;
   return catalog;

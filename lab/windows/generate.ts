@@ -107,7 +107,10 @@ function exceptionSource(catalog: Catalog): string {
     const ns = fullName.slice(0, cut);
     const name = fullName.slice(cut + 1);
     const members = byNamespace.get(ns) ?? [];
-    members.push(`    public class ${name} : global::${base} { public ${name}() : base() {} public ${name}(string message) : base(message) {} public ${name}(string message, global::System.Exception inner) : base(message, inner) {} }`);
+    const response = catalog.exceptionResponses.has(fullName)
+      ? ` public global::System.Net.Http.HttpResponseMessage Response { get; set; } public ${name}(string message, global::System.Net.Http.HttpResponseMessage response) : base(message) { Response = response; }`
+      : '';
+    members.push(`    public class ${name} : global::${base} { public ${name}() : base() {} public ${name}(string message) : base(message) {} public ${name}(string message, global::System.Exception inner) : base(message, inner) {}${response} }`);
     byNamespace.set(ns, members);
   }
   return [...byNamespace.entries()].map(([ns, members]) => `namespace ${ns} {\n${members.join('\n')}\n}`).join('\n');

@@ -32,6 +32,8 @@ export interface ErrorOptions {
   /** Graph: the HTTP status the HttpResponseException carries, and its Retry-After. */
   statusCode?: number;
   retryAfterSeconds?: number;
+  /** ErrorRecord.ErrorDetails.Message: where Graph puts the service's own error text. */
+  errorDetails?: string;
 }
 
 export interface CommandContext {

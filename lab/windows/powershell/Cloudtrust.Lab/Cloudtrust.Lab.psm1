@@ -132,15 +132,19 @@ function New-LabException {
     param([Parameter(Mandatory = $true)][System.Collections.IDictionary]$Spec)
     $typeName = [string]$Spec['exceptionType']
     $message = [string]$Spec['message']
-    if ($typeName -eq 'Microsoft.PowerShell.Commands.HttpResponseException') {
+    $type = $typeName -as [type]
+    if ($null -eq $type) { throw ('cloudtrust lab: the exception type {0} is not defined (declare it in a catalog file''s exceptionTypes)' -f $typeName) }
+    $inner = $null
+    if ($Spec.Contains('inner') -and $null -ne $Spec['inner']) { $inner = New-LabException -Spec $Spec['inner'] }
+    if ($Spec.Contains('statusCode') -and $null -ne $Spec['statusCode']) {
+        # An HTTP failure carries its response (status, Retry-After), as PowerShell's and the Graph SDK's HttpResponseException do.
         $response = [System.Net.Http.HttpResponseMessage]::new([System.Net.HttpStatusCode][int]$Spec['statusCode'])
         if ($Spec.Contains('retryAfterSeconds') -and $null -ne $Spec['retryAfterSeconds']) {
             $response.Headers.RetryAfter = [System.Net.Http.Headers.RetryConditionHeaderValue]::new([timespan]::FromSeconds([int]$Spec['retryAfterSeconds']))
         }
-        return [Microsoft.PowerShell.Commands.HttpResponseException]::new($message, $response)
+        if ($null -ne $type.GetConstructor([type[]]@([string], [System.Net.Http.HttpResponseMessage]))) { return [System.Activator]::CreateInstance($type, [object[]]@($message, $response)) }
     }
-    $type = $typeName -as [type]
-    if ($null -eq $type) { throw ('cloudtrust lab: the exception type {0} is not defined (declare it in lab/windows/catalog/Windows.json exceptionTypes)' -f $typeName) }
+    if ($null -ne $inner -and $null -ne $type.GetConstructor([type[]]@([string], [System.Exception]))) { return [System.Activator]::CreateInstance($type, [object[]]@($message, $inner)) }
     return [System.Activator]::CreateInstance($type, [object[]]@($message))
 }
 
@@ -149,6 +153,8 @@ function New-LabErrorRecord {
     $exception = New-LabException -Spec $Spec
     $category = [System.Management.Automation.ErrorCategory]([string]$Spec['category'])
     $record = [System.Management.Automation.ErrorRecord]::new($exception, [string]$Spec['errorId'], $category, $Spec['targetObject'])
+    # Graph puts the service's own error text here, not in the exception's message.
+    if ($Spec.Contains('errorDetails') -and -not [string]::IsNullOrEmpty([string]$Spec['errorDetails'])) { $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new([string]$Spec['errorDetails']) }
     return $record
 }
 
