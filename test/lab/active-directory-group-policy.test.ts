@@ -42,7 +42,7 @@ describe('ActiveDirectory and GroupPolicy simulations', () => {
   }
   const ad = (command: string, parameterSet: string, parameters: Record<string, unknown>) => call('ActiveDirectory', command, parameterSet, parameters);
   const gp = (command: string, parameterSet: string, parameters: Record<string, unknown>) => call('GroupPolicy', command, parameterSet, parameters);
-  const value = (v: unknown) => (v && typeof v === 'object' && '$t' in v ? (v as { v: unknown }).v : v);
+  const value = (v: unknown) => (v && typeof v === 'object' && '$t' in v ? (v as unknown as { v: unknown }).v : v);
 
   describe('Get-ADObject and the directory', () => {
     beforeAll(() => start());

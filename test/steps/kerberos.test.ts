@@ -7,6 +7,7 @@ import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
 
 const DOMAIN = 'corp.contoso.com';
+const REPLICATION_DELAY_S = 5;
 const cloudAdmin = { userName: 'sync-admin@contoso.com', password: 'lab-Passw0rd-1' };
 const mfaAdmin = { userName: 'mfa-admin@contoso.com', password: 'lab-Passw0rd-2' };
 const weakAdAdmin = { userName: 'helpdesk@corp.contoso.com', password: 'lab-Passw0rd-3' };
@@ -120,6 +121,8 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
   test('replication: other writable DCs catch up after the delay; an unreachable DC is reported', async () => {
     await lab.store.update((estate) => {
       estate.forests[0].domains[0].controllers.push({ hostName: 'dc09.corp.contoso.com', site: 'HQ', operatingSystem: 'Windows Server 2022', currentBuild: 20348, ubr: 1, isReadOnly: false, reachable: false, supportedEncryptionTypes: null });
+      // Long enough for the three real scripts to run before the other DCs see the key.
+      estate.forests[0].domains[0].kerberosServer.replicationDelaySeconds = REPLICATION_DELAY_S;
     });
     await runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin });
     const state = (await runStep(pool, getKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin })).result;
@@ -127,7 +130,7 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
     const early = await runStep(pool, kerberosReplicationStep, { domain: DOMAIN, sourceServer: state.keyUpdatedFrom!, servers });
     expect(early.result.replicas.find((r) => r.server === state.keyUpdatedFrom)?.caughtUp).toBe(true);
     expect(early.result.replicas.find((r) => r.server === 'dc02.corp.contoso.com')?.caughtUp).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(state.keyUpdatedOn!).getTime() + REPLICATION_DELAY_S * 1000 + 100 - Date.now())));
     const later = await runStep(pool, kerberosReplicationStep, { domain: DOMAIN, sourceServer: state.keyUpdatedFrom!, servers });
     expect(later.result.replicas.map((r) => [r.server, r.caughtUp, r.reachable])).toEqual([
       ['dc01.corp.contoso.com', true, true],

@@ -65,8 +65,9 @@ export async function runPesterSuites(options: RunPesterOptions): Promise<Pester
 function run(command: string, args: string[], timeoutMs: number): Promise<{ output: string; outcome: string }> {
   return new Promise((resolve) => {
     const chunks: string[] = [];
-    // A zone far from UTC, so that a local time taken for UTC (or the reverse) shows on a machine that runs in UTC.
-    const env = { ...process.env, TZ: 'Pacific/Auckland' };
+    // A zone behind UTC (without daylight saving), so that a local time taken for UTC reads as earlier than it is
+    // even on a machine that runs in UTC.
+    const env = { ...process.env, TZ: 'Pacific/Honolulu' };
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));

@@ -95,11 +95,12 @@ export function filterLookup(object: DirectoryObject) {
   };
 }
 
-/** Typed values for the wire (int, string[], datetime), so PowerShell re-creates an Int32, a String[], a DateTime. */
+/** Typed values for the wire (int, string[], datetime, guid), so PowerShell re-creates an Int32, a String[], a DateTime, a Guid. */
 function typed(value: unknown): unknown {
   if (typeof value === 'number' && Number.isInteger(value)) return { $t: Math.abs(value) > 2147483647 ? 'long' : 'int', v: value };
   if (Array.isArray(value)) return { $t: 'string[]', v: value.map(String) };
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value)) return { $t: 'datetime', v: value };
+  if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return { $t: 'guid', v: value };
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { badRequest, GraphServiceError } from './errors';
+import { badRequest, GraphServiceError, notSimulated } from './errors';
 
 /**
  * The OData query options the Graph service applies to a collection: $filter (comparisons, startswith/endswith,
@@ -19,7 +19,6 @@ const TOKEN = /\s*(\(|\)|,|'(?:[^']|'')*'|[A-Za-z_@][A-Za-z0-9_./@]*|-?\d+(?:\.\
 
 function tokenize(text: string, invalid: () => GraphServiceError): string[] {
   const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
   let at = 0;
   while (at < text.length) {
     if (/^\s*$/.test(text.slice(at))) break;
@@ -184,6 +183,7 @@ export function query(entities: Json[], q: CollectionQuery, rules: CollectionRul
   const known = (path: string) => rules.members.some((m) => m.toLowerCase() === path.split('/')[0].toLowerCase());
   let result = entities;
   if (q.filter !== undefined && q.filter.trim() !== '') {
+    if (/\/(any|all)\(|\s(in|has)\s|\b(contains|isof|cast)\(/i.test(q.filter)) throw notSimulated(`$filter=${q.filter}`);
     const tree = parseFilter(q.filter, rules.errorCode);
     result = result.filter((entity) => matches(tree, entity, known, rules.errorCode, rules.typeName));
   }

@@ -1,4 +1,4 @@
-import type { LabDomain, LabForest, LabGpo } from '../../../estate/schema';
+import type { LabDomain, LabGpo } from '../../../estate/schema';
 import { recordMutation } from '../../../estate/store';
 import { attribute, type Directory } from '../active-directory/directory';
 import { failWith, writeErrorWith } from '../active-directory/errors';
@@ -28,7 +28,7 @@ export interface Trustee {
  * CONTROLLERS; SidType WellKnownGroup, as Get-GPPermission Example 3 prints them), else the domain's group, user
  * or computer with that sAMAccountName.
  */
-export function resolveTrustee(forest: LabForest, domain: LabDomain, directory: Directory, name: string): Trustee | undefined {
+export function resolveTrustee(directory: Directory, name: string): Trustee | undefined {
   const known = wellKnown(name);
   if (known) return { name: known.name, sid: known.sid, sidType: 'WellKnownGroup', domain: known.authority || null, dsPath: null };
   const bare = name.includes('\\') ? name.slice(name.indexOf('\\') + 1) : name;
@@ -38,12 +38,13 @@ export function resolveTrustee(forest: LabForest, domain: LabDomain, directory: 
   });
   if (!object) return undefined;
   const sidType = object.objectClass.includes('computer') ? 'Computer' : object.objectClass.includes('group') ? 'Group' : 'User';
-  return { name: String(attribute(object, 'sAMAccountName')!.value), sid: String(attribute(object, 'objectSid')!.value), sidType, domain: domain.netBiosName, dsPath: object.distinguishedName };
+  return { name: String(attribute(object, 'sAMAccountName')!.value), sid: String(attribute(object, 'objectSid')!.value), sidType, domain: directory.domain.netBiosName, dsPath: object.distinguishedName };
 }
 
 /** The trustee of a stored entry; one the directory does not hold keeps its stored name and a derived SID. */
-function trusteeOf(forest: LabForest, domain: LabDomain, directory: Directory, entry: Permission): Trustee {
-  return resolveTrustee(forest, domain, directory, entry.trustee) ?? { name: entry.trustee, sid: principalSid(forest, domain, entry.trustee), sidType: entry.trusteeType, domain: domain.netBiosName, dsPath: null };
+function trusteeOf(directory: Directory, entry: Permission): Trustee {
+  const { forest, domain } = directory;
+  return resolveTrustee(directory, entry.trustee) ?? { name: entry.trustee, sid: principalSid(forest, domain, entry.trustee), sidType: entry.trusteeType, domain: domain.netBiosName, dsPath: null };
 }
 
 function permissionObject(lab: CommandContext, trustee: Trustee, entry: Permission): LabObject {
@@ -71,11 +72,11 @@ export const getGpPermission: CommandSimulation = async (call, lab) => {
   const connection = gpConnect(call, lab, await lab.read());
   const gpo = findGpo(call, lab, connection.domain);
   const directory = directoryAt(connection, lab);
-  const entries = gpo.permissions.map((entry) => ({ entry, trustee: trusteeOf(connection.forest, connection.domain, directory, entry) }));
+  const entries = gpo.permissions.map((entry) => ({ entry, trustee: trusteeOf(directory, entry) }));
   if (call.get<boolean>('All') === true) return entries.map(({ entry, trustee }) => permissionObject(lab, trustee, entry));
   const targetName = call.get<string>('TargetName');
   if (targetName === undefined) return [];
-  const trustee = resolveTrustee(connection.forest, connection.domain, directory, targetName);
+  const trustee = resolveTrustee(directory, targetName);
   if (!trustee || !typeMatches(trustee, call.get<string>('TargetType'))) failWith(call, lab, 'GPTrusteeNotFound');
   const found = entries.find((e) => e.trustee.sid === trustee.sid);
   if (!found) {
@@ -110,8 +111,8 @@ export const setGpPermission: CommandSimulation = async (call, lab) => {
     record(permissionMutation(domain, gpo, trustee.name));
     touch(gpo, null, lab.now());
   };
-  const resolve = (directory: Directory, forest: LabForest, domain: LabDomain) => {
-    const trustee = resolveTrustee(forest, domain, directory, call.get<string>('TargetName') ?? '');
+  const resolve = (directory: Directory) => {
+    const trustee = resolveTrustee(directory, call.get<string>('TargetName') ?? '');
     if (!trustee || !typeMatches(trustee, targetType)) failWith(call, lab, 'GPTrusteeNotFound');
     return trustee;
   };
@@ -119,7 +120,7 @@ export const setGpPermission: CommandSimulation = async (call, lab) => {
     return lab.update((estate) => {
       const connection = gpConnect(call, lab, estate);
       const domain = domainIn(estate, connection.domain);
-      const trustee = resolve(directoryAt(connection, lab), connection.forest, domain);
+      const trustee = resolve(directoryAt(connection, lab));
       for (const gpo of domain.gpos) requireRight(call, lab, connection, 'security', gpo);
       return domain.gpos.map((gpo) => {
         apply(gpo, domain, trustee, (key) => recordMutation(estate, key));
@@ -129,7 +130,7 @@ export const setGpPermission: CommandSimulation = async (call, lab) => {
   }
   return [
     await changeGpo(call, lab, 'security', (gpo, domain, connection, record) => {
-      apply(gpo, domain, resolve(directoryAt(connection, lab), connection.forest, domain), record);
+      apply(gpo, domain, resolve(directoryAt(connection, lab)), record);
     }),
   ];
 };

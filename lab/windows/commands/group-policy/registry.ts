@@ -1,7 +1,7 @@
 import type { LabDomain, LabGpo } from '../../../estate/schema';
 import { failWith } from '../active-directory/errors';
 import { sameText } from '../active-directory/names';
-import type { CommandCall, CommandContext, CommandSimulation, LabObject } from '../types';
+import type { CommandContext, CommandSimulation, LabObject } from '../types';
 import { gpConnect } from './connection';
 import { changeGpo, findGpo, touch } from './gpo';
 

@@ -38,7 +38,8 @@ function statusLines(state: WhfbState, now: Date): string[] {
         ['KeyContainerId', stableGuid(`device-key:${state.deviceId}`)],
         ['KeyProvider', 'Microsoft Platform Crypto Provider'],
         ['TpmProtected', 'YES'],
-        ['DeviceAuthStatus', 'SUCCESS'],
+        // DeviceAuthStatus exists from Windows 10 21H1 (19043) on (catalog dsregcmd fields).
+        ...(state.build >= 19043 ? ([['DeviceAuthStatus', 'SUCCESS']] as Fields) : []),
       ]),
     );
   }

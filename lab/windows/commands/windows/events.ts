@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../catalog';
-import type { CommandCall, CommandContext, CommandSimulation, LabObject } from '../types';
-import { hasWildcard, wildcard } from './registry';
+import type { CommandContext, CommandSimulation, LabObject } from '../types';
+import { hasWildcard, wildcard } from './wildcard';
 import { refuseParameters, remoteComputer } from './remote-computer';
 import { stableGuid, stableNumber } from './stable';
 import { whfbState, type RegistrationEvent } from './whfb-state';
@@ -49,7 +49,7 @@ interface Candidate {
   record: () => LabObject;
 }
 
-function candidates(call: CommandCall, lab: CommandContext, computerId: string, fqdn: string, events: RegistrationEvent[]): Candidate[] {
+function candidates(lab: CommandContext, computerId: string, fqdn: string, events: RegistrationEvent[]): Candidate[] {
   const log = logDefinitions()[LOG];
   if (!log) throw new Error(`the catalog documents no event log ${LOG}`);
   const now = lab.now();
@@ -94,7 +94,7 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [val
 const textMatches = (patterns: unknown, value: string) => list(patterns).some((p) => (hasWildcard(String(p)) ? wildcard(String(p)).test(value) : String(p).toLowerCase() === value.toLowerCase()));
 
 /** One -FilterHashtable hashtable as a predicate (keys case-insensitive; array values OR, keys AND). */
-function hashFilter(call: CommandCall, lab: CommandContext, table: Record<string, unknown>, knownLogs: string[]): (c: Candidate) => boolean {
+function hashFilter(lab: CommandContext, table: Record<string, unknown>, knownLogs: string[]): (c: Candidate) => boolean {
   for (const [name, value] of Object.entries(table)) {
     if (value === null || (Array.isArray(value) && value.some((v) => v === null))) lab.fail('NullNotAllowedInHashtable', { key: name }, { targetObject: name });
   }
@@ -133,10 +133,10 @@ export const getWinEvent: CommandSimulation = async (call, lab) => {
   const computer = await remoteComputer(call, lab);
   const estate = await lab.read();
   const knownLogs = Object.keys(logDefinitions());
-  const all = candidates(call, lab, computer.id, computer.fqdn, whfbState(estate, computer).events);
+  const all = candidates(lab, computer.id, computer.fqdn, whfbState(estate, computer).events);
   let filters: Array<(c: Candidate) => boolean>;
   if (call.parameterSet === 'HashQuerySet') {
-    filters = list(call.get('FilterHashtable')).map((table) => hashFilter(call, lab, table as Record<string, unknown>, knownLogs));
+    filters = list(call.get('FilterHashtable')).map((table) => hashFilter(lab, table as Record<string, unknown>, knownLogs));
   } else if (call.parameterSet === 'GetLogSet') {
     const logs = call.get<string[]>('LogName') ?? [];
     for (const log of logs) if (!knownLogs.some((known) => textMatches(log, known))) throw new Error(`the event log ${log} is not simulated (only ${knownLogs.join(', ')})`);

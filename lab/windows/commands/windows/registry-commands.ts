@@ -2,7 +2,8 @@ import { loadCatalog } from '../../catalog';
 import { encodeValue } from '../../../service/wire';
 import type { CommandCall, CommandContext, CommandSimulation, LabObject } from '../types';
 import type { RegistryValue } from './os-version';
-import { hasWildcard, parseRegistryPath, registryKey, wildcard, type RegistryPath } from './registry';
+import { parseRegistryPath, registryKey, type RegistryPath } from './registry';
+import { hasWildcard, wildcard } from './wildcard';
 import { refuseParameters, remoteComputer } from './remote-computer';
 
 /** A value typed as the registry provider types it (REG_DWORD Int32, REG_QWORD Int64, REG_MULTI_SZ String[]). */

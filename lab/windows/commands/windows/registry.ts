@@ -24,7 +24,7 @@ function knownKeys(computer: LabComputer): Map<string, RegistryValue[] | null | 
     const types = computer.controller.supportedEncryptionTypes;
     if (types === null) keys.set(key(KERBEROS_POLICY), 'absent');
     else {
-      keys.set(key(`${KERBEROS_POLICY.slice(0, KERBEROS_POLICY.lastIndexOf('\\'))}`), null);
+      keys.set(key(KERBEROS_POLICY.slice(0, KERBEROS_POLICY.lastIndexOf('\\'))), null);
       // REG_DWORD reads as a signed Int32 (catalog registry.valueKinds).
       keys.set(key(KERBEROS_POLICY), [{ name: 'SupportedEncryptionTypes', kind: 'REG_DWORD', value: types > 0x7fffffff ? types - 0x100000000 : types }]);
     }
@@ -39,11 +39,12 @@ export function registryKey(computer: LabComputer, subKey: string): KeyState {
   if (found === 'absent') return { state: 'absent' };
   if (found !== undefined) return { state: 'present', values: found };
   const cut = subKey.lastIndexOf('\\');
-  if (cut > 0) {
-    const parent = keys.get(key(subKey.slice(0, cut)));
-    // A path one level below a modelled key that names one of its values is not a key (a value is not a path).
-    if (Array.isArray(parent) && parent.some((v) => v.name.toLowerCase() === subKey.slice(cut + 1).toLowerCase())) return { state: 'absent' };
-    if (parent === 'absent') return { state: 'absent' };
+  const parent = cut > 0 ? keys.get(key(subKey.slice(0, cut))) : undefined;
+  // A path one level below a modelled key that names one of its values is not a key (a value is not a path).
+  if (Array.isArray(parent) && parent.some((v) => v.name.toLowerCase() === subKey.slice(cut + 1).toLowerCase())) return { state: 'absent' };
+  // Nothing exists below a key that does not exist.
+  for (let end = subKey.lastIndexOf('\\'); end > 0; end = subKey.lastIndexOf('\\', end - 1)) {
+    if (keys.get(key(subKey.slice(0, end))) === 'absent') return { state: 'absent' };
   }
   return { state: 'unknown' };
 }
@@ -66,26 +67,4 @@ export function parseRegistryPath(text: string): RegistryPath | null {
   if (rest === undefined) return null;
   const subKey = rest.replace(/\//g, '\\').replace(/\\{2,}/g, '\\').replace(/^\\|\\$/g, '');
   return { subKey, drive: drive ? 'HKLM' : null };
-}
-
-export const hasWildcard = (text: string) => /[*?[]/.test(text);
-
-/** PowerShell wildcard (* ? [set]) -> case-insensitive regex, as WildcardPattern matches. */
-export function wildcard(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const c = pattern[i];
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${pattern.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else if (c === '`' && i + 1 < pattern.length) source += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'i');
 }

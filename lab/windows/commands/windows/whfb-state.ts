@@ -9,6 +9,8 @@ import { stableGuid } from './stable';
  * describe the signed-in user the estate's outcome is about.
  */
 export interface WhfbState {
+  /** CurrentBuild: some fields exist only from a given build on. */
+  build: number;
   azureAdJoined: boolean;
   domainNetBios: string | null;
   tenant: { id: string; name: string } | null;
@@ -103,6 +105,7 @@ function deviceState(estate: LabEstate, computer: Extract<LabComputer, { kind: '
   const upn = `user@${device.domain}`;
   const cloudTgtField = build >= 22631 ? 'OnPremTGT' : 'CloudTGT';
   const base = {
+    build,
     azureAdJoined: true,
     domainNetBios: computer.domain?.netBiosName ?? null,
     tenant,
@@ -184,7 +187,7 @@ function deviceState(estate: LabEstate, computer: Extract<LabComputer, { kind: '
 export function whfbState(estate: LabEstate, computer: LabComputer): WhfbState {
   if (computer.kind === 'device') return deviceState(estate, computer);
   if (computer.kind === 'controller') {
-    return { azureAdJoined: false, domainNetBios: computer.domain.netBiosName, tenant: null, deviceId: null, azureAdPrt: false, ngcKeyId: null, onPremTgt: null, cloudTgt: null, prerequisite: null, events: [], upn: null };
+    return { build: computer.controller.currentBuild, azureAdJoined: false, domainNetBios: computer.domain.netBiosName, tenant: null, deviceId: null, azureAdPrt: false, ngcKeyId: null, onPremTgt: null, cloudTgt: null, prerequisite: null, events: [], upn: null };
   }
   throw new Error('the management host has no simulated Windows Hello for Business state');
 }

@@ -190,6 +190,7 @@ function Invoke-LabCommand {
         [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
         [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
     )
+    Use-LabCallerPreference -Caller $Caller -Bound $Bound
     $parameters = [ordered]@{}
     foreach ($key in $Bound.Keys) {
         if ($script:CommonParameters.Contains($key)) { continue }
@@ -267,10 +268,9 @@ function Receive-LabAnswer {
 }
 
 function Start-LabRemoteRunspace {
-    # A fresh runspace standing for the computer: the default commands and nothing of the caller's session. Its
-    # lab module (the computer's registry, event log and dsregcmd) is imported by the first statement of the
-    # pipeline (Start-LabRemoteCommand): a runspace opened asynchronously reports Opened while it still runs the
-    # pipelines that import InitialSessionState modules.
+    # A fresh runspace standing for the computer: the default commands and nothing of the caller's session. The
+    # lab's remote-computer module is imported by the pipeline's first statement (Start-LabRemoteCommand), not by
+    # the InitialSessionState: an asynchronously opened runspace reports Opened while it still imports those.
     param([Parameter(Mandatory = $true)][string]$ComputerId)
     $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
     $state.Variables.Add([System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('CloudtrustLabComputer', $ComputerId, 'the simulated computer'))
@@ -293,8 +293,8 @@ function Start-LabRemoteCommand {
 
 function Complete-LabRemoteCommand {
     # Relays what the remote pipeline produced: output objects (deserialized, with PSComputerName, RunspaceId and
-    # PSShowComputerName) to the pipeline, its errors (also the one that stopped it) as remoting error records, and its warnings,
-    # verbose and information messages.
+    # PSShowComputerName) to the pipeline, its errors (also the one that stopped it) as remoting error records, and
+    # its warnings, verbose and information messages.
     param([Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller, [Parameter(Mandatory = $true)][object]$Operation, [bool]$ShowComputerName)
     $shell = $Operation.Shell
     $runspaceId = $Operation.Runspace.InstanceId
@@ -326,6 +326,21 @@ function Complete-LabRemoteCommand {
     foreach ($record in $errors) { $Caller.WriteError((ConvertTo-LabRemoteError -Record $record -ComputerName $Operation.Name -RunspaceId $runspaceId)) }
 }
 
+function Use-LabCallerPreference {
+    # A compiled cmdlet's WriteError/WriteWarning follow $ErrorActionPreference/$WarningPreference of the scope
+    # that called it; a stub (a module function) would see the module's. Unless -ErrorAction/-WarningAction was
+    # given, its runtime takes the caller's ($PSCmdlet.SessionState is the caller's session state).
+    param([Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller, [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound)
+    $runtime = $Caller.CommandRuntime
+    $flags = [System.Reflection.BindingFlags]'Instance, NonPublic, Public'
+    foreach ($pair in @(@('ErrorAction', 'ErrorActionPreference'), @('WarningAction', 'WarningPreference'))) {
+        if ($Bound.ContainsKey($pair[0])) { continue }
+        $value = $Caller.SessionState.PSVariable.GetValue($pair[1])
+        $property = $runtime.GetType().GetProperty($pair[0], $flags)
+        if ($null -ne $value -and $null -ne $property) { $property.SetValue($runtime, [System.Management.Automation.ActionPreference]$value) }
+    }
+}
+
 function Invoke-LabRemoting {
     # Invoke-Command. In-process, the script block simply runs here. With -ComputerName, the lab service decides
     # per computer whether the connection succeeds (name, reachability, listener, credentials); the script block
@@ -336,6 +351,7 @@ function Invoke-LabRemoting {
         [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
         [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
     )
+    Use-LabCallerPreference -Caller $Caller -Bound $Bound
     $set = $Caller.ParameterSetName
     $arguments = @()
     if ($Bound.ContainsKey('ArgumentList')) { $arguments = @($Bound['ArgumentList']) }
