@@ -1,11 +1,11 @@
 import type { LabController, LabDomain, LabForest } from '../../../estate/schema';
 import type { CommandContext, CommandSimulation } from '../types';
-import { AdFilterError, matchesAdFilter, parseAdFilter } from './ad-filter';
+import { matchesAdFilter } from './ad-filter';
 import { connect, findDomain, homeDomain } from './connection';
 import { configurationDn, controllerName } from './directory';
 import { failWith } from './errors';
 import { sameText, stableGuid } from './names';
-import { identityText } from './search';
+import { adFilterOf, identityText } from './search';
 import { ipv4Of, isGlobalCatalog, partitionsOf, pdcOf, rolesOf, serverObjectDn } from './topology';
 
 /**
@@ -77,14 +77,7 @@ export const getADDomainController: CommandSimulation = async (call, lab) => {
   const connection = connect(call, lab, estate);
   const { forest, domain } = connection;
   if (call.parameterSet === 'Filter') {
-    const filter = call.get<string>('Filter') ?? '';
-    let node: ReturnType<typeof parseAdFilter>;
-    try {
-      node = parseAdFilter(filter);
-    } catch (error) {
-      if (error instanceof AdFilterError) failWith(call, lab, 'ADFilterParsing', { filter, reason: error.reason, position: error.position });
-      throw error;
-    }
+    const node = adFilterOf(call, lab);
     return domain.controllers
       .map((dc) => properties(forest, domain, dc))
       .filter((props) =>

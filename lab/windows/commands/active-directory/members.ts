@@ -1,11 +1,11 @@
 import type { CommandSimulation } from '../types';
-import { AdFilterError, matchesAdFilter, parseAdFilter } from './ad-filter';
+import { matchesAdFilter } from './ad-filter';
 import { connect, directoryOf, locate } from './connection';
 import { buildDirectory, configurationDn, type Directory, type DirectoryObject } from './directory';
 import { failWith } from './errors';
 import { isUnder, sameText, stableGuid } from './names';
 import { AD, toAdObject } from './objects';
-import { identityText, KINDS, resolveIdentity } from './search';
+import { adFilterOf, identityText, KINDS, resolveIdentity } from './search';
 
 /**
  * Get-ADGroupMember: the members of a group as ADPrincipal objects (docs); -Recursive returns the leaf members of
@@ -54,14 +54,7 @@ export const getADReplicationSite: CommandSimulation = async (call, lab) => {
   const site = (name: string) =>
     lab.object(type, { DistinguishedName: `CN=${name},CN=Sites,${configurationDn(connection.forest)}`, Name: name, ObjectClass: 'site', ObjectGUID: stableGuid(`site|${connection.forest.name}|${name}`) });
   if (call.parameterSet === 'Filter') {
-    const filter = call.get<string>('Filter') ?? '';
-    let node: ReturnType<typeof parseAdFilter>;
-    try {
-      node = parseAdFilter(filter);
-    } catch (error) {
-      if (error instanceof AdFilterError) failWith(call, lab, 'ADFilterParsing', { filter, reason: error.reason, position: error.position });
-      throw error;
-    }
+    const node = adFilterOf(call, lab);
     return connection.forest.sites.filter((name) => matchesAdFilter(node, (p) => (sameText(p, 'Name') ? [name] : sameText(p, 'ObjectClass') ? ['site'] : []))).map(site);
   }
   if (!call.has('Identity')) return [site(connection.controller.site)];

@@ -1,5 +1,5 @@
 import type { CommandCall, CommandContext, CommandSimulation } from '../types';
-import { AdFilterError, matchesAdFilter, parseAdFilter } from './ad-filter';
+import { AdFilterError, matchesAdFilter, parseAdFilter, type AdFilterNode } from './ad-filter';
 import { connect, directoryOf } from './connection';
 import { attribute, type Directory, type DirectoryObject } from './directory';
 import { failWith } from './errors';
@@ -14,7 +14,7 @@ import { AD, filterLookup, toAdObject } from './objects';
  * ADIdentityNotFound; a -SearchBase that does not exist is "Directory object not found" (docs, catalog notes).
  */
 
-interface Kind {
+export interface Kind {
   type: string;
   /** The objects this cmdlet returns (Get-ADUser: users that are not computers, as its (objectCategory=person) filter). */
   accepts: (object: DirectoryObject) => boolean;
@@ -23,7 +23,7 @@ interface Kind {
   bySid: boolean;
 }
 
-const KINDS: Record<string, Kind> = {
+export const KINDS: Record<string, Kind> = {
   'Get-ADObject': { type: AD.object, accepts: () => true, bySamAccountName: false, bySid: false },
   'Get-ADGroup': { type: AD.group, accepts: (o) => o.objectClass.includes('group'), bySamAccountName: true, bySid: true },
   'Get-ADUser': { type: AD.user, accepts: (o) => o.objectClass.includes('user') && !o.objectClass.includes('computer'), bySamAccountName: true, bySid: true },
@@ -66,6 +66,17 @@ function inScope(object: DirectoryObject, base: string, scope: string): boolean 
   return isUnder(object.distinguishedName, base);
 }
 
+/** The -Filter of the call, parsed; a syntax error is the documented ADFilterParsingException. */
+export function adFilterOf(call: CommandCall, lab: CommandContext): AdFilterNode {
+  const filter = call.get<string>('Filter') ?? '';
+  try {
+    return parseAdFilter(filter);
+  } catch (error) {
+    if (error instanceof AdFilterError) failWith(call, lab, 'ADFilterParsing', { filter, reason: error.reason, position: error.position });
+    throw error;
+  }
+}
+
 export function matching(call: CommandCall, lab: CommandContext, directory: Directory, accepts: (o: DirectoryObject) => boolean): DirectoryObject[] {
   const base = call.get<string>('SearchBase') ?? directory.domain.distinguishedName;
   if (!directory.find(base)) failWith(call, lab, 'ADDirectoryObjectNotFound');
@@ -81,14 +92,7 @@ export function matching(call: CommandCall, lab: CommandContext, directory: Dire
     }
     test = (o) => matchesLdap(node, o);
   } else {
-    const filter = call.get<string>('Filter') ?? '';
-    let node: ReturnType<typeof parseAdFilter>;
-    try {
-      node = parseAdFilter(filter);
-    } catch (error) {
-      if (error instanceof AdFilterError) failWith(call, lab, 'ADFilterParsing', { filter, reason: error.reason, position: error.position });
-      throw error;
-    }
+    const node = adFilterOf(call, lab);
     test = (o) => matchesAdFilter(node, filterLookup(o));
   }
   const found = directory.objects.filter((o) => inScope(o, base, scope) && accepts(o) && test(o));
@@ -112,5 +116,3 @@ function searchCommand(kind: Kind): CommandSimulation {
 }
 
 export const searchCommands: Record<string, CommandSimulation> = Object.fromEntries(Object.entries(KINDS).map(([name, kind]) => [name, searchCommand(kind)]));
-
-export { KINDS };

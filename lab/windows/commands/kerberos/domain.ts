@@ -2,7 +2,8 @@ import type { LabController, LabDomain, LabEstate } from '../../../estate/schema
 import type { CommandContext } from '../types';
 import { moduleError } from './errors';
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** Host and domain names compare case-insensitively (DNS). */
+export const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The domain the management host is joined to: the estate's first domain (as the ActiveDirectory simulation has it). */
 export function homeDomain(estate: LabEstate): LabDomain {
@@ -10,7 +11,7 @@ export function homeDomain(estate: LabEstate): LabDomain {
 }
 
 export function findDomain(estate: LabEstate, dnsName: string): LabDomain | undefined {
-  return estate.forests.flatMap((f) => f.domains).find((d) => same(d.dnsName, dnsName));
+  return estate.forests.flatMap((f) => f.domains).find((d) => sameName(d.dnsName, dnsName));
 }
 
 /**
@@ -26,8 +27,4 @@ export function bindDomain(estate: LabEstate, dnsName: string, lab: CommandConte
     moduleError(lab, 'KdcDomainControllerUnreachable', commandClass, 'ConnectToActiveDirectory', { innerMessage: 'The server is not operational.' });
   }
   return { domain, controller };
-}
-
-export function sameHost(a: string, b: string): boolean {
-  return same(a, b);
 }

@@ -8,13 +8,14 @@ const CLASS = 'RemoveAzureADKerberosServer';
 
 /**
  * Remove-AzureADKerberosServer: deletes the object from AD and from Entra (how-to, "Remove the Microsoft Entra
- * Kerberos Server"). Nothing to delete: it does nothing. Writes nothing to the pipeline.
+ * Kerberos Server"). With nothing to delete it does nothing (undocumented; the lab's reading). Writes nothing to
+ * the pipeline.
  */
 export const removeKerberosServer: CommandSimulation = async (call, lab) => {
   const estate = await lab.read();
   const name = call.get<string>('Domain')!;
-  bindDomain(estate, name, lab, CLASS, 'write');
-  const identity = signInToDomain(call, lab, estate, findDomain(estate, name)!, CLASS);
+  const { domain } = bindDomain(estate, name, lab, CLASS, 'write');
+  const identity = signInToDomain(call, lab, estate, domain, CLASS);
   signInToEntra(call, lab, estate, CLASS, 'RemoveKerberosDomainAsync');
   const present = (d: typeof estate) => {
     const server = findDomain(d, name)!.kerberosServer;
@@ -24,10 +25,10 @@ export const removeKerberosServer: CommandSimulation = async (call, lab) => {
   if (!identity.canWrite) moduleError(lab, 'KdcRemoveInsufficientAccessRights', CLASS, 'RemoveKerberosServer');
   await lab.update((current) => {
     if (!present(current)) return;
-    const domain = findDomain(current, name)!;
-    domain.kerberosServer.ad = null;
-    domain.kerberosServer.cloud = null;
-    recordMutation(current, `kerberos-removed:${domain.dnsName}`);
+    const changed = findDomain(current, name)!;
+    changed.kerberosServer.ad = null;
+    changed.kerberosServer.cloud = null;
+    recordMutation(current, `kerberos-removed:${changed.dnsName}`);
   });
   return [];
 };

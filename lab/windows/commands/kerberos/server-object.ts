@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LabController, LabDomain } from '../../../estate/schema';
 import type { CommandContext, LabObject } from '../types';
-import { sameHost } from './domain';
+import { sameName } from './domain';
 
 export const KERBEROS_SERVER_TYPE = 'Microsoft.AzureAD.Kdc.Management.KerberosServer';
 
@@ -15,8 +15,8 @@ const KEY_VERSION_STEP = 20349;
 export function adHalfOn(domain: LabDomain, controller: LabController, now: Date): { keyVersion: number } | null {
   const { ad, replicationDelaySeconds, replicationDelayOverrides } = domain.kerberosServer;
   if (!ad) return null;
-  const override = Object.entries(replicationDelayOverrides).find(([host]) => sameHost(host, controller.hostName))?.[1];
-  const delay = sameHost(ad.keyUpdatedFrom, controller.hostName) ? 0 : (override ?? replicationDelaySeconds);
+  const override = Object.entries(replicationDelayOverrides).find(([host]) => sameName(host, controller.hostName))?.[1];
+  const delay = sameName(ad.keyUpdatedFrom, controller.hostName) ? 0 : (override ?? replicationDelaySeconds);
   if (now.getTime() >= new Date(ad.keyUpdatedOn).getTime() + delay * 1000) return { keyVersion: ad.keyVersion };
   return ad.previousKeyVersion === null ? null : { keyVersion: ad.previousKeyVersion };
 }

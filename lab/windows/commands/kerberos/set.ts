@@ -12,15 +12,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Set-AzureADKerberosServer: creates the object in AD and publishes it to Entra; on an existing object it writes
  * a new key and publishes it again, which reconciles halves that disagree (Kerberos-trust article, -Force "to
  * repair/reconcile"). -RotateServerKey rotates the key of the object; rotating again less than 24 hours after the
- * last update needs -Force (without it the cmdlet asks for confirmation). Writes nothing to the pipeline (no
- * documented output). Needs a writable DC, Domain Admins / Enterprise Admins and an Entra admin.
+ * last update needs -Force (without it the cmdlet asks for confirmation, inferred from -Force's description).
+ * Writes nothing to the pipeline (no documented output). Needs a writable DC, Domain Admins / Enterprise Admins
+ * and an Entra admin.
  */
 export const setKerberosServer: CommandSimulation = async (call, lab) => {
   if (call.get<boolean>('SetupCloudTrust')) throw new Error('-SetupCloudTrust (the Trusted Domain Object) is not simulated');
   const estate = await lab.read();
   const name = call.get<string>('Domain')!;
-  const { controller } = bindDomain(estate, name, lab, CLASS, 'write');
-  const identity = signInToDomain(call, lab, estate, findDomain(estate, name)!, CLASS);
+  const { domain: bound, controller } = bindDomain(estate, name, lab, CLASS, 'write');
+  const identity = signInToDomain(call, lab, estate, bound, CLASS);
   signInToEntra(call, lab, estate, CLASS, 'SetKerberosDomainAsync');
   if (!identity.canWrite) lab.fail('KdcInsufficientAccessRights');
   await lab.update((current) => {

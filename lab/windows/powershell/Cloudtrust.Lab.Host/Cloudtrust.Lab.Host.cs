@@ -23,6 +23,7 @@ namespace Cloudtrust.Lab.Host
             AccountName = accountName ?? string.Empty;
             StateFile = stateFile;
             ServicePointManager.Start(tls12ByDefault);
+            if (!string.IsNullOrEmpty(stateFile)) AppDomain.CurrentDomain.ProcessExit += (sender, args) => File.Delete(stateFile);
         }
     }
 

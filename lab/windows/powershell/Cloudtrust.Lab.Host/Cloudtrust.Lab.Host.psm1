@@ -5,6 +5,8 @@
 # the estate (managementHost.elevated, managementHost.tls12ByDefault, given by lab/runtime.ts in the environment).
 # PowerShell resolves a type name through its built-in type accelerators before the loaded assemblies, so the
 # stand-ins are registered there under the names scripts write; the public TypeAccelerators.Add would come last.
+# The accelerators are process-wide, so a simulated remote computer's runspace (Invoke-Command) sees the same
+# stand-ins; no remote script block of the step scripts reads them.
 # Runs in the lab's PowerShell 7 only; never on a management host.
 Set-StrictMode -Version Latest
 
