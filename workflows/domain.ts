@@ -21,6 +21,8 @@ export interface DomainRolloutInput {
   taskQueue: string;
   /** Writable, reachable DCs found by preflight: where the Kerberos key must replicate. */
   writableServers: string[];
+  /** False when the management host lacked AzureADHybridAuthenticationManagement before the run: a plan cannot read the object then. */
+  moduleReady?: boolean;
 }
 
 /**
@@ -66,6 +68,14 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
   const domainCredentialRef = input.domain.domainCredential?.secret;
   const signIn = input.cloudSignIn;
 
+  if (planOnly && input.moduleReady === false) {
+    steps.note('kerberos-object', {
+      status: 'ok',
+      changed: true,
+      changes: [`create or verify the Azure AD Kerberos server object for ${input.domain.name} once the management host has AzureADHybridAuthenticationManagement (the plan cannot read the object before the module is installed)`],
+    });
+    return undefined;
+  }
   if ('secret' in signIn) {
     const refs = { domain: input.domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef };
     await steps.run('kerberos-object', () => acts.ensureKerberosServer({ ...refs, planOnly }));

@@ -135,11 +135,14 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
 
   // 2. The management host.
   setState('preparing');
+  /** Whether the Kerberos module was there before this run (undefined: not read, as in executions before host-preflight). */
+  let moduleReady: boolean | undefined;
   try {
     const hostActs = stepActivities(spec.routing.default ?? defaultQueue);
     // Added after the v1 histories were recorded: those executions never read the host first.
     if (patched('host-preflight')) {
       const host = await hostActs.checkHostModule({ minimumVersion: spec.options.moduleMinimumVersion });
+      moduleReady = host.result.module.installed && host.result.module.meetsMinimum;
       report.host.push({ ...hostRecord('host-preflight', planOnly, host), detail: `${host.result.powerShell.edition} PowerShell ${host.result.powerShell.version} on ${host.result.hostName}; module ${host.result.module.version ?? 'not installed'}` });
       if (!host.result.elevated) report.conflicts.push({ severity: planOnly ? 'warning' : 'blocker', code: 'host-not-elevated', message: `the management host session on ${host.result.hostName} is not elevated: installing the module needs "Run as administrator"` });
     }
@@ -213,6 +216,7 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
               options: spec.options,
               taskQueue: entry.taskQueue,
               writableServers: preflighted.get(entry.domain)?.writableServers ?? [],
+              ...(moduleReady === undefined ? {} : { moduleReady }),
             },
           ],
         });
