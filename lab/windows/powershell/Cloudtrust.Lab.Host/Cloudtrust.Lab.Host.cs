@@ -128,4 +128,49 @@ namespace Cloudtrust.Lab.Host
             File.Move(staging, Machine.StateFile, true);
         }
     }
+
+    /// <summary>An account name (https://learn.microsoft.com/dotnet/api/system.security.principal.ntaccount).</summary>
+    public sealed class NTAccount
+    {
+        public NTAccount(string name) { Value = name ?? throw new ArgumentNullException(nameof(name)); }
+        public NTAccount(string domainName, string accountName) { Value = string.IsNullOrEmpty(domainName) ? accountName : domainName + "\\" + accountName; }
+        public string Value { get; }
+        public override string ToString() { return Value; }
+    }
+
+    /// <summary>
+    /// A SID (https://learn.microsoft.com/dotnet/api/system.security.principal.securityidentifier). Translate answers the
+    /// well-known SIDs with their English names (https://learn.microsoft.com/windows/win32/secauthz/well-known-sids);
+    /// any other SID is not mapped, as on a machine that cannot resolve it.
+    /// </summary>
+    public sealed class SecurityIdentifier
+    {
+        private static readonly System.Collections.Generic.Dictionary<string, string> WellKnown = new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            { "S-1-1-0", "Everyone" },
+            { "S-1-5-9", "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS" },
+            { "S-1-5-11", "NT AUTHORITY\\Authenticated Users" },
+            { "S-1-5-18", "NT AUTHORITY\\SYSTEM" },
+            { "S-1-5-32-544", "BUILTIN\\Administrators" },
+        };
+
+        public SecurityIdentifier(string sddlForm)
+        {
+            if (sddlForm == null) throw new ArgumentNullException(nameof(sddlForm));
+            if (!System.Text.RegularExpressions.Regex.IsMatch(sddlForm, "^S-1-[0-9]+(-[0-9]+)*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) throw new ArgumentException("Value was invalid.", nameof(sddlForm));
+            Value = sddlForm.ToUpperInvariant();
+        }
+
+        public string Value { get; }
+
+        public object Translate(Type targetType)
+        {
+            if (targetType == typeof(SecurityIdentifier)) return this;
+            if (targetType != typeof(NTAccount)) throw new ArgumentException("Only NTAccount and SecurityIdentifier are valid translation targets.", nameof(targetType));
+            if (WellKnown.TryGetValue(Value, out var name)) return new NTAccount(name);
+            throw new InvalidOperationException("Some or all identity references could not be translated.");
+        }
+
+        public override string ToString() { return Value; }
+    }
 }

@@ -1,6 +1,6 @@
 # The management host's own facts that step scripts read outside any module, for the lab's PowerShell 7 on Linux:
 # the process token ([Security.Principal.WindowsIdentity]::GetCurrent() and WindowsPrincipal.IsInRole, which
-# PowerShell 7 on Linux cannot answer) and the TLS versions of the process ([Net.ServicePointManager]::SecurityProtocol,
+# PowerShell 7 on Linux cannot answer), well-known SIDs translated to names (SecurityIdentifier.Translate) and the TLS versions of the process ([Net.ServicePointManager]::SecurityProtocol,
 # whose .NET Framework default a Windows PowerShell 5.1 host has). Stand-ins (Cloudtrust.Lab.Host.cs) answer from
 # the estate (managementHost.elevated, managementHost.tls12ByDefault, given by lab/runtime.ts in the environment).
 # PowerShell resolves a type name through its built-in type accelerators before the loaded assemblies, so the
@@ -44,5 +44,7 @@ $account = '{0}\{1}' -f $domain, [System.Environment]::UserName
 Register-LabHostType -Name 'Security.Principal.WindowsIdentity', 'System.Security.Principal.WindowsIdentity' -Type ([Cloudtrust.Lab.Host.WindowsIdentity])
 Register-LabHostType -Name 'Security.Principal.WindowsPrincipal', 'System.Security.Principal.WindowsPrincipal' -Type ([Cloudtrust.Lab.Host.WindowsPrincipal])
 Register-LabHostType -Name 'Net.ServicePointManager', 'System.Net.ServicePointManager' -Type ([Cloudtrust.Lab.Host.ServicePointManager])
+Register-LabHostType -Name 'Security.Principal.SecurityIdentifier', 'System.Security.Principal.SecurityIdentifier' -Type ([Cloudtrust.Lab.Host.SecurityIdentifier])
+Register-LabHostType -Name 'Security.Principal.NTAccount', 'System.Security.Principal.NTAccount' -Type ([Cloudtrust.Lab.Host.NTAccount])
 
 Export-ModuleMember -Function @()
