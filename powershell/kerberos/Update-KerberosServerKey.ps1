@@ -45,10 +45,12 @@ if (-not $before.configured) { throw ('the Azure AD Kerberos server object of {0
 
 $changes = New-Object -TypeName System.Collections.Generic.List[string]
 $skipped = $null
-if ($before.keyUpdatedOn -ge $requested) {
+# An object without a KeyUpdatedOn has no rotation to be idempotent against, nor a 24-hour window to keep.
+$lastUpdate = $before.keyUpdatedOn
+if ($null -ne $lastUpdate -and $lastUpdate -ge $requested) {
     $skipped = 'already rotated for this request'
 }
-elseif ((([datetime]::UtcNow) - $before.keyUpdatedOn).TotalHours -lt 24 -and -not $Force) {
+elseif ($null -ne $lastUpdate -and (([datetime]::UtcNow) - $lastUpdate).TotalHours -lt 24 -and -not $Force) {
     $skipped = 'key updated less than 24 hours ago'
     Write-Warning ('{0}: key updated at {1:o}, less than 24 hours ago; not rotated (use force to rotate anyway)' -f $Domain, $before.keyUpdatedOn)
 }
