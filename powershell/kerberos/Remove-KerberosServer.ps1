@@ -19,7 +19,10 @@ Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-if (-not $ConfirmRemoval) { throw 'removing the Azure AD Kerberos server object needs an explicit confirmation (ConfirmRemoval)' }
+if (-not $ConfirmRemoval) {
+    $refused = New-Object -TypeName System.ArgumentException -ArgumentList 'removing the Azure AD Kerberos server object needs an explicit confirmation (ConfirmRemoval)'
+    $PSCmdlet.ThrowTerminatingError((New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $refused, 'ConfirmationRequired', ([System.Management.Automation.ErrorCategory]::InvalidArgument), $Domain))
+}
 
 Import-Module -Name 'AzureADHybridAuthenticationManagement'
 

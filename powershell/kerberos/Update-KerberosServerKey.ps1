@@ -41,7 +41,11 @@ function Get-KeyState {
 
 $requested = [datetime]::Parse($RequestedAt, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::AdjustToUniversal)
 $before = Get-KeyState
-if (-not $before.configured) { throw ('the Azure AD Kerberos server object of {0} does not exist; create it before rotating its key' -f $Domain) }
+if (-not $before.configured) {
+    # ObjectNotFound: nothing to rotate, and no retry will create the object.
+    $missing = New-Object -TypeName System.Management.Automation.ItemNotFoundException -ArgumentList ('the Azure AD Kerberos server object of {0} does not exist; create it before rotating its key' -f $Domain)
+    $PSCmdlet.ThrowTerminatingError((New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $missing, 'KerberosServerObjectNotFound', ([System.Management.Automation.ErrorCategory]::ObjectNotFound), $Domain))
+}
 
 $changes = New-Object -TypeName System.Collections.Generic.List[string]
 $skipped = $null

@@ -119,9 +119,9 @@ describe('intune steps against the lab', () => {
       expect(failure.message).toMatch(/ClientCertificateCredential authentication failed: AADSTS90002: Tenant 'fabrikam.com' not found/);
       expect(failure.errors[0]).toMatchObject({ exceptionType: 'Azure.Identity.AuthenticationFailedException', category: 'NotSpecified' });
       expect(failure.errors[0].fullyQualifiedErrorId).toMatch(/^Microsoft\.Graph\.PowerShell\.Authentication\.Cmdlets\.ConnectMgGraph/);
-      // Connect-MgGraph writes the sign-in failure with category NotSpecified and no access-denied wording, so the
-      // bridge's rules leave it a retryable StepFailed.
-      expect(failure.kind).toBe('StepFailed');
+      // Connect-MgGraph writes the sign-in failure with category NotSpecified; the bridge knows the AADSTS code
+      // for an unknown tenant and does not retry it.
+      expect(failure.kind).toBe('AccessDenied');
     });
 
     test('a certificate that is not in the worker account\'s store fails before Entra is asked', async () => {
