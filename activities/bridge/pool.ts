@@ -1,11 +1,14 @@
+import { hostModules } from '../steps/contract';
 import { BridgeError } from './errors';
 import type { ExecutableConfig } from './executable';
-import type { HostScript } from './protocol';
+import type { HostModule, HostScript } from './protocol';
 import { PowerShellSession, type CallOptions, type CallOutcome } from './session';
 
 export interface PoolOptions {
   executable: ExecutableConfig;
   scripts: HostScript[];
+  /** The helper modules every process loads; default: all of them (HOST_MODULES), hashed when the pool is created. */
+  modules?: HostModule[];
   /** Number of warm PowerShell processes, which is also the number of calls that run at once. */
   size: number;
   /** A process is replaced after this many calls, to bound what a long-lived runspace accumulates. */
@@ -31,9 +34,11 @@ export class PowerShellPool {
   private started = 0;
   private replaced = 0;
   private closed = false;
+  private readonly modules: HostModule[];
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new Error(`pool size must be a positive integer; got ${options.size}`);
+    this.modules = options.modules ?? hostModules();
   }
 
   /** Starts every process now so the first calls do not pay for start-up. */
@@ -121,7 +126,7 @@ export class PowerShellPool {
   private async spawn(): Promise<PowerShellSession> {
     this.starting += 1;
     try {
-      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, { timeoutMs: this.options.startTimeoutMs ?? 60_000 });
+      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, { timeoutMs: this.options.startTimeoutMs ?? 60_000, modules: this.modules });
       this.sessions.add(session);
       this.started += 1;
       return session;

@@ -8,11 +8,19 @@ import { randomBytes } from 'node:crypto';
 
 export const CALL_ID_PATTERN = /^[A-Za-z0-9]{8,64}$/;
 export const SCRIPT_ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+export const MODULE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/=]*$/;
 const FRAME_PATTERN = /<<cloudtrust:([A-Za-z0-9]{8,64}):([A-Za-z0-9+/=]*)>>/g;
 
 export interface HostScript {
   id: string;
+  path: string;
+  sha256: string;
+}
+
+/** A helper module the dispatcher verifies and loads, from the text it hashed, before any script runs. */
+export interface HostModule {
+  name: string;
   path: string;
   sha256: string;
 }
@@ -29,12 +37,13 @@ function requirePattern(name: string, value: string, pattern: RegExp): void {
   if (!pattern.test(value)) throw new Error(`refusing to build a host line: ${name} ${JSON.stringify(value.slice(0, 80))} does not match ${pattern}`);
 }
 
-/** One line that dot-sources the dispatcher from base64 and initialises it with the script allow-list. */
-export function buildBootstrapLine(dispatcherSource: string, callId: string, scripts: HostScript[]): string {
+/** One line that dot-sources the dispatcher from base64 and initialises it with the script allow-list and the helper modules. */
+export function buildBootstrapLine(dispatcherSource: string, callId: string, scripts: HostScript[], modules: HostModule[] = []): string {
   requirePattern('call id', callId, CALL_ID_PATTERN);
   for (const script of scripts) requirePattern('script id', script.id, SCRIPT_ID_PATTERN);
+  for (const module of modules) requirePattern('module name', module.name, MODULE_NAME_PATTERN);
   const dispatcher = Buffer.from(dispatcherSource, 'utf8').toString('base64');
-  const config = toBase64Json({ scripts });
+  const config = toBase64Json({ scripts, modules });
   return (
     `. ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${dispatcher}')))); ` +
     `Initialize-CloudtrustHost -CallId '${callId}' -ConfigBase64 '${config}'`

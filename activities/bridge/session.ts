@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PowerShell } from 'node-powershell';
+import { hostModules } from '../steps/contract';
 import { BridgeError } from './errors';
 import { envelopeSchema, type Envelope } from './envelope';
 import type { ExecutableConfig, PreparedExecutable } from './executable';
 import { dispatcherPath } from './paths';
-import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostScript } from './protocol';
+import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostModule, type HostScript } from './protocol';
 import { redact } from './redact';
 import { logScriptRun } from './script-log';
 
@@ -106,13 +107,14 @@ export class PowerShellSession {
     );
   }
 
-  static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number }): Promise<PowerShellSession> {
+  /** `options.modules`: the helper modules the dispatcher loads; default: all of them (HOST_MODULES), hashed now. */
+  static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number; modules?: HostModule[] }): Promise<PowerShellSession> {
     const prepared = await config.prepare();
     const session = new PowerShellSession({ ...prepared, executableOptions: config.executableOptions });
     try {
       for (const line of prepared.prelude) await session.runPrelude(line, options.timeoutMs);
       const callId = newCallId();
-      const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts);
+      const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts, options.modules ?? hostModules());
       const outcome = await session.send(callId, 'host bootstrap', line, { timeoutMs: options.timeoutMs });
       if (!outcome.envelope.ok) {
         throw new BridgeError('Unsupported', `the PowerShell host refused to start: ${outcome.envelope.errors.map((e) => e.message).join('; ')}`, outcome.envelope.errors);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { powershellDir } from '../bridge/paths';
-import type { HostScript } from '../bridge/protocol';
+import type { HostModule, HostScript } from '../bridge/protocol';
 
 /**
  * A step's contract: the allow-listed script id, the reviewed .ps1 that implements it, and zod schemas for
@@ -36,9 +36,26 @@ export function toPowerShellArguments(contract: StepContract, input: Record<stri
   return args;
 }
 
+/**
+ * The helper modules (paths under powershell/) the scripts share, in the order the dispatcher loads them: a module
+ * may use the functions of those before it. Each script's .NOTES names the ones it uses.
+ */
+export const HOST_MODULES: readonly string[] = ['common/Cloudtrust.Common.psm1', 'common/Cloudtrust.GroupPolicy.psm1', 'common/Cloudtrust.Graph.psm1'];
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
 export function hostScripts(contracts: readonly StepContract[]): HostScript[] {
   return contracts.map((contract) => {
     const file = path.join(powershellDir(), contract.script);
-    return { id: contract.id, path: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
+    return { id: contract.id, path: file, sha256: sha256(file) };
+  });
+}
+
+export function hostModules(modules: readonly string[] = HOST_MODULES): HostModule[] {
+  return modules.map((module) => {
+    const file = path.join(powershellDir(), module);
+    return { name: path.basename(file, '.psm1'), path: file, sha256: sha256(file) };
   });
 }

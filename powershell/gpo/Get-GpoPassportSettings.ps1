@@ -11,6 +11,8 @@
     cloud trust), UseCloudTrustForOnPremAuth in user scope (only a computer policy exists), and whether it carries
     any WHfB setting at all (GPO and Intune on the same devices conflict: GPO wins). Only GPOs carrying a
     PassportForWork setting are listed.
+.NOTES
+    Helper module: Cloudtrust.GroupPolicy (Get-PassportValue, ConvertFrom-GpLink).
 #>
 [CmdletBinding()]
 param(
@@ -28,68 +30,6 @@ Import-Module -Name 'ActiveDirectory'
 Import-Module -Name 'GroupPolicy'
 
 $passportKeys = @('HKLM\SOFTWARE\Policies\Microsoft\PassportForWork', 'HKCU\SOFTWARE\Policies\Microsoft\PassportForWork')
-
-function Get-PassportValue {
-    # Policy settings under Key and, through the first-level subkeys Get-GPRegistryValue lists, under its subkeys.
-    param(
-        [Parameter(Mandatory = $true)][guid]$GpoId,
-        [Parameter(Mandatory = $true)][string]$Key,
-        [int]$Depth = 0
-    )
-    $hive = $Key.Substring(0, 4)
-    $relative = $Key.Substring(5)
-    $scope = 'Computer'
-    if ($hive -eq 'HKCU') { $scope = 'User' }
-    try {
-        $items = @(Get-GPRegistryValue -Guid $GpoId -Key $Key -Domain $Domain -Server $server)
-    }
-    catch {
-        # The documented failure for a key the GPO does not configure: not set.
-        if ([string]$_.FullyQualifiedErrorId -like 'UnableToRetrievePolicyRegistryItem*') { return }
-        throw
-    }
-    foreach ($item in $items) {
-        $path = ([string]$item.KeyPath) -replace '^(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKLM|HKCU)\\', ''
-        if ($path -ne $relative) {
-            if ($Depth -lt 4 -and $path.StartsWith($relative + '\', [System.StringComparison]::OrdinalIgnoreCase)) {
-                Get-PassportValue -GpoId $GpoId -Key ($hive + '\' + $path) -Depth ($Depth + 1)
-            }
-            continue
-        }
-        if ([string]::IsNullOrEmpty([string]$item.ValueName)) { continue }
-        $type = [string]$item.Type
-        $data = $item.Value
-        if ($null -ne $data) {
-            if ($type -eq 'DWord' -or $type -eq 'QWord') { $data = [int64]$data } else { $data = (@($data) | ForEach-Object -Process { [string]$_ }) -join ',' }
-        }
-        [ordered]@{
-            scope       = $scope
-            key         = $Key
-            valueName   = [string]$item.ValueName
-            type        = $type
-            value       = $data
-            policyState = [string]$item.PolicyState
-        }
-    }
-}
-
-function ConvertFrom-GpLink {
-    # gPLink is a list of [LDAP://cn={GPO GUID},cn=policies,...;options]; options bit 0 = link disabled, bit 1 = enforced.
-    param(
-        [Parameter(Mandatory = $true)][string]$Target,
-        [AllowEmptyString()][string]$Value
-    )
-    $pattern = '\[LDAP://cn=\{([0-9A-Fa-f-]{36})\},[^;\]]*;(\d+)\]'
-    foreach ($match in [regex]::Matches($Value, $pattern, [System.Text.RegularExpressions.RegexOptions]::IgnoreCase)) {
-        $options = [int]$match.Groups[2].Value
-        [ordered]@{
-            gpoId    = $match.Groups[1].Value.ToLowerInvariant()
-            target   = $Target
-            enabled  = (($options -band 1) -eq 0)
-            enforced = (($options -band 2) -ne 0)
-        }
-    }
-}
 
 $adDomain = Get-ADDomain -Identity $Domain -Server $Domain
 # The GroupPolicy cmdlets default to the PDC emulator; every read goes there so links and settings agree.
@@ -110,7 +50,7 @@ $certificateTrustGpos = New-Object -TypeName System.Collections.Generic.List[obj
 $userScopeCloudTrustGpos = New-Object -TypeName System.Collections.Generic.List[object]
 $whfbGpos = New-Object -TypeName System.Collections.Generic.List[object]
 foreach ($gpo in $allGpos) {
-    $values = @(foreach ($key in $passportKeys) { Get-PassportValue -GpoId $gpo.Id -Key $key })
+    $values = @(foreach ($key in $passportKeys) { Get-PassportValue -GpoId $gpo.Id -Key $key -Domain $Domain -Server $server })
     if ($values.Count -eq 0) { continue }
     $id = $gpo.Id.ToString().ToLowerInvariant()
     $reference = [ordered]@{ id = $id; displayName = [string]$gpo.DisplayName }

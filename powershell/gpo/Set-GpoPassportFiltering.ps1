@@ -11,6 +11,8 @@
     Group Policy processing breaks since MS16-072. Authenticated Users are found by their SID (S-1-5-11), so a
     localised name works too. Other trustees are left alone; one that also holds GpoApply is reported as a warning.
     With -PlanOnly nothing is changed; a GPO that does not exist yet is planned from New-GPO's defaults.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepError, New-StepResult), Cloudtrust.GroupPolicy (Find-Gpo).
 #>
 [CmdletBinding()]
 param(
@@ -34,28 +36,6 @@ Import-Module -Name 'ActiveDirectory'
 Import-Module -Name 'GroupPolicy'
 
 $authenticatedUsersSid = 'S-1-5-11'
-
-function New-StepError {
-    param(
-        [Parameter(Mandatory = $true)][string]$Message,
-        [Parameter(Mandatory = $true)][string]$ErrorId,
-        [Parameter(Mandatory = $true)][System.Management.Automation.ErrorCategory]$Category,
-        [AllowNull()][object]$Target
-    )
-    $exception = New-Object -TypeName System.ArgumentException -ArgumentList $Message
-    return New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, $ErrorId, $Category, $Target
-}
-
-function Find-Gpo {
-    # Resolves the display name to one GPO, or $null; duplicates are refused rather than guessed.
-    $found = @(Get-GPO -All -Domain $Domain -Server $server | Where-Object -FilterScript { $_.DisplayName -eq $GpoName })
-    if ($found.Count -gt 1) {
-        $ids = (@($found | ForEach-Object -Process { $_.Id.ToString() })) -join ', '
-        throw (New-StepError -Message ('{0} GPOs in {1} have the display name ''{2}'' ({3}): rename or remove the duplicates so the name identifies one GPO' -f $found.Count, $Domain, $GpoName, $ids) -ErrorId 'AmbiguousGpoName' -Category 'InvalidData' -Target $GpoName)
-    }
-    if ($found.Count -eq 0) { return $null }
-    return $found[0]
-}
 
 function ConvertTo-Permission {
     # GPPermission as documented: Trustee (Name, Sid, SidType), the level (Permission; PermissionLevel in some
@@ -107,7 +87,7 @@ if ($members.Count -eq 0) {
     $warnings.Add(('group {0} has no members: the policy applies to no computer until computer accounts are added' -f $groupName))
 }
 
-$gpo = Find-Gpo
+$gpo = Find-Gpo -Name $GpoName -Domain $Domain -Server $server
 if ($null -eq $gpo -and -not $PlanOnly) {
     throw (New-StepError -Message ('GPO ''{0}'' was not found in {1}: ensure the policy (gpo.ensure-policy) first' -f $GpoName, $Domain) -ErrorId 'GpoNotFound' -Category 'ObjectNotFound' -Target $GpoName)
 }
@@ -147,12 +127,4 @@ if (-not $PlanOnly) {
 foreach ($warning in $warnings) { Write-Warning -Message $warning }
 
 $after = Get-FilteringState -Gpo $gpo
-@{
-    Changed = ($changes.Count -gt 0)
-    Result  = [ordered]@{
-        planOnly = [bool]$PlanOnly
-        changes  = [object[]]$changes.ToArray()
-        before   = ConvertTo-PublicState -State $before
-        after    = ConvertTo-PublicState -State $after
-    }
-}
+New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before (ConvertTo-PublicState -State $before) -After (ConvertTo-PublicState -State $after)

@@ -8,6 +8,9 @@
     links (New-GPLink -LinkEnabled Yes, which needs the Link GPOs right on the target) and re-enables disabled ones
     (Set-GPLink -LinkEnabled Yes). Enforcement, link order and links to other targets are left alone.
     With -PlanOnly nothing is changed; a GPO that does not exist yet is then planned as linked everywhere.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepError, New-StepResult), Cloudtrust.GroupPolicy (Find-Gpo,
+    Get-GpoLink, ConvertTo-ComparableDn).
 #>
 [CmdletBinding()]
 param(
@@ -32,51 +35,10 @@ $env:ADPS_LoadDefaultDrive = '0'
 Import-Module -Name 'ActiveDirectory'
 Import-Module -Name 'GroupPolicy'
 
-function New-StepError {
-    param(
-        [Parameter(Mandatory = $true)][string]$Message,
-        [Parameter(Mandatory = $true)][string]$ErrorId,
-        [Parameter(Mandatory = $true)][System.Management.Automation.ErrorCategory]$Category,
-        [AllowNull()][object]$Target
-    )
-    $exception = New-Object -TypeName System.ArgumentException -ArgumentList $Message
-    return New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, $ErrorId, $Category, $Target
-}
-
-function Find-Gpo {
-    # Resolves the display name to one GPO, or $null; duplicates are refused rather than guessed.
-    $found = @(Get-GPO -All -Domain $Domain -Server $server | Where-Object -FilterScript { $_.DisplayName -eq $GpoName })
-    if ($found.Count -gt 1) {
-        $ids = (@($found | ForEach-Object -Process { $_.Id.ToString() })) -join ', '
-        throw (New-StepError -Message ('{0} GPOs in {1} have the display name ''{2}'' ({3}): rename or remove the duplicates so the name identifies one GPO' -f $found.Count, $Domain, $GpoName, $ids) -ErrorId 'AmbiguousGpoName' -Category 'InvalidData' -Target $GpoName)
-    }
-    if ($found.Count -eq 0) { return $null }
-    return $found[0]
-}
-
-function ConvertTo-ComparableDn {
-    param([Parameter(Mandatory = $true)][string]$Dn)
-    return ($Dn -replace ',\s+', ',').ToLowerInvariant()
-}
-
-function Get-GpoLink {
-    # The GPO's links in the domain, from gPLink: [LDAP://cn={GPO GUID},...;options], bit 0 = disabled, bit 1 = enforced.
-    param([Parameter(Mandatory = $true)][guid]$GpoId)
-    $pattern = '\[LDAP://cn=\{([0-9A-Fa-f-]{36})\},[^;\]]*;(\d+)\]'
-    $holders = @(Get-ADObject -LDAPFilter '(gPLink=*)' -SearchBase $adDomain.DistinguishedName -Server $server -Properties 'gPLink')
-    foreach ($holder in $holders) {
-        foreach ($match in [regex]::Matches([string]$holder.gPLink, $pattern, [System.Text.RegularExpressions.RegexOptions]::IgnoreCase)) {
-            if ([guid]$match.Groups[1].Value -ne $GpoId) { continue }
-            $options = [int]$match.Groups[2].Value
-            [ordered]@{ target = [string]$holder.DistinguishedName; enabled = (($options -band 1) -eq 0); enforced = (($options -band 2) -ne 0) }
-        }
-    }
-}
-
 function Get-LinkState {
     param([AllowNull()][object]$Gpo)
     if ($null -eq $Gpo) { return $null }
-    return [ordered]@{ id = $Gpo.Id.ToString().ToLowerInvariant(); links = [object[]]@(Get-GpoLink -GpoId $Gpo.Id) }
+    return [ordered]@{ id = $Gpo.Id.ToString().ToLowerInvariant(); links = [object[]]@(Get-GpoLink -GpoId $Gpo.Id -SearchBase $adDomain.DistinguishedName -Server $server) }
 }
 
 $adDomain = Get-ADDomain -Identity $Domain -Server $Domain
@@ -93,7 +55,7 @@ foreach ($target in $Targets) {
     if (-not (@($wanted | ForEach-Object -Process { ConvertTo-ComparableDn -Dn $_ }) -contains $comparable)) { $wanted.Add($target) }
 }
 
-$gpo = Find-Gpo
+$gpo = Find-Gpo -Name $GpoName -Domain $Domain -Server $server
 if ($null -eq $gpo -and -not $PlanOnly) {
     throw (New-StepError -Message ('GPO ''{0}'' was not found in {1}: ensure the policy (gpo.ensure-policy) first' -f $GpoName, $Domain) -ErrorId 'GpoNotFound' -Category 'ObjectNotFound' -Target $GpoName)
 }
@@ -128,12 +90,4 @@ if (-not $PlanOnly) {
 }
 
 $after = Get-LinkState -Gpo $gpo
-@{
-    Changed = ($changes.Count -gt 0)
-    Result  = [ordered]@{
-        planOnly = [bool]$PlanOnly
-        changes  = [object[]]$changes.ToArray()
-        before   = $before
-        after    = $after
-    }
-}
+New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after

@@ -12,6 +12,9 @@
     every other value directly under those two keys (Remove-GPRegistryValue), UseCertificateForOnPremAuth included.
     UseCertificateForOnPremAuth is never set; it is also removed from the GPO's user scope. Other subkeys and other
     user-scope settings are left alone and reported as warnings. With -PlanOnly nothing is changed.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepError, New-StepResult), Cloudtrust.GroupPolicy (Find-Gpo,
+    Get-PassportValue).
 #>
 [CmdletBinding()]
 param(
@@ -36,17 +39,6 @@ Import-Module -Name 'GroupPolicy'
 $policyKey = 'HKLM\SOFTWARE\Policies\Microsoft\PassportForWork'
 $pinKey = $policyKey + '\PINComplexity'
 $userPolicyKey = 'HKCU\SOFTWARE\Policies\Microsoft\PassportForWork'
-
-function New-StepError {
-    param(
-        [Parameter(Mandatory = $true)][string]$Message,
-        [Parameter(Mandatory = $true)][string]$ErrorId,
-        [Parameter(Mandatory = $true)][System.Management.Automation.ErrorCategory]$Category,
-        [AllowNull()][object]$Target
-    )
-    $exception = New-Object -TypeName System.ArgumentException -ArgumentList $Message
-    return New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, $ErrorId, $Category, $Target
-}
 
 function Get-PinComplexityValue {
     # Binds PinComplexity like a param() block: unknown names and out-of-range values fail here.
@@ -81,57 +73,10 @@ function Get-PinComplexityValue {
     return $values
 }
 
-function Find-Gpo {
-    # Resolves the display name to one GPO, or $null; duplicates are refused rather than guessed.
-    $found = @(Get-GPO -All -Domain $Domain -Server $server | Where-Object -FilterScript { $_.DisplayName -eq $GpoName })
-    if ($found.Count -gt 1) {
-        $ids = (@($found | ForEach-Object -Process { $_.Id.ToString() })) -join ', '
-        throw (New-StepError -Message ('{0} GPOs in {1} have the display name ''{2}'' ({3}): rename or remove the duplicates so the name identifies one GPO' -f $found.Count, $Domain, $GpoName, $ids) -ErrorId 'AmbiguousGpoName' -Category 'InvalidData' -Target $GpoName)
-    }
-    if ($found.Count -eq 0) { return $null }
-    return $found[0]
-}
-
-function Get-PassportValue {
-    # Policy settings under Key and its subkeys; a key the GPO does not configure is "not set".
-    param(
-        [Parameter(Mandatory = $true)][guid]$GpoId,
-        [Parameter(Mandatory = $true)][string]$Key,
-        [int]$Depth = 0
-    )
-    $hive = $Key.Substring(0, 4)
-    $relative = $Key.Substring(5)
-    $scope = 'Computer'
-    if ($hive -eq 'HKCU') { $scope = 'User' }
-    try {
-        $items = @(Get-GPRegistryValue -Guid $GpoId -Key $Key -Domain $Domain -Server $server)
-    }
-    catch {
-        if ([string]$_.FullyQualifiedErrorId -like 'UnableToRetrievePolicyRegistryItem*') { return }
-        throw
-    }
-    foreach ($item in $items) {
-        $path = ([string]$item.KeyPath) -replace '^(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKLM|HKCU)\\', ''
-        if ($path -ne $relative) {
-            if ($Depth -lt 4 -and $path.StartsWith($relative + '\', [System.StringComparison]::OrdinalIgnoreCase)) {
-                Get-PassportValue -GpoId $GpoId -Key ($hive + '\' + $path) -Depth ($Depth + 1)
-            }
-            continue
-        }
-        if ([string]::IsNullOrEmpty([string]$item.ValueName)) { continue }
-        $type = [string]$item.Type
-        $data = $item.Value
-        if ($null -ne $data) {
-            if ($type -eq 'DWord' -or $type -eq 'QWord') { $data = [int64]$data } else { $data = (@($data) | ForEach-Object -Process { [string]$_ }) -join ',' }
-        }
-        [ordered]@{ scope = $scope; key = $Key; valueName = [string]$item.ValueName; type = $type; value = $data; policyState = [string]$item.PolicyState }
-    }
-}
-
 function Get-PolicyState {
     param([AllowNull()][object]$Gpo)
     if ($null -eq $Gpo) { return $null }
-    $values = @(Get-PassportValue -GpoId $Gpo.Id -Key $policyKey) + @(Get-PassportValue -GpoId $Gpo.Id -Key $userPolicyKey)
+    $values = @(foreach ($key in $policyKey, $userPolicyKey) { Get-PassportValue -GpoId $Gpo.Id -Key $key -Domain $Domain -Server $server })
     return [ordered]@{
         id          = $Gpo.Id.ToString().ToLowerInvariant()
         displayName = [string]$Gpo.DisplayName
@@ -160,7 +105,7 @@ $desired.Add([ordered]@{ key = $policyKey; valueName = 'UseCloudTrustForOnPremAu
 if ($RequireSecurityDevice) { $desired.Add([ordered]@{ key = $policyKey; valueName = 'RequireSecurityDevice'; value = 1 }) }
 foreach ($name in $pinValues.Keys) { $desired.Add([ordered]@{ key = $pinKey; valueName = $name; value = $pinValues[$name] }) }
 
-$gpo = Find-Gpo
+$gpo = Find-Gpo -Name $GpoName -Domain $Domain -Server $server
 $before = Get-PolicyState -Gpo $gpo
 $current = @()
 if ($null -ne $before) { $current = @($before['values']) }
@@ -210,12 +155,4 @@ if (-not $PlanOnly -and $changes.Count -gt 0) {
 foreach ($warning in $warnings) { Write-Warning -Message $warning }
 
 $after = Get-PolicyState -Gpo $gpo
-@{
-    Changed = ($changes.Count -gt 0)
-    Result  = [ordered]@{
-        planOnly = [bool]$PlanOnly
-        changes  = [object[]]$changes.ToArray()
-        before   = $before
-        after    = $after
-    }
-}
+New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after

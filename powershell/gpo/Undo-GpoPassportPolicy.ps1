@@ -10,6 +10,9 @@
                      it, users who already provisioned would authenticate on premises with key trust, which fails
                      without a PKI. Whether Enabled = 0 also removes existing containers is not documented.
     The GPO is never deleted, and a GPO that does not exist is nothing to roll back. With -PlanOnly nothing changes.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepError, New-StepResult), Cloudtrust.GroupPolicy (Find-Gpo,
+    Get-PassportValue, Get-GpoLink, ConvertTo-ComparableDn).
 #>
 [CmdletBinding()]
 param(
@@ -39,92 +42,15 @@ Import-Module -Name 'GroupPolicy'
 $policyKey = 'HKLM\SOFTWARE\Policies\Microsoft\PassportForWork'
 $userPolicyKey = 'HKCU\SOFTWARE\Policies\Microsoft\PassportForWork'
 
-function New-StepError {
-    param(
-        [Parameter(Mandatory = $true)][string]$Message,
-        [Parameter(Mandatory = $true)][string]$ErrorId,
-        [Parameter(Mandatory = $true)][System.Management.Automation.ErrorCategory]$Category,
-        [AllowNull()][object]$Target
-    )
-    $exception = New-Object -TypeName System.ArgumentException -ArgumentList $Message
-    return New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, $ErrorId, $Category, $Target
-}
-
-function Find-Gpo {
-    # Resolves the display name to one GPO, or $null; duplicates are refused rather than guessed.
-    $found = @(Get-GPO -All -Domain $Domain -Server $server | Where-Object -FilterScript { $_.DisplayName -eq $GpoName })
-    if ($found.Count -gt 1) {
-        $ids = (@($found | ForEach-Object -Process { $_.Id.ToString() })) -join ', '
-        throw (New-StepError -Message ('{0} GPOs in {1} have the display name ''{2}'' ({3}): rename or remove the duplicates so the name identifies one GPO' -f $found.Count, $Domain, $GpoName, $ids) -ErrorId 'AmbiguousGpoName' -Category 'InvalidData' -Target $GpoName)
-    }
-    if ($found.Count -eq 0) { return $null }
-    return $found[0]
-}
-
-function ConvertTo-ComparableDn {
-    param([Parameter(Mandatory = $true)][string]$Dn)
-    return ($Dn -replace ',\s+', ',').ToLowerInvariant()
-}
-
-function Get-PassportValue {
-    # Policy settings under Key and its subkeys; a key the GPO does not configure is "not set".
-    param(
-        [Parameter(Mandatory = $true)][guid]$GpoId,
-        [Parameter(Mandatory = $true)][string]$Key,
-        [int]$Depth = 0
-    )
-    $hive = $Key.Substring(0, 4)
-    $relative = $Key.Substring(5)
-    $scope = 'Computer'
-    if ($hive -eq 'HKCU') { $scope = 'User' }
-    try {
-        $items = @(Get-GPRegistryValue -Guid $GpoId -Key $Key -Domain $Domain -Server $server)
-    }
-    catch {
-        if ([string]$_.FullyQualifiedErrorId -like 'UnableToRetrievePolicyRegistryItem*') { return }
-        throw
-    }
-    foreach ($item in $items) {
-        $path = ([string]$item.KeyPath) -replace '^(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKLM|HKCU)\\', ''
-        if ($path -ne $relative) {
-            if ($Depth -lt 4 -and $path.StartsWith($relative + '\', [System.StringComparison]::OrdinalIgnoreCase)) {
-                Get-PassportValue -GpoId $GpoId -Key ($hive + '\' + $path) -Depth ($Depth + 1)
-            }
-            continue
-        }
-        if ([string]::IsNullOrEmpty([string]$item.ValueName)) { continue }
-        $type = [string]$item.Type
-        $data = $item.Value
-        if ($null -ne $data) {
-            if ($type -eq 'DWord' -or $type -eq 'QWord') { $data = [int64]$data } else { $data = (@($data) | ForEach-Object -Process { [string]$_ }) -join ',' }
-        }
-        [ordered]@{ scope = $scope; key = $Key; valueName = [string]$item.ValueName; type = $type; value = $data; policyState = [string]$item.PolicyState }
-    }
-}
-
-function Get-GpoLink {
-    # The GPO's links in the domain, from gPLink: [LDAP://cn={GPO GUID},...;options], bit 0 = disabled, bit 1 = enforced.
-    param([Parameter(Mandatory = $true)][guid]$GpoId)
-    $pattern = '\[LDAP://cn=\{([0-9A-Fa-f-]{36})\},[^;\]]*;(\d+)\]'
-    $holders = @(Get-ADObject -LDAPFilter '(gPLink=*)' -SearchBase $adDomain.DistinguishedName -Server $server -Properties 'gPLink')
-    foreach ($holder in $holders) {
-        foreach ($match in [regex]::Matches([string]$holder.gPLink, $pattern, [System.Text.RegularExpressions.RegexOptions]::IgnoreCase)) {
-            if ([guid]$match.Groups[1].Value -ne $GpoId) { continue }
-            $options = [int]$match.Groups[2].Value
-            [ordered]@{ target = [string]$holder.DistinguishedName; enabled = (($options -band 1) -eq 0); enforced = (($options -band 2) -ne 0) }
-        }
-    }
-}
-
 function Get-RollbackState {
     param([AllowNull()][object]$Gpo)
     if ($null -eq $Gpo) { return $null }
-    $values = @(Get-PassportValue -GpoId $Gpo.Id -Key $policyKey) + @(Get-PassportValue -GpoId $Gpo.Id -Key $userPolicyKey)
+    $values = @(foreach ($key in $policyKey, $userPolicyKey) { Get-PassportValue -GpoId $Gpo.Id -Key $key -Domain $Domain -Server $server })
     return [ordered]@{
         id          = $Gpo.Id.ToString().ToLowerInvariant()
         displayName = [string]$Gpo.DisplayName
         values      = [object[]]$values
-        links       = [object[]]@(Get-GpoLink -GpoId $Gpo.Id)
+        links       = [object[]]@(Get-GpoLink -GpoId $Gpo.Id -SearchBase $adDomain.DistinguishedName -Server $server)
     }
 }
 
@@ -135,7 +61,7 @@ if ($Mode -eq 'unlink' -and ($null -eq $Targets -or $Targets.Count -eq 0)) {
 $adDomain = Get-ADDomain -Identity $Domain -Server $Domain
 $server = [string]$adDomain.PDCEmulator
 
-$gpo = Find-Gpo
+$gpo = Find-Gpo -Name $GpoName -Domain $Domain -Server $server
 $before = Get-RollbackState -Gpo $gpo
 $changes = New-Object -TypeName System.Collections.Generic.List[string]
 $toUnlink = New-Object -TypeName System.Collections.Generic.List[string]
@@ -174,12 +100,4 @@ if (-not $PlanOnly) {
 }
 
 $after = Get-RollbackState -Gpo $gpo
-@{
-    Changed = ($changes.Count -gt 0)
-    Result  = [ordered]@{
-        planOnly = [bool]$PlanOnly
-        changes  = [object[]]$changes.ToArray()
-        before   = $before
-        after    = $after
-    }
-}
+New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after

@@ -5,6 +5,8 @@
 # reviewed script's typed param() block. Each call answers with exactly one framed line on stdout:
 #   <<cloudtrust:<callId>:<base64 of UTF-8 JSON envelope>>>
 # Envelope: { ok, changed, result, warnings[], errors[] }. Windows PowerShell 5.1 compatible.
+# The helper modules the scripts share (powershell/common/*.psm1) are loaded once, at initialisation, from the
+# very text whose SHA-256 was checked; the files are not read again.
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -17,15 +19,33 @@ function ConvertFrom-CloudtrustBase64 {
 }
 
 function Get-CloudtrustSha256 {
-    param([Parameter(Mandatory = $true)][string]$Path)
+    param(
+        [Parameter(Mandatory = $true, ParameterSetName = 'Path')][string]$Path,
+        [Parameter(Mandatory = $true, ParameterSetName = 'Bytes')][AllowEmptyCollection()][byte[]]$Bytes
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Path') { $Bytes = [IO.File]::ReadAllBytes($Path) }
     $algorithm = [Security.Cryptography.SHA256]::Create()
     try {
-        $bytes = $algorithm.ComputeHash([IO.File]::ReadAllBytes($Path))
+        $hash = $algorithm.ComputeHash($Bytes)
     }
     finally {
         $algorithm.Dispose()
     }
-    return ([BitConverter]::ToString($bytes) -replace '-', '').ToLowerInvariant()
+    return ([BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
+}
+
+function ConvertFrom-CloudtrustFileText {
+    # The text as PowerShell reads a file: its byte order mark names the encoding (the static checks allow a file
+    # without one only in ASCII).
+    param([Parameter(Mandatory = $true)][AllowEmptyCollection()][byte[]]$Bytes)
+    $stream = New-Object -TypeName System.IO.MemoryStream -ArgumentList (, $Bytes)
+    $reader = New-Object -TypeName System.IO.StreamReader -ArgumentList $stream, ([Text.Encoding]::UTF8), $true
+    try {
+        return $reader.ReadToEnd()
+    }
+    finally {
+        $reader.Dispose()
+    }
 }
 
 function ConvertFrom-CloudtrustJson {
@@ -149,7 +169,35 @@ function Initialize-CloudtrustHost {
             }
             $scripts[[string]$entry.id] = [string]$entry.path
         }
+        $modules = New-Object -TypeName System.Collections.Generic.List[object]
+        $moduleEntries = @()
+        if ($null -ne $config.PSObject.Properties['modules']) { $moduleEntries = @($config.modules) }
+        foreach ($entry in $moduleEntries) {
+            if ([string]$entry.name -notmatch '^[A-Za-z][A-Za-z0-9.]{0,63}$') {
+                $problems.Add(('module {0}: not a module name' -f $entry.name))
+                continue
+            }
+            if (-not (Test-Path -LiteralPath $entry.path -PathType Leaf)) {
+                $problems.Add(('module {0}: file not found: {1}' -f $entry.name, $entry.path))
+                continue
+            }
+            # Read once: what is loaded below is the text whose hash matched, whatever becomes of the file later.
+            $bytes = [IO.File]::ReadAllBytes($entry.path)
+            if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $entry.sha256) {
+                $problems.Add(('module {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.name, $entry.path))
+                continue
+            }
+            $modules.Add(@{ Name = [string]$entry.name; Text = (ConvertFrom-CloudtrustFileText -Bytes $bytes) })
+        }
         if ($problems.Count -gt 0) { throw ($problems -join '; ') }
+        foreach ($module in $modules) {
+            try {
+                New-Module -Name $module.Name -ScriptBlock ([scriptblock]::Create($module.Text)) | Import-Module -Global
+            }
+            catch {
+                throw ('module {0}: {1}' -f $module.Name, $_.Exception.Message)
+            }
+        }
         $global:CloudtrustHostState = @{ Scripts = $scripts }
         # PowerShell keeps every line read from stdin in its history, each call's base64 arguments (credentials
         # included) with it; with one entry, what remains is node-powershell's closing delimiter line.
@@ -159,6 +207,7 @@ function Initialize-CloudtrustHost {
             psVersion = $PSVersionTable.PSVersion.ToString()
             edition   = [string]$PSVersionTable.PSEdition
             scripts   = $scripts.Count
+            modules   = $modules.Count
             pid       = $PID
         }
     }

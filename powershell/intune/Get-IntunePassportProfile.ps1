@@ -12,6 +12,9 @@
     A tenant without an Intune licence answers "Request not applicable to target tenant": reported as
     intuneUsable = false with no profiles. Settings-catalog policies (beta configurationPolicies) are not read.
     Changes nothing. Needs DeviceManagementConfiguration.Read.All.
+.NOTES
+    Helper module: Cloudtrust.Graph (Connect-GraphAppOnly, Disconnect-GraphAppOnly, Test-IntuneUnlicensed,
+    Get-TargetKind).
 #>
 [CmdletBinding()]
 param(
@@ -69,17 +72,6 @@ function Test-EnabledValue {
     return ($text -eq 'true' -or $text -eq '1')
 }
 
-function Get-TargetKind {
-    param([AllowEmptyString()][string]$ODataType)
-    switch ($ODataType) {
-        '#microsoft.graph.groupAssignmentTarget' { return 'group' }
-        '#microsoft.graph.exclusionGroupAssignmentTarget' { return 'exclusionGroup' }
-        '#microsoft.graph.allDevicesAssignmentTarget' { return 'allDevices' }
-        '#microsoft.graph.allLicensedUsersAssignmentTarget' { return 'allLicensedUsers' }
-        default { return 'other' }
-    }
-}
-
 function ConvertTo-TargetSummary {
     param([Parameter(Mandatory = $true)][object]$Target)
     $extra = $Target.AdditionalProperties
@@ -90,7 +82,7 @@ function ConvertTo-TargetSummary {
     return [ordered]@{ targetType = (Get-TargetKind -ODataType $odataType); groupId = $groupId }
 }
 
-Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
 try {
     $intuneUsable = $true
     $configurations = @()
@@ -98,7 +90,7 @@ try {
         $configurations = @(Get-MgDeviceManagementDeviceConfiguration -All)
     }
     catch {
-        if ($_.Exception.Message -notmatch 'not applicable to target tenant') { throw }
+        if (-not (Test-IntuneUnlicensed -Record $_)) { throw }
         $intuneUsable = $false
         Write-Warning -Message ('Intune is not usable in this tenant (no active Intune licence): {0}' -f $_.Exception.Message)
     }
@@ -155,5 +147,5 @@ try {
     }
 }
 finally {
-    Disconnect-MgGraph | Out-Null
+    Disconnect-GraphAppOnly
 }

@@ -8,6 +8,8 @@
     service plans assigned to the tenant. Intune is usable when an Intune service plan (assignedPlans service
     'SCO') other than Intune for Office 365 is Enabled or in its Warning grace period: the Graph API for Intune
     requires an active Intune licence for the tenant. Changes nothing. Needs Organization.Read.All.
+.NOTES
+    Helper module: Cloudtrust.Graph (Connect-GraphAppOnly, Disconnect-GraphAppOnly).
 #>
 [CmdletBinding()]
 param(
@@ -30,7 +32,7 @@ $ProgressPreference = 'SilentlyContinue'
 $intuneForOffice365PlanId = '882e1d05-acd1-4ccb-8708-6ee03664b117'
 $usableStatuses = @('Enabled', 'Warning')
 
-Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
 try {
     $organization = @(Get-MgOrganization -Property 'id', 'displayName', 'verifiedDomains', 'assignedPlans')[0]
 
@@ -53,5 +55,5 @@ try {
     }
 }
 finally {
-    Disconnect-MgGraph | Out-Null
+    Disconnect-GraphAppOnly
 }

@@ -14,6 +14,9 @@
     Fails when the name matches two profiles or a profile of another type, and when the tenant has no
     Intune licence (Graph answers "Request not applicable to target tenant").
     Needs Organization.Read.All and DeviceManagementConfiguration.ReadWrite.All.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepResult), Cloudtrust.Graph (Connect-GraphAppOnly,
+    Disconnect-GraphAppOnly, Find-DeviceConfiguration, Stop-IfIntuneUnlicensed).
 #>
 [CmdletBinding()]
 param(
@@ -63,14 +66,6 @@ $pinNodes = [ordered]@{
 
 if ($PSBoundParameters.ContainsKey('PinMinimumLength') -and $PSBoundParameters.ContainsKey('PinMaximumLength') -and $PinMinimumLength -gt $PinMaximumLength) {
     Write-Error -Message ('PinMinimumLength {0} exceeds PinMaximumLength {1}' -f $PinMinimumLength, $PinMaximumLength) -Category InvalidArgument -ErrorId 'PinLengthRange' -TargetObject $PinMinimumLength -ErrorAction Stop
-}
-
-function Stop-IfIntuneUnlicensed {
-    # Graph's answer for every Intune request of a tenant without an active Intune licence; retrying cannot help.
-    param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record, [Parameter(Mandatory = $true)][string]$Tenant)
-    if ($Record.Exception.Message -match 'not applicable to target tenant') {
-        Write-Error -Message ("Intune is not usable in tenant {0}: Microsoft Graph answered 'Request not applicable to target tenant.' (400 BadRequest). The tenant needs an active Intune licence before device configuration profiles can be created." -f $Tenant) -Category NotEnabled -ErrorId 'IntuneNotLicensed' -TargetObject $Tenant -ErrorAction Stop
-    }
 }
 
 function New-OmaSetting {
@@ -125,14 +120,7 @@ function Get-SettingKey {
 
 function Find-Profile {
     param([Parameter(Mandatory = $true)][string]$Tenant)
-    try {
-        $all = @(Get-MgDeviceManagementDeviceConfiguration -All)
-    }
-    catch {
-        Stop-IfIntuneUnlicensed -Record $_ -Tenant $Tenant
-        throw
-    }
-    $found = @($all | Where-Object -FilterScript { [string]$_.DisplayName -eq $DisplayName })
+    $found = @(Find-DeviceConfiguration -DisplayName $DisplayName -Tenant $Tenant)
     if ($found.Count -gt 1) {
         $ids = ($found | ForEach-Object -Process { [string]$_.Id }) -join ', '
         Write-Error -Message ("{0} device configurations are named '{1}' (ids {2}): the step cannot tell which one to manage" -f $found.Count, $DisplayName, $ids) -Category InvalidData -ErrorId 'AmbiguousProfileName' -TargetObject $DisplayName -ErrorAction Stop
@@ -155,7 +143,7 @@ function ConvertTo-GraphOmaSetting {
     }
 }
 
-Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
 try {
     $organization = @(Get-MgOrganization -Property 'id')[0]
     # The CSP's {TenantId} is the tenant GUID without braces.
@@ -225,11 +213,8 @@ try {
         }
     }
 
-    @{
-        Changed = ($changes.Count -gt 0)
-        Result  = [ordered]@{ planOnly = [bool]$PlanOnly; changes = [object[]]$changes.ToArray(); before = $before; after = $after }
-    }
+    New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after
 }
 finally {
-    Disconnect-MgGraph | Out-Null
+    Disconnect-GraphAppOnly
 }

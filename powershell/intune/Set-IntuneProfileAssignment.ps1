@@ -9,6 +9,10 @@
     action (Invoke-MgGraphRequest: no cmdlet of the catalog wraps it), because /assign REPLACES the profile's
     assignments. Other groups, exclusions and all-devices targets are never dropped. -PlanOnly reports the
     change without making it. Needs DeviceManagementConfiguration.ReadWrite.All and Group.Read.All.
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepResult), Cloudtrust.Graph (Connect-GraphAppOnly,
+    Disconnect-GraphAppOnly, Find-DeviceConfiguration, Get-AssignmentTarget, ConvertTo-AssignmentState,
+    Send-AssignmentSet).
 #>
 [CmdletBinding()]
 param(
@@ -36,72 +40,9 @@ $ProgressPreference = 'SilentlyContinue'
 
 $groupTargetType = '#microsoft.graph.groupAssignmentTarget'
 
-function Stop-IfIntuneUnlicensed {
-    param([Parameter(Mandatory = $true)][System.Management.Automation.ErrorRecord]$Record)
-    if ($Record.Exception.Message -match 'not applicable to target tenant') {
-        Write-Error -Message "Intune is not usable in this tenant: Microsoft Graph answered 'Request not applicable to target tenant.' (400 BadRequest). The tenant needs an active Intune licence." -Category NotEnabled -ErrorId 'IntuneNotLicensed' -ErrorAction Stop
-    }
-}
-
-function Get-TargetKind {
-    param([AllowEmptyString()][string]$ODataType)
-    switch ($ODataType) {
-        '#microsoft.graph.groupAssignmentTarget' { return 'group' }
-        '#microsoft.graph.exclusionGroupAssignmentTarget' { return 'exclusionGroup' }
-        '#microsoft.graph.allDevicesAssignmentTarget' { return 'allDevices' }
-        '#microsoft.graph.allLicensedUsersAssignmentTarget' { return 'allLicensedUsers' }
-        default { return 'other' }
-    }
-}
-
-function ConvertTo-TargetBody {
-    # The target exactly as Graph described it (type, group, assignment filter), ready to be posted back.
-    param([Parameter(Mandatory = $true)][object]$Target)
-    $body = @{}
-    if ($null -ne $Target.AdditionalProperties) {
-        foreach ($key in $Target.AdditionalProperties.Keys) { $body[[string]$key] = $Target.AdditionalProperties[$key] }
-    }
-    foreach ($name in @('DeviceAndAppManagementAssignmentFilterId', 'DeviceAndAppManagementAssignmentFilterType')) {
-        $property = $Target.PSObject.Properties[$name]
-        if ($null -ne $property -and $null -ne $property.Value -and ([string]$property.Value).Length -gt 0) {
-            $body[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = [string]$property.Value
-        }
-    }
-    return $body
-}
-
-function Get-AssignmentTarget {
-    param([Parameter(Mandatory = $true)][string]$ProfileId)
-    foreach ($assignment in @(Get-MgDeviceManagementDeviceConfigurationAssignment -DeviceConfigurationId $ProfileId -All)) {
-        ConvertTo-TargetBody -Target $assignment.Target
-    }
-}
-
-function ConvertTo-AssignmentState {
-    param([Parameter(Mandatory = $true)][object]$Configuration, [Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$Targets)
-    $summaries = @($Targets | ForEach-Object -Process {
-            $groupIdOfTarget = $null
-            if ($_.ContainsKey('groupId')) { $groupIdOfTarget = [string]$_['groupId'] }
-            [ordered]@{ targetType = (Get-TargetKind -ODataType ([string]$_['@odata.type'])); groupId = $groupIdOfTarget }
-        })
-    $assigned = @($summaries | Where-Object -FilterScript { $_.targetType -eq 'group' -and $_.groupId -eq $GroupId }).Count -gt 0
-    return [ordered]@{
-        profileId          = [string]$Configuration.Id
-        profileDisplayName = [string]$Configuration.DisplayName
-        assignments        = [object[]]$summaries
-        groupAssigned      = $assigned
-    }
-}
-
-Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
 try {
-    try {
-        $found = @(Get-MgDeviceManagementDeviceConfiguration -All | Where-Object -FilterScript { [string]$_.DisplayName -eq $ProfileDisplayName })
-    }
-    catch {
-        Stop-IfIntuneUnlicensed -Record $_
-        throw
-    }
+    $found = @(Find-DeviceConfiguration -DisplayName $ProfileDisplayName)
     if ($found.Count -eq 0) {
         Write-Error -Message ("no device configuration named '{0}': ensure the profile before assigning it" -f $ProfileDisplayName) -Category ObjectNotFound -ErrorId 'ProfileNotFound' -TargetObject $ProfileDisplayName -ErrorAction Stop
     }
@@ -116,7 +57,7 @@ try {
     }
 
     $targets = @(Get-AssignmentTarget -ProfileId $configuration.Id)
-    $before = ConvertTo-AssignmentState -Configuration $configuration -Targets $targets
+    $before = ConvertTo-AssignmentState -Configuration $configuration -Targets $targets -GroupId $GroupId
     $changes = New-Object -TypeName System.Collections.Generic.List[string]
     if (-not $before.groupAssigned) {
         $changes.Add(("assign profile '{0}' to group {1} ({2}), keeping its {3} other assignment(s)" -f $ProfileDisplayName, $GroupId, [string]$group[0].DisplayName, $targets.Count))
@@ -128,22 +69,12 @@ try {
 
     $after = $before
     if ($changes.Count -gt 0 -and -not $PlanOnly) {
-        $assignments = New-Object -TypeName System.Collections.Generic.List[object]
-        foreach ($target in $targets) {
-            $assignments.Add(@{ '@odata.type' = '#microsoft.graph.deviceConfigurationAssignment'; target = $target })
-        }
-        $assignments.Add(@{ '@odata.type' = '#microsoft.graph.deviceConfigurationAssignment'; target = @{ '@odata.type' = $groupTargetType; groupId = $GroupId } })
-        $body = ConvertTo-Json -InputObject @{ assignments = [object[]]$assignments.ToArray() } -Depth 10 -Compress
-        $uri = 'https://graph.microsoft.com/v1.0/deviceManagement/deviceConfigurations/{0}/assign' -f $configuration.Id
-        Invoke-MgGraphRequest -Method POST -Uri $uri -Body $body -ContentType 'application/json' | Out-Null
-        $after = ConvertTo-AssignmentState -Configuration $configuration -Targets @(Get-AssignmentTarget -ProfileId $configuration.Id)
+        Send-AssignmentSet -ProfileId $configuration.Id -Targets ($targets + @(@{ '@odata.type' = $groupTargetType; groupId = $GroupId }))
+        $after = ConvertTo-AssignmentState -Configuration $configuration -Targets @(Get-AssignmentTarget -ProfileId $configuration.Id) -GroupId $GroupId
     }
 
-    @{
-        Changed = ($changes.Count -gt 0)
-        Result  = [ordered]@{ planOnly = [bool]$PlanOnly; changes = [object[]]$changes.ToArray(); before = $before; after = $after }
-    }
+    New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after
 }
 finally {
-    Disconnect-MgGraph | Out-Null
+    Disconnect-GraphAppOnly
 }

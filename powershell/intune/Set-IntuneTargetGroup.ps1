@@ -9,6 +9,9 @@
     forbidden characters @ ( ) \ [ ] " ; : . < > , or space). Present: changes nothing. Two or more groups with
     that name: fails, the step cannot tell which one is meant. -PlanOnly reports the change without making it.
     An existing group is never modified. Needs Group.ReadWrite.All (or Group.Create).
+.NOTES
+    Helper modules: Cloudtrust.Common (New-StepResult), Cloudtrust.Graph (Connect-GraphAppOnly,
+    Disconnect-GraphAppOnly).
 #>
 [CmdletBinding()]
 param(
@@ -62,7 +65,7 @@ function Get-GroupState {
     return (ConvertTo-GroupState -Group $found[0])
 }
 
-Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
 try {
     $before = Get-GroupState
     $changes = New-Object -TypeName System.Collections.Generic.List[string]
@@ -82,11 +85,8 @@ try {
         $after = ConvertTo-GroupState -Group $created
     }
 
-    @{
-        Changed = ($changes.Count -gt 0)
-        Result  = [ordered]@{ planOnly = [bool]$PlanOnly; changes = [object[]]$changes.ToArray(); before = $before; after = $after }
-    }
+    New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after
 }
 finally {
-    Disconnect-MgGraph | Out-Null
+    Disconnect-GraphAppOnly
 }

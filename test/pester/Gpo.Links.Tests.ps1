@@ -1,6 +1,7 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'ActiveDirectory', 'GroupPolicy'
+    Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.GroupPolicy'
     $TestScript = Get-StepScriptPath -RelativePath 'gpo/Set-GpoPassportLinks.ps1'
 
     $TestGpoId = [guid]'6AC1786C-016F-11D2-945F-00C04FB984F9'
@@ -18,12 +19,12 @@ BeforeAll {
 Describe 'Set-GpoPassportLinks' {
     BeforeEach {
         Mock Get-ADDomain { [pscustomobject]@{ DistinguishedName = $TestDomainDn; PDCEmulator = 'dc1.corp.contoso.com' } }
-        Mock Get-GPO {
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' {
             [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = $TestGpoId }
             [pscustomobject]@{ DisplayName = 'Default Domain Policy'; Id = [guid]'31B2F340-016D-11D2-945F-00C04FB984F9' }
         }
         # The domain root links the GPO (enabled), Workstations links it disabled, Laptops has another GPO only.
-        Mock Get-ADObject -ParameterFilter { $LDAPFilter -eq '(gPLink=*)' } {
+        Mock Get-ADObject -ModuleName 'Cloudtrust.GroupPolicy' -ParameterFilter { $LDAPFilter -eq '(gPLink=*)' } {
             [pscustomobject]@{ DistinguishedName = $TestDomainDn; gPLink = (New-GpLinkValue -Id $TestGpoId -Options 0) }
             [pscustomobject]@{ DistinguishedName = $TestWorkstations; gPLink = (New-GpLinkValue -Id $TestGpoId -Options 1) }
             [pscustomobject]@{ DistinguishedName = $TestLaptops; gPLink = (New-GpLinkValue -Id ([guid]'31B2F340-016D-11D2-945F-00C04FB984F9') -Options 0) }
@@ -76,7 +77,7 @@ Describe 'Set-GpoPassportLinks' {
     }
 
     It 'plans a GPO that does not exist yet as linked everywhere, checking that each target exists' {
-        Mock Get-GPO { [pscustomobject]@{ DisplayName = 'Default Domain Policy'; Id = [guid]'31B2F340-016D-11D2-945F-00C04FB984F9' } }
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' { [pscustomobject]@{ DisplayName = 'Default Domain Policy'; Id = [guid]'31B2F340-016D-11D2-945F-00C04FB984F9' } }
 
         $step = & $TestScript -Domain 'corp.contoso.com' -GpoName 'WHfB cloud trust' -Targets $TestDomainDn, $TestLaptops -PlanOnly
 
@@ -87,7 +88,7 @@ Describe 'Set-GpoPassportLinks' {
     }
 
     It 'refuses to link a GPO that does not exist' {
-        Mock Get-GPO { }
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' { }
 
         { & $TestScript -Domain 'corp.contoso.com' -GpoName 'WHfB cloud trust' -Targets $TestLaptops } | Should -Throw -ErrorId 'GpoNotFound'
         Should -Invoke New-GPLink -Times 0 -Exactly
@@ -102,7 +103,7 @@ Describe 'Set-GpoPassportLinks' {
     }
 
     It 'refuses a display name that two GPOs share' {
-        Mock Get-GPO {
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' {
             [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = $TestGpoId }
             [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = [guid]::NewGuid() }
         }

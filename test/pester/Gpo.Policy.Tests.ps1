@@ -1,6 +1,7 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'ActiveDirectory', 'GroupPolicy'
+    Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.GroupPolicy'
     $TestScript = Get-StepScriptPath -RelativePath 'gpo/Set-GpoPassportPolicy.ps1'
     $TestGpoId = [guid]'0f7b6a2e-58a4-4e43-a5b2-6a1f4b8e2c11'
     $TestPolicyKey = 'HKLM\SOFTWARE\Policies\Microsoft\PassportForWork'
@@ -22,19 +23,19 @@ BeforeAll {
 Describe 'Set-GpoPassportPolicy' {
     BeforeEach {
         Mock Get-ADDomain { [pscustomobject]@{ DistinguishedName = 'DC=corp,DC=contoso,DC=com'; PDCEmulator = 'dc1.corp.contoso.com' } }
-        Mock Get-GPO { [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = $TestGpoId; GpoStatus = 'AllSettingsEnabled' } }
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' { [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = $TestGpoId; GpoStatus = 'AllSettingsEnabled' } }
         # Enabled is in place; certificate trust and a security device requirement are configured; a PIN length
         # and a security-device exclusion live in subkeys.
-        Mock Get-GPRegistryValue -ParameterFilter { $Key -eq $TestPolicyKey } {
+        Mock Get-GPRegistryValue -ModuleName 'Cloudtrust.GroupPolicy' -ParameterFilter { $Key -eq $TestPolicyKey } {
             New-TestSetting -ValueName 'Enabled' -Value 1
             New-TestSetting -ValueName 'UseCertificateForOnPremAuth' -Value 1
             New-TestSetting -ValueName 'RequireSecurityDevice' -Value 1
             New-TestSubKey -SubKey '\PINComplexity'
             New-TestSubKey -SubKey '\ExcludeSecurityDevices'
         }
-        Mock Get-GPRegistryValue -ParameterFilter { $Key -eq ($TestPolicyKey + '\PINComplexity') } { New-TestSetting -SubKey '\PINComplexity' -ValueName 'MinimumPINLength' -Value 4 }
-        Mock Get-GPRegistryValue -ParameterFilter { $Key -eq ($TestPolicyKey + '\ExcludeSecurityDevices') } { New-TestSetting -SubKey '\ExcludeSecurityDevices' -ValueName 'TPM12' -Value 1 }
-        Mock Get-GPRegistryValue -ParameterFilter { $Key -like 'HKCU\*' } {
+        Mock Get-GPRegistryValue -ModuleName 'Cloudtrust.GroupPolicy' -ParameterFilter { $Key -eq ($TestPolicyKey + '\PINComplexity') } { New-TestSetting -SubKey '\PINComplexity' -ValueName 'MinimumPINLength' -Value 4 }
+        Mock Get-GPRegistryValue -ModuleName 'Cloudtrust.GroupPolicy' -ParameterFilter { $Key -eq ($TestPolicyKey + '\ExcludeSecurityDevices') } { New-TestSetting -SubKey '\ExcludeSecurityDevices' -ValueName 'TPM12' -Value 1 }
+        Mock Get-GPRegistryValue -ModuleName 'Cloudtrust.GroupPolicy' -ParameterFilter { $Key -like 'HKCU\*' } {
             $exception = New-Object -TypeName System.ArgumentException -ArgumentList ('The following Group Policy registry setting was not found: "{0}".' -f $Key), 'keyPath'
             throw (New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, 'UnableToRetrievePolicyRegistryItem,Microsoft.GroupPolicy.Commands.GetGPRegistryValueCommand', ([System.Management.Automation.ErrorCategory]::InvalidArgument), 'GetGPRegistryValueCommand')
         }
@@ -80,7 +81,7 @@ Describe 'Set-GpoPassportPolicy' {
     }
 
     It 'creates a missing GPO, then sets the policy in it' {
-        Mock Get-GPO { }
+        Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' { }
 
         $step = & $TestScript -Domain 'corp.contoso.com' -GpoName 'WHfB cloud trust'
 

@@ -68,6 +68,81 @@ Describe 'Initialize-CloudtrustHost' {
     }
 }
 
+Describe 'Initialize-CloudtrustHost with helper modules' {
+    BeforeAll {
+        $TestModulePath = Join-Path -Path $TestDrive -ChildPath 'Cloudtrust.Fixture.psm1'
+        $TestModuleText = @'
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
+function Get-FixtureGreeting {
+    param([Parameter(Mandatory = $true)][string]$Name)
+    return ('hello {0}, from the reviewed module' -f $Name)
+}
+'@
+        $TestCallerPath = Join-Path -Path $TestDrive -ChildPath 'fixture.greets.ps1'
+        Set-Content -LiteralPath $TestCallerPath -Value "[CmdletBinding()]`nparam([string]`$Name)`n@{ Changed = `$false; Result = (Get-FixtureGreeting -Name `$Name) }" -Encoding UTF8
+
+        function New-TestModuleConfig {
+            param([string]$Sha256 = (Get-CloudtrustSha256 -Path $TestModulePath), [string]$Path = $TestModulePath)
+            $config = [ordered]@{
+                scripts = [object[]]@([ordered]@{ id = 'fixture.greets'; path = $TestCallerPath; sha256 = (Get-CloudtrustSha256 -Path $TestCallerPath) })
+                modules = [object[]]@([ordered]@{ name = 'Cloudtrust.Fixture'; path = $Path; sha256 = $Sha256 })
+            }
+            return ConvertTo-Base64Json -Json (ConvertTo-Json -InputObject $config -Depth 5 -Compress)
+        }
+    }
+
+    BeforeEach {
+        $global:CloudtrustHostState = $null
+        Set-Content -LiteralPath $TestModulePath -Value $TestModuleText -Encoding UTF8
+        $TestFrames = New-Object -TypeName 'System.Collections.Generic.List[object]'
+        Mock Write-CloudtrustFrame { $TestFrames.Add($Envelope) }
+    }
+
+    AfterEach {
+        Get-Module -Name 'Cloudtrust.Fixture' -All | Remove-Module -Force
+    }
+
+    It 'loads a reviewed module, whose functions the scripts then call' {
+        Initialize-CloudtrustHost -CallId 'init0011' -ConfigBase64 (New-TestModuleConfig)
+
+        $frame = Get-Frame
+        $frame.ok | Should -BeTrue
+        $frame.result.modules | Should -Be 1
+        $TestFrames.Clear()
+        Invoke-CloudtrustStep -CallId 'call0011' -ScriptId 'fixture.greets' -ArgumentsBase64 (ConvertTo-Base64Json -Json '{"Name":"Ada"}')
+        (Get-Frame).result | Should -BeExactly 'hello Ada, from the reviewed module'
+    }
+
+    It 'runs the text it checked: a change to the file after the start is never loaded' {
+        Initialize-CloudtrustHost -CallId 'init0012' -ConfigBase64 (New-TestModuleConfig)
+        Set-Content -LiteralPath $TestModulePath -Value ($TestModuleText -replace 'from the reviewed module', 'from a changed file') -Encoding UTF8
+        $TestFrames.Clear()
+
+        Invoke-CloudtrustStep -CallId 'call0012' -ScriptId 'fixture.greets' -ArgumentsBase64 (ConvertTo-Base64Json -Json '{"Name":"Ada"}')
+
+        (Get-Frame).result | Should -BeExactly 'hello Ada, from the reviewed module'
+    }
+
+    It 'refuses a module whose content differs from the reviewed version, and loads nothing' {
+        Initialize-CloudtrustHost -CallId 'init0013' -ConfigBase64 (New-TestModuleConfig -Sha256 ('0' * 64))
+
+        $frame = Get-Frame
+        $frame.ok | Should -BeFalse
+        $frame.errors[0].message | Should -BeExactly ('module Cloudtrust.Fixture: content differs from the reviewed version (sha256 mismatch): {0}' -f $TestModulePath)
+        $global:CloudtrustHostState | Should -BeNullOrEmpty
+        Get-Command -Name 'Get-FixtureGreeting' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a module file that is missing' {
+        $missing = Join-Path -Path $TestDrive -ChildPath 'Missing.psm1'
+
+        Initialize-CloudtrustHost -CallId 'init0014' -ConfigBase64 (New-TestModuleConfig -Path $missing -Sha256 ('0' * 64))
+
+        (Get-Frame).errors[0].message | Should -BeExactly ('module Cloudtrust.Fixture: file not found: {0}' -f $missing)
+    }
+}
+
 Describe 'Invoke-CloudtrustStep' {
     BeforeAll {
         $TestFrames = New-Object -TypeName 'System.Collections.Generic.List[object]'

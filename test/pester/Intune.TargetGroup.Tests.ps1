@@ -1,6 +1,7 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'Microsoft.Graph.Authentication', 'Microsoft.Graph.Groups'
+    Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.Graph'
     $TestScript = Get-StepScriptPath -RelativePath 'intune/Set-IntuneTargetGroup.ps1'
     $TestSignIn = @{
         TenantId              = '0b2c7e0e-9a3d-4f55-8c1e-3d4b5a6c7d8e'
@@ -11,8 +12,8 @@ BeforeAll {
 
 Describe 'Set-IntuneTargetGroup' {
     BeforeEach {
-        Mock Connect-MgGraph { }
-        Mock Disconnect-MgGraph { }
+        Mock Connect-MgGraph -ModuleName 'Cloudtrust.Graph' { }
+        Mock Disconnect-MgGraph -ModuleName 'Cloudtrust.Graph' { }
         Mock Get-MgGroup { }
         Mock New-MgGroup { [pscustomobject]@{ Id = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'; DisplayName = $DisplayName; MailNickname = $MailNickname; MailEnabled = [bool]$MailEnabled; SecurityEnabled = [bool]$SecurityEnabled } }
     }
@@ -20,10 +21,10 @@ Describe 'Set-IntuneTargetGroup' {
     It 'signs in app-only with the certificate, and signs out' {
         $null = & $TestScript @TestSignIn -DisplayName 'WHfB cloud trust devices'
 
-        Should -Invoke Connect-MgGraph -Times 1 -Exactly -ParameterFilter {
+        Should -Invoke Connect-MgGraph -ModuleName 'Cloudtrust.Graph' -Times 1 -Exactly -ParameterFilter {
             $ClientId -eq '5d0e4b3c-2a19-4f88-b7e6-1c2d3e4f5a6b' -and $TenantId -eq '0b2c7e0e-9a3d-4f55-8c1e-3d4b5a6c7d8e' -and $CertificateThumbprint -eq 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678' -and $NoWelcome
         }
-        Should -Invoke Disconnect-MgGraph -Times 1 -Exactly
+        Should -Invoke Disconnect-MgGraph -ModuleName 'Cloudtrust.Graph' -Times 1 -Exactly
     }
 
     It 'creates a missing security group, without mail, from the create response' {
@@ -73,14 +74,14 @@ Describe 'Set-IntuneTargetGroup' {
 
         { & $TestScript @TestSignIn -DisplayName 'Pilot' } | Should -Throw -ErrorId 'AmbiguousGroupName*'
         Should -Invoke New-MgGroup -Times 0 -Exactly
-        Should -Invoke Disconnect-MgGraph -Times 1 -Exactly
+        Should -Invoke Disconnect-MgGraph -ModuleName 'Cloudtrust.Graph' -Times 1 -Exactly
     }
 
     It 'signs out when Graph fails' {
         Mock Get-MgGroup { throw 'Insufficient privileges to complete the operation.' }
 
         { & $TestScript @TestSignIn -DisplayName 'Pilot' } | Should -Throw '*Insufficient privileges*'
-        Should -Invoke Disconnect-MgGraph -Times 1 -Exactly
+        Should -Invoke Disconnect-MgGraph -ModuleName 'Cloudtrust.Graph' -Times 1 -Exactly
     }
 
     It 'creates nothing in -PlanOnly' {

@@ -1,6 +1,8 @@
-# Dot-sourced by the suites in BeforeAll: paths of the scripts under test, the stand-in modules, test credentials.
+# Dot-sourced by the suites in BeforeAll: paths of the scripts under test, the stand-in modules, the helper modules
+# the scripts use, test credentials.
 # Mock bodies and parameter filters run inside the script under test and see its variables before the suite's
 # ($script: there is the script's own scope): the suites name their data $Test*, which no script uses.
+# A command that a helper module calls is mocked in that module (Mock -ModuleName, Should -Invoke -ModuleName).
 
 function Get-StepScriptPath {
     param([Parameter(Mandatory = $true)][string]$RelativePath)
@@ -16,6 +18,15 @@ function Import-StandInModule {
     $paths = @($env:PSModulePath -split [IO.Path]::PathSeparator)
     if ($paths -notcontains $standIns) { $env:PSModulePath = $standIns + [IO.Path]::PathSeparator + $env:PSModulePath }
     foreach ($module in $Name) { Import-Module -Name $module -ErrorAction Stop }
+}
+
+function Import-HelperModule {
+    # The helper modules the dispatcher loads (powershell/common), imported from their files. Global, as the
+    # dispatcher imports them: a helper module calls the functions of those loaded before it.
+    param([Parameter(Mandatory = $true)][string[]]$Name)
+    foreach ($module in $Name) {
+        Import-Module -Name (Get-StepScriptPath -RelativePath ('common/' + $module + '.psm1')) -Global -Force -ErrorAction Stop
+    }
 }
 
 function New-TestCredential {

@@ -131,7 +131,7 @@ const PS7_AUTOMATIC_VARIABLES = ['IsWindows', 'IsLinux', 'IsMacOS', 'IsCoreCLR',
 
 export interface RuleContext {
   catalog: Catalog;
-  /** Lower-cased names of functions defined in powershell/host/*.ps1. */
+  /** Lower-cased names of functions defined in powershell/host/*.ps1 and in the helper modules powershell/common/*.psm1. */
   hostFunctions: ReadonlySet<string>;
 }
 
@@ -256,7 +256,7 @@ function catalogRules(facts: ScriptFacts, context: RuleContext): FindingInFile[]
     const cmdlet = catalog.cmdlets.get(full.toLowerCase());
     if (cmdlet === undefined) {
       if (/^[a-z]+-[a-z0-9_]+$/i.test(full)) {
-        findings.push({ line: command.line, rule: 'unknown-cmdlet', message: `${full} is in none of ${REFERENCE_FILE}, ${SUPPLEMENT_FILE} and ${LAB_CATALOG_DIR}/*.json, and no function of that name is defined in this file or powershell/host/*.ps1` });
+        findings.push({ line: command.line, rule: 'unknown-cmdlet', message: `${full} is in none of ${REFERENCE_FILE}, ${SUPPLEMENT_FILE} and ${LAB_CATALOG_DIR}/*.json, and no function of that name is defined in this file, powershell/host/*.ps1 or powershell/common/*.psm1` });
       }
       continue;
     }
@@ -339,11 +339,13 @@ export function checkScript(facts: ScriptFacts, context: RuleContext): Finding[]
 }
 
 const HOST_SCRIPT = /^powershell\/host\/[^/]+\.ps1$/i;
+const HELPER_MODULE = /^powershell\/common\/[^/]+\.psm1$/i;
 
+/** The functions every script may call: the dispatcher's and those of the helper modules it loads. */
 export function hostFunctionNames(report: AstReport): Set<string> {
   return new Set(
     report.files
-      .filter((facts) => HOST_SCRIPT.test(facts.file))
+      .filter((facts) => HOST_SCRIPT.test(facts.file) || HELPER_MODULE.test(facts.file))
       .flatMap((facts) => facts.functions.map((f) => f.name.toLowerCase())),
   );
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { HOST_MODULES } from '../../activities/steps/contract';
 import { loadCatalog } from './powershell-catalog';
 import { ALLOWLIST_FILE, applyAllowlist, checkScript, formatFinding, hostFunctionNames, parseAllowlist } from './powershell-rules';
 import { powershellFiles, SCRIPT_DIR, scriptAst } from './script-ast';
@@ -7,9 +8,15 @@ import { powershellFiles, SCRIPT_DIR, scriptAst } from './script-ast';
 const repoRoot = path.resolve(__dirname, '..', '..');
 const scripts = powershellFiles(repoRoot, SCRIPT_DIR);
 
-describe('static checks of powershell/**/*.ps1', () => {
+describe('static checks of powershell/**/*.ps1 and the helper modules powershell/common/*.psm1', () => {
   it('finds the PowerShell scripts the project ships', () => {
     expect(scripts.length).toBeGreaterThan(0);
+  });
+
+  it('checks every helper module, and the dispatcher loads each of them', () => {
+    const modules = scripts.filter((file) => file.endsWith('.psm1'));
+    expect(modules.length).toBeGreaterThan(0);
+    expect([...HOST_MODULES].map((module) => `powershell/${module}`).sort()).toEqual(modules);
   });
 
   it('every script passes the static rules', () => {

@@ -103,13 +103,13 @@ export const EXPORTER = 'test/static/Export-ScriptAst.ps1';
 export const SCRIPT_DIR = 'powershell';
 export const FIXTURE_DIR = 'test/static/fixtures';
 
-/** Repo-relative paths, with forward slashes, of every .ps1 under a repo-relative directory, sorted. */
+/** Repo-relative paths, with forward slashes, of every .ps1 and .psm1 under a repo-relative directory, sorted. */
 export function powershellFiles(repoRoot: string, directory: string): string[] {
   const walk = (relative: string): string[] =>
     readdirSync(path.join(repoRoot, relative), { withFileTypes: true }).flatMap((entry) => {
       const child = `${relative}/${entry.name}`;
       if (entry.isDirectory()) return walk(child);
-      return entry.isFile() && entry.name.toLowerCase().endsWith('.ps1') ? [child] : [];
+      return entry.isFile() && /\.psm?1$/i.test(entry.name) ? [child] : [];
     });
   return walk(directory).sort();
 }

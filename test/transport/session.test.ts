@@ -1,6 +1,7 @@
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellSession } from '../../activities/bridge/session';
 import { toBase64Json } from '../../activities/bridge/protocol';
+import { hostModules } from '../../activities/steps/contract';
 import { fixtures } from './fixture-steps';
 import { transportScripts } from './pool-fixture';
 
@@ -61,5 +62,21 @@ describe('one session: node-powershell defaults fixed', () => {
   test('a script whose file changed since review is refused at start', async () => {
     const tampered = scripts.map((s) => (s.id === 'diagnostics.echo' ? { ...s, sha256: '0'.repeat(64) } : s));
     await expect(PowerShellSession.start(executable, tampered, { timeoutMs: 60_000 })).rejects.toThrow(/diagnostics\.echo: content differs/);
+  });
+
+  test('a helper module whose file changed since review is refused at start', async () => {
+    const tampered = hostModules().map((m) => (m.name === 'Cloudtrust.GroupPolicy' ? { ...m, sha256: '0'.repeat(64) } : m));
+    await expect(PowerShellSession.start(executable, scripts, { timeoutMs: 60_000, modules: tampered })).rejects.toThrow(
+      /module Cloudtrust\.GroupPolicy: content differs from the reviewed version \(sha256 mismatch\)/,
+    );
+  });
+
+  test('the helper modules are loaded at start', async () => {
+    const session = await start();
+    try {
+      expect(session.hostInfo).toMatchObject({ modules: hostModules().length });
+    } finally {
+      await session.dispose();
+    }
   });
 });

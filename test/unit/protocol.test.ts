@@ -14,6 +14,7 @@ describe('host protocol', () => {
     expect(() => buildCallLine('short', 'diagnostics.echo', '')).toThrow(/call id/);
     expect(() => buildCallLine(newCallId(), 'diagnostics.echo', "abc'; x")).toThrow(/arguments/);
     expect(() => buildBootstrapLine('x', newCallId(), [{ id: 'Bad Id', path: '/x', sha256: '0' }])).toThrow(/script id/);
+    expect(() => buildBootstrapLine('x', newCallId(), [], [{ name: "Bad'Name", path: '/x', sha256: '0' }])).toThrow(/module name/);
   });
 
   test('the bootstrap is a single line', () => {
