@@ -11,12 +11,15 @@ function Get-StepScriptPath {
 }
 
 function Import-StandInModule {
-    # The stand-ins folder goes first on PSModulePath, so the scripts' own Import-Module finds the loaded stand-in
-    # rather than a real module of that name.
+    # The stand-ins are the lab's stub modules generated from the command catalog (CLOUDTRUST_PESTER_STAND_INS, set by
+    # test/support/pester-run.ts): the real commands' parameters, sets and accepted values, so Mock copies them. They
+    # go first on PSModulePath, so the scripts' own Import-Module finds the loaded stand-in rather than a real module.
     param([Parameter(Mandatory = $true)][string[]]$Name)
-    $standIns = Join-Path -Path $PSScriptRoot -ChildPath 'stubs'
+    if ([string]::IsNullOrEmpty($env:CLOUDTRUST_PESTER_STAND_INS)) { throw 'CLOUDTRUST_PESTER_STAND_INS is not set: run the suites through test/pester/pester.test.ts' }
     $paths = @($env:PSModulePath -split [IO.Path]::PathSeparator)
-    if ($paths -notcontains $standIns) { $env:PSModulePath = $standIns + [IO.Path]::PathSeparator + $env:PSModulePath }
+    foreach ($standIns in @($env:CLOUDTRUST_PESTER_STAND_INS -split [IO.Path]::PathSeparator)) {
+        if ($paths -notcontains $standIns) { $env:PSModulePath = $standIns + [IO.Path]::PathSeparator + $env:PSModulePath }
+    }
     foreach ($module in $Name) { Import-Module -Name $module -ErrorAction Stop }
 }
 

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePowerShell } from '../../worker/powershell-install';
+import { generateLabModules } from '../../lab/windows/generate';
+import { cacheRoot } from '../../worker/provisioning';
 import { ensurePester, PESTER_VERSION } from '../support/pester';
 import { runPesterSuites, type PesterProblem, type PesterRun } from '../support/pester-run';
 
@@ -18,7 +20,10 @@ describe(`the Pester ${PESTER_VERSION} suites of the PowerShell scripts (test/pe
   beforeAll(async () => {
     const powershell = process.env.CLOUDTRUST_TEST_PWSH ?? (await ensurePowerShell());
     const pesterManifest = await ensurePester();
-    run = await runPesterSuites({ powershell, pesterManifest, runner: path.join(__dirname, 'Invoke-PesterSuites.ps1'), timeoutMs: 8 * 60_000 });
+    // The stand-ins are the lab's stub modules, generated from the command catalog; no lab service runs, so a call
+    // that reaches one (was not mocked) fails.
+    const lab = generateLabModules(path.join(cacheRoot(), 'lab-modules'));
+    run = await runPesterSuites({ powershell, pesterManifest, runner: path.join(__dirname, 'Invoke-PesterSuites.ps1'), timeoutMs: 8 * 60_000, standInPaths: [lab.modulesDir, lab.galleryDir] });
   }, 10 * 60_000);
 
   it('runs every suite file, and each one runs tests', () => {

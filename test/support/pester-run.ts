@@ -46,6 +46,8 @@ export interface RunPesterOptions {
   /** The runner script: imports Pester, runs the suites, writes the summary. */
   runner: string;
   timeoutMs: number;
+  /** Folders of stand-in modules (the lab's generated stubs: the real commands' parameters), first on PSModulePath. */
+  standInPaths: string[];
 }
 
 export async function runPesterSuites(options: RunPesterOptions): Promise<PesterRun> {
@@ -53,7 +55,7 @@ export async function runPesterSuites(options: RunPesterOptions): Promise<Pester
   const summaryPath = path.join(dir, 'summary.json');
   try {
     const args = ['-NoProfile', '-NonInteractive', '-File', options.runner, '-PesterManifest', options.pesterManifest, '-SummaryPath', summaryPath];
-    const { output, outcome } = await run(options.powershell, args, options.timeoutMs);
+    const { output, outcome } = await run(options.powershell, args, options.timeoutMs, options.standInPaths);
     const text = await readFile(summaryPath, 'utf8').catch(() => undefined);
     if (text === undefined) throw new Error(`${path.basename(options.runner)} ${outcome} without writing its summary.\n${output}`);
     return { summary: normalise(JSON.parse(text.replace(/^\uFEFF/, '')) as PesterSummary), output };
@@ -62,12 +64,12 @@ export async function runPesterSuites(options: RunPesterOptions): Promise<Pester
   }
 }
 
-function run(command: string, args: string[], timeoutMs: number): Promise<{ output: string; outcome: string }> {
+function run(command: string, args: string[], timeoutMs: number, standInPaths: string[]): Promise<{ output: string; outcome: string }> {
   return new Promise((resolve) => {
     const chunks: string[] = [];
     // A zone behind UTC (without daylight saving), so that a local time taken for UTC reads as earlier than it is
     // even on a machine that runs in UTC.
-    const env = { ...process.env, TZ: 'Pacific/Honolulu' };
+    const env = { ...process.env, TZ: 'Pacific/Honolulu', CLOUDTRUST_PESTER_STAND_INS: standInPaths.join(path.delimiter) };
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
