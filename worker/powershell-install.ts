@@ -1,15 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, underInstallLock } from './provisioning';
+import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, runInstallCommand, underInstallLock } from './provisioning';
 
 /** The PowerShell global tool version cloudtrust installs when no pwsh is found. */
 export const POWERSHELL_VERSION = '7.6.9';
 
-const PROGRESS_INTERVAL_MS = 15_000;
 const LOCK_STALE_MS = 20 * 60_000;
-const KEPT_LINES = 30;
 
 export class PowerShellUnavailableError extends Error {
   override readonly name = 'PowerShellUnavailableError';
@@ -59,29 +55,18 @@ async function dotnetToolInstall(request: InstallRequest): Promise<void> {
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(path.join(parent, '.install-'));
   const started = Date.now();
-  const recent: string[] = [];
   request.log(`Installing PowerShell ${POWERSHELL_VERSION} with ${request.dotnet} tool install into ${request.dir} (once per machine; put pwsh on PATH to skip this)...`);
-  const ticker = setInterval(() => request.log(`still installing PowerShell (${elapsedSeconds(started)}s elapsed)...`), PROGRESS_INTERVAL_MS);
   try {
-    const child = spawn(request.dotnet, ['tool', 'install', 'PowerShell', '--version', POWERSHELL_VERSION, '--tool-path', staging], {
+    const { failure, lastLines } = await runInstallCommand({
+      command: request.dotnet,
+      args: ['tool', 'install', 'PowerShell', '--version', POWERSHELL_VERSION, '--tool-path', staging],
       env: { ...request.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
+      log: request.log,
+      progress: 'still installing PowerShell',
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        recent.push(line);
-        if (recent.length > KEPT_LINES) recent.shift();
-        request.log(line);
-      });
-    }
-    const outcome = await new Promise<string | undefined>((resolve) => {
-      child.once('error', (error) => resolve(`could not run ${request.dotnet}: ${error.message}`));
-      child.once('close', (code, signal) => resolve(code === 0 ? undefined : signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    });
-    if (outcome) {
+    if (failure) {
       throw new PowerShellUnavailableError(
-        `dotnet tool install PowerShell --version ${POWERSHELL_VERSION} ${outcome}.\nLast output:\n${recent.join('\n') || '(none)'}\n\n${unavailableMessage(path.join(request.dir, exeName('pwsh')))}`,
+        `dotnet tool install PowerShell --version ${POWERSHELL_VERSION} ${failure}.\nLast output:\n${lastLines}\n\n${unavailableMessage(path.join(request.dir, exeName('pwsh')))}`,
       );
     }
     if (!(await isExecutableFile(path.join(staging, exeName('pwsh'))))) throw new Error(`dotnet tool install succeeded but left no pwsh in ${staging}`);
@@ -89,7 +74,6 @@ async function dotnetToolInstall(request: InstallRequest): Promise<void> {
     await rename(staging, request.dir);
     request.log(`PowerShell ${POWERSHELL_VERSION} ready at ${path.join(request.dir, exeName('pwsh'))} (${elapsedSeconds(started)}s)`);
   } finally {
-    clearInterval(ticker);
     await rm(staging, { recursive: true, force: true });
   }
 }

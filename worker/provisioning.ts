@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What cloudtrust provisions for itself (the Temporal CLI, PowerShell 7) goes under one per-user cache, outside the repo. */
@@ -98,5 +100,45 @@ async function isOlderThan(file: string, ms: number): Promise<boolean> {
     return Date.now() - (await stat(file)).mtimeMs > ms;
   } catch {
     return false;
+  }
+}
+
+export interface InstallCommand {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  log: (line: string) => void;
+  /** Logged every 15 s while it runs, with the time elapsed: "still installing PowerShell". */
+  progress: string;
+}
+
+const PROGRESS_INTERVAL_MS = 15_000;
+const KEPT_LINES = 30;
+
+/**
+ * Runs an installer (go install, dotnet tool install, dotnet restore), streaming its output lines to `log`, with a
+ * progress line every 15 s. Resolves with why it failed (undefined when it exited 0) and its last 30 lines.
+ */
+export async function runInstallCommand(install: InstallCommand): Promise<{ failure?: string; lastLines: string }> {
+  const started = Date.now();
+  const recent: string[] = [];
+  const ticker = setInterval(() => install.log(`${install.progress} (${elapsedSeconds(started)}s elapsed)...`), PROGRESS_INTERVAL_MS);
+  try {
+    const child = spawn(install.command, install.args, { cwd: install.cwd, env: install.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        recent.push(line);
+        if (recent.length > KEPT_LINES) recent.shift();
+        install.log(line);
+      });
+    }
+    const failure = await new Promise<string | undefined>((resolve) => {
+      child.once('error', (error) => resolve(`could not run ${install.command}: ${error.message}`));
+      child.once('close', (code, signal) => resolve(code === 0 ? undefined : signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    });
+    return { failure, lastLines: recent.join('\n') || '(none)' };
+  } finally {
+    clearInterval(ticker);
   }
 }

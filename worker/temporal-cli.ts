@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, underInstallLock } from './provisioning';
+import { cacheRoot, elapsedSeconds, exeName, findOnPath, isExecutableFile, runInstallCommand, underInstallLock } from './provisioning';
 import { downloadBase, downloadTemporalCli, RELEASES_URL } from './temporal-cli-download';
 
 /** The last tag of github.com/temporalio/cli that `go install` accepts (later tags carry `replace` directives). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 const GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
-const PROGRESS_INTERVAL_MS = 15_000;
 const LOCK_STALE_MS = 20 * 60_000;
-const KEPT_BUILD_LINES = 30;
 
 export interface EnsureTemporalCliOptions {
   log?: (line: string) => void;
@@ -81,36 +77,22 @@ interface BuildRequest {
 async function goInstall(build: BuildRequest): Promise<void> {
   const gobin = await mkdtemp(path.join(build.cacheDir, '.build-'));
   const started = Date.now();
-  const recentLines: string[] = [];
   build.log(
     `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${build.go} install (about 3 minutes the first time; ` +
       'set TEMPORAL_CLI_PATH to skip this)...',
   );
-  const ticker = setInterval(
-    () => build.log(`still building the Temporal CLI (${elapsedSeconds(started)}s elapsed)...`),
-    PROGRESS_INTERVAL_MS,
-  );
   try {
-    const child = spawn(build.go, ['install', `${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
+    const { failure, lastLines } = await runInstallCommand({
+      command: build.go,
+      args: ['install', `${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`],
       env: { ...build.env, CGO_ENABLED: '0', GOBIN: gobin },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
+      log: build.log,
+      progress: 'still building the Temporal CLI',
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        recentLines.push(line);
-        if (recentLines.length > KEPT_BUILD_LINES) recentLines.shift();
-        build.log(line);
-      });
-    }
-    const outcome = await new Promise<string | undefined>((resolve) => {
-      child.once('error', (error) => resolve(`could not run ${build.go}: ${error.message}`));
-      child.once('close', (code, signal) => resolve(code === 0 ? undefined : signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    });
-    if (outcome) {
+    if (failure) {
       throw new Error(
-        `go install ${GO_PACKAGE}@${TEMPORAL_CLI_VERSION} ${outcome}. Go >= 1.25 is needed; alternatively set ` +
-          `TEMPORAL_CLI_PATH to a temporal binary.\nLast output:\n${recentLines.join('\n') || '(none)'}`,
+        `go install ${GO_PACKAGE}@${TEMPORAL_CLI_VERSION} ${failure}. Go >= 1.25 is needed; alternatively set ` +
+          `TEMPORAL_CLI_PATH to a temporal binary.\nLast output:\n${lastLines}`,
       );
     }
     const built = path.join(gobin, exeName('temporal'));
@@ -121,7 +103,6 @@ async function goInstall(build: BuildRequest): Promise<void> {
     await rename(built, build.target);
     build.log(`Temporal CLI ${TEMPORAL_CLI_VERSION} ready at ${build.target} (${elapsedSeconds(started)}s)`);
   } finally {
-    clearInterval(ticker);
     await rm(gobin, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { cacheRoot, elapsedSeconds, findOnPath, underInstallLock } from '../../worker/provisioning';
+import { cacheRoot, elapsedSeconds, findOnPath, runInstallCommand, underInstallLock } from '../../worker/provisioning';
 
 /**
  * The Pester the PowerShell suites run on. The 5.x line loads on Windows PowerShell 5.1 (its net452 assembly) and on
@@ -11,9 +9,7 @@ import { cacheRoot, elapsedSeconds, findOnPath, underInstallLock } from '../../w
  */
 export const PESTER_VERSION = '5.9.1';
 
-const PROGRESS_INTERVAL_MS = 15_000;
 const LOCK_STALE_MS = 10 * 60_000;
-const KEPT_LINES = 30;
 
 export class PesterUnavailableError extends Error {
   override readonly name = 'PesterUnavailableError';
@@ -97,37 +93,25 @@ async function restore(request: RestoreRequest): Promise<void> {
   const project = await mkdtemp(path.join(os.tmpdir(), 'cloudtrust-pester-'));
   const projectFile = path.join(project, 'pester.csproj');
   const started = Date.now();
-  const recent: string[] = [];
   request.log(`Restoring Pester ${PESTER_VERSION} from NuGet with ${request.dotnet} restore into ${request.dir} (once per machine)...`);
-  const ticker = setInterval(() => request.log(`still restoring Pester (${elapsedSeconds(started)}s elapsed)...`), PROGRESS_INTERVAL_MS);
   try {
     await writeFile(projectFile, restoreProject());
-    const child = spawn(request.dotnet, ['restore', projectFile, '--packages', path.join(staging, 'nuget')], {
+    const { failure, lastLines } = await runInstallCommand({
+      command: request.dotnet,
+      args: ['restore', projectFile, '--packages', path.join(staging, 'nuget')],
       cwd: project,
       env: { ...request.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
+      log: request.log,
+      progress: 'still restoring Pester',
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        recent.push(line);
-        if (recent.length > KEPT_LINES) recent.shift();
-        request.log(line);
-      });
-    }
-    const outcome = await new Promise<string | undefined>((resolve) => {
-      child.once('error', (error) => resolve(`could not run ${request.dotnet}: ${error.message}`));
-      child.once('close', (code, signal) => resolve(code === 0 ? undefined : signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    });
-    if (outcome) {
-      throw new PesterUnavailableError(`dotnet restore of Pester ${PESTER_VERSION} ${outcome}.\nLast output:\n${recent.join('\n') || '(none)'}\n\n${unavailableMessage(request.dir)}`);
+    if (failure) {
+      throw new PesterUnavailableError(`dotnet restore of Pester ${PESTER_VERSION} ${failure}.\nLast output:\n${lastLines}\n\n${unavailableMessage(request.dir)}`);
     }
     if (!(await findManifest(staging))) throw new Error(`dotnet restore succeeded but left no Pester.psd1 in ${staging}`);
     await rm(request.dir, { recursive: true, force: true });
     await rename(staging, request.dir);
     request.log(`Pester ${PESTER_VERSION} ready in ${request.dir} (${elapsedSeconds(started)}s)`);
   } finally {
-    clearInterval(ticker);
     await rm(staging, { recursive: true, force: true });
     await rm(project, { recursive: true, force: true });
   }
