@@ -12,6 +12,7 @@ import { domainInventoryStep } from '../../activities/steps/domain-inventory';
 import { clientsSampleStep } from '../../activities/steps/intune';
 import { bridgeFailure } from '../support/bridge-failure';
 import { labEstateFile } from '../steps/lab-estate';
+import { editedStep } from '../support/edited-script';
 
 /**
  * The windows family of the lab: Invoke-Command's connection rules and what crosses a connection, and the remote
@@ -29,14 +30,7 @@ function scriptStep<I extends z.ZodType, O extends z.ZodType>(id: string, text: 
   return defineStep({ id, script: path.relative(powershellDir(), file), description: id, input, output, credentialFields, timeoutMs: 60_000 });
 }
 
-/** A reviewed script copied with exactly one edit, under a test id. */
-function editedStep<C extends StepContract>(id: string, source: C, find: string, replace: string): C {
-  const text = readFileSync(path.join(powershellDir(), source.script), 'utf8');
-  expect(text.split(find)).toHaveLength(2);
-  const file = path.join(dir, `${id}.ps1`);
-  writeFileSync(file, text.replace(find, replace));
-  return { ...source, id, script: path.relative(powershellDir(), file) };
-}
+const edited = <C extends StepContract>(id: string, source: C, find: string, replace: string): C => editedStep(dir, id, source, find, replace);
 
 /** The script line a failure's ScriptStackTrace points at first ("at <ScriptBlock>, <file>: line N"). */
 function sourceLine(step: StepContract, stackTrace: string | null | undefined): string {
@@ -227,9 +221,9 @@ $answer = Invoke-Command -ComputerName $ComputerName -ScriptBlock {
   }),
 );
 
-const wrongParameter = editedStep('test.clients-wrong-parameter', clientsSampleStep, '-ThrottleLimit 32', '-ThrottleLimits 32');
-const wrongRemoteParameter = editedStep('test.clients-wrong-remote-parameter', clientsSampleStep, '-MaxEvents $EventCount', '-MaximumEvents $EventCount');
-const wrongProperty = editedStep('test.clients-wrong-property', clientsSampleStep, '([string]$answer.PSComputerName)', '([string]$answer.ComputerName)');
+const wrongParameter = edited('test.clients-wrong-parameter', clientsSampleStep, '-ThrottleLimit 32', '-ThrottleLimits 32');
+const wrongRemoteParameter = edited('test.clients-wrong-remote-parameter', clientsSampleStep, '-MaxEvents $EventCount', '-MaximumEvents $EventCount');
+const wrongProperty = edited('test.clients-wrong-property', clientsSampleStep, '([string]$answer.PSComputerName)', '([string]$answer.ComputerName)');
 
 const CORP_DCS = { unreachable: 'dc01.corp.contoso.com', withPolicy: 'dc02.corp.contoso.com', withoutPolicy: 'dc03.corp.contoso.com' };
 const SLOW = ['emea-dc01.emea.corp.contoso.com', 'emea-dc02.emea.corp.contoso.com'];

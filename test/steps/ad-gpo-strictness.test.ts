@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { powershellDir } from '../../activities/bridge/paths';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { hostScripts, type StepContract } from '../../activities/steps/contract';
 import { gpoScanPassportStep } from '../../activities/steps/gpo';
 import { forestInventoryStep } from '../../activities/steps/host';
 import { kerberosReplicationStep } from '../../activities/steps/kerberos';
 import { bridgeFailure } from '../support/bridge-failure';
+import { editedStep } from '../support/edited-script';
 import { labEstateFile } from './lab-estate';
 
 /**
@@ -21,14 +22,7 @@ import { labEstateFile } from './lab-estate';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'cloudtrust-strict-'));
 
-/** A copy of a reviewed script with one edit, registered under a test id with the real step's contract. */
-function edited<C extends StepContract>(id: string, step: C, from: string, to: string): C {
-  const original = readFileSync(path.join(powershellDir(), step.script), 'utf8');
-  if (original.split(from).length !== 2) throw new Error(`${step.script}: the text to edit must occur exactly once: ${from}`);
-  const file = path.join(scratch, `${id}.ps1`);
-  writeFileSync(file, original.replace(from, to));
-  return defineStep({ ...step, id, script: path.relative(powershellDir(), file) }) as C;
-}
+const edited = <C extends StepContract>(id: string, step: C, from: string, to: string): C => editedStep(scratch, id, step, from, to);
 
 const unknownGpoParameter = edited('test.gpo-unknown-parameter', gpoScanPassportStep, 'Get-GPO -All -Domain $Domain -Server $server', 'Get-GPO -All -Domian $Domain -Server $server');
 const missingGpoProperty = edited(

@@ -11,6 +11,7 @@ import { ensureHostModuleStep, hostModuleStep } from '../../activities/steps/hos
 import { getKerberosServerStep } from '../../activities/steps/kerberos';
 import type { LabEstate } from '../../lab/estate/schema';
 import { bridgeFailure } from '../support/bridge-failure';
+import { editedStep } from '../support/edited-script';
 import { labEstateFile } from './lab-estate';
 
 /**
@@ -25,14 +26,7 @@ const DOMAIN = 'corp.contoso.com';
 const cloudAdmin = { userName: 'sync-admin@contoso.com', password: 'lab-Passw0rd-1' };
 const scratch = mkdtempSync(path.join(tmpdir(), 'cloudtrust-strict-kerberos-'));
 
-/** A copy of a reviewed script with one edit, registered under a test id with the real step's contract. */
-function edited<C extends StepContract>(id: string, step: C, from: string, to: string): C {
-  const original = readFileSync(path.join(powershellDir(), step.script), 'utf8');
-  if (original.split(from).length !== 2) throw new Error(`${step.script}: the text to edit must occur exactly once: ${from}`);
-  const file = path.join(scratch, `${id}.ps1`);
-  writeFileSync(file, original.replace(from, to));
-  return defineStep({ ...step, id, script: path.relative(powershellDir(), file) }) as C;
-}
+const edited = <C extends StepContract>(id: string, step: C, from: string, to: string): C => editedStep(scratch, id, step, from, to);
 
 /** A small script of this test, as a step: runs one -Action and answers with what it read. */
 function probeStep(id: string, body: string): StepContract {
