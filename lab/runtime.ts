@@ -59,13 +59,6 @@ export async function prepareLabSession(env: NodeJS.ProcessEnv): Promise<LabSess
   };
 }
 
-/** Stops every lab service this process started (tests, demo shutdown). */
-export async function stopLabServices(): Promise<void> {
-  const all = [...running.values()];
-  running.clear();
-  for (const started of all) await (await started.catch(() => undefined))?.service.close();
-}
-
 /**
  * The management host's installed modules (estate.managementHost.modules) as module folders that the real
  * Get-Module -ListAvailable finds: a copy of the gallery stub per installed version, with that version in its manifest.
