@@ -118,9 +118,18 @@ export class LabService {
     const answer = (output: unknown[], error: ErrorSpec | null = null, exitCode?: number): Answer => ({ output, warnings: recorder.warnings, errors: recorder.errors, error, ...(exitCode === undefined ? {} : { exitCode }) });
     this.calls.set(request.command, (this.calls.get(request.command) ?? 0) + 1);
     const declared = this.catalog.command(request.command);
-    const changed = { value: false };
+    // The estate as the call's last update wrote it, for afterChange (no second read of the file).
+    let written: LabEstate | undefined;
     const store = this.store;
-    const tracked = { read: () => store.read(), update: <T>(change: (estate: LabEstate) => T | Promise<T>) => ((changed.value = true), store.update(change)) } as EstateStore;
+    const tracked = {
+      read: () => store.read(),
+      update: <T>(change: (estate: LabEstate) => T | Promise<T>) =>
+        store.update(async (estate) => {
+          const outcome = await change(estate);
+          written = estate;
+          return outcome;
+        }),
+    } as EstateStore;
     const context = createContext(this.catalog, declared?.module, declared?.name ?? request.command, tracked, recorder);
 
     const failure = await this.sufferFaults(request.command, parameters, computer);
@@ -150,7 +159,7 @@ export class LabService {
         },
       };
       const output = (await simulation(call, context)) ?? [];
-      if (changed.value && this.options.afterChange) this.options.afterChange(await this.store.read());
+      if (written && this.options.afterChange) this.options.afterChange(written);
       return answer(output as Array<LabObject | string | number | boolean>);
     } catch (error) {
       if (error instanceof LabCommandError) return answer([], error.spec);
