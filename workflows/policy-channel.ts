@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { Finding } from '../model/preflight';
 import type { RolloutReport } from '../model/report-types';
 import type { RolloutSpec } from '../model/spec';
@@ -17,7 +17,7 @@ function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
   return { tenantId: input.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint };
 }
 
-/** The policy, through the domain's channel: Group Policy (GPO, links, security filtering) or Intune (group, profile, assignment). */
+/** The policy, through the domain's channel: Group Policy (GPO, security filtering, links) or Intune (group, profile, assignment). */
 export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, steps: StepRecorder): Promise<void> {
   const planOnly = input.mode === 'plan';
   const pin = input.options.pinComplexity;
@@ -42,8 +42,17 @@ export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, 
         planOnly,
       }),
     );
-    await steps.run('gpo-links', () => acts.ensureGpoLinks({ ...target, targets: gpo.targets, planOnly }));
-    await steps.run('gpo-filtering', () => acts.ensureGpoFiltering({ ...target, groupName: gpo.computerGroup, planOnly }));
+    const links = () => steps.run('gpo-links', () => acts.ensureGpoLinks({ ...target, targets: gpo.targets, planOnly }));
+    const filtering = () => steps.run('gpo-filtering', () => acts.ensureGpoFiltering({ ...target, groupName: gpo.computerGroup, planOnly }));
+    // A new GPO is linked nowhere and grants Authenticated Users GpoApply: filtered first, then linked, no state of
+    // the rollout (a failed or crashed one included) applies it to every computer under the targets.
+    if (patched('gpo-filter-before-link')) {
+      await filtering();
+      await links();
+    } else {
+      await links();
+      await filtering();
+    }
     return;
   }
   const intune = input.domain.intune!;

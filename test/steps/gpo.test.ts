@@ -359,6 +359,31 @@ describe('Group Policy channel steps against the lab', () => {
     });
   });
 
+  describe('review row 2: the order of policy, filtering and links', () => {
+    const policy = () => runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO });
+    const links = () => runStep(pool, gpoEnsureLinksStep, { domain: DOMAIN, gpoName: GPO, targets: [WORKSTATIONS] });
+    const filtering = () => runStep(pool, gpoEnsureFilteringStep, { domain: DOMAIN, gpoName: GPO, groupName: 'No-Such-Group' });
+    const ours = async () => (await domain()).gpos.find((g) => g.displayName === GPO)!;
+
+    test('review row 2: linked before filtering, a failed filtering step leaves the GPO linked and applying to Authenticated Users', async () => {
+      await start();
+      await policy();
+      await links();
+      expect((await bridgeFailure(filtering())).kind).toBe('NotFound');
+      const gpo = await ours();
+      expect(gpo.links.map((l) => l.target)).toEqual([WORKSTATIONS]);
+      expect(gpo.permissions).toContainEqual({ trustee: 'Authenticated Users', trusteeType: 'Group', permission: 'GpoApply' });
+    });
+
+    test('review row 2: filtered before linking, the same failure leaves a GPO that is linked nowhere', async () => {
+      await start();
+      await policy();
+      expect((await ours()).links).toEqual([]);
+      expect((await bridgeFailure(filtering())).kind).toBe('NotFound');
+      expect((await ours()).links).toEqual([]);
+    });
+  });
+
   describe('gpo.rollback', () => {
     const setUp = async () => {
       await start();

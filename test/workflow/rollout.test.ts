@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RolloutConflictError, rolloutProgress, startRollout } from '../../client/rollouts';
+import { renderMarkdown } from '../../model/report-render';
 import type { RolloutReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
 import { approveRingUpdate, cancelRolloutUpdate, kerberosOperatorDoneUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../../workflows/messages';
@@ -66,8 +67,8 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(corp.steps.map((s) => [s.step, s.planOnly, s.changed])).toEqual([
       ['kerberos-object', true, true],
       ['gpo-policy', true, true],
-      ['gpo-links', true, true],
       ['gpo-filtering', true, true],
+      ['gpo-links', true, true],
     ]);
     // The default estate's host has no Kerberos module yet: the plan installs it, so it cannot read the object.
     expect(corp.steps[0].changes).toEqual([expect.stringMatching(/^create or verify the Azure AD Kerberos server object for corp\.contoso\.com once the management host has AzureADHybridAuthenticationManagement/)]);
@@ -132,6 +133,32 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(report.haltReason).toBe('ring pilot spent its failure budget (1 failed, 0 allowed)');
     const failed = report.domains.find((d) => d.domain === 'corp.contoso.com')!.steps.find((s) => s.status === 'failed')!;
     expect(failed).toMatchObject({ step: 'gpo-policy', error: { type: 'AccessDenied', message: expect.stringContaining('Access is denied.') } });
+  });
+
+  test('review row 2: the GPO is filtered before it is linked: a missing computer group fails before any link, and the report lists filtering before linking', async () => {
+    await resetEstate();
+    const spec = variant((s) => {
+      s.domains[0].gpo!.computerGroup = 'WHfB-Devices-Missing';
+    });
+    const report = await apply(spec, false);
+    const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
+    expect(corp.status).toBe('failed');
+    expect(corp.steps.filter((s) => s.step.startsWith('gpo-')).map((s) => [s.step, s.status])).toEqual([
+      ['gpo-policy', 'ok'],
+      ['gpo-filtering', 'failed'],
+    ]);
+    expect(corp.steps.find((s) => s.step === 'gpo-filtering')!.error).toMatchObject({ type: 'NotFound' });
+    const gpo = (await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === 'corp.contoso.com')!.gpos.find((g) => g.displayName === spec.domains[0].gpo!.name)!;
+    // New-GPO's default filtering (Authenticated Users GpoApply) is still in place, but the GPO applies nowhere.
+    expect(gpo.permissions).toContainEqual({ trustee: 'Authenticated Users', trusteeType: 'Group', permission: 'GpoApply' });
+    expect(gpo.links).toEqual([]);
+
+    const fixed = structuredClone(spec);
+    fixed.name = `${spec.name}-fixed`;
+    fixed.domains[0].gpo!.computerGroup = baseSpec.domains[0].gpo!.computerGroup;
+    const markdown = renderMarkdown(await apply(fixed));
+    expect(markdown.indexOf('gpo-filtering')).toBeGreaterThan(0);
+    expect(markdown.indexOf('gpo-filtering')).toBeLessThan(markdown.indexOf('gpo-links'));
   });
 
   test('MFA-protected admin: the domain waits for an operator, rejects a bad confirmation with the reason, then verifies and goes on', async () => {
