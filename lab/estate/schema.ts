@@ -67,6 +67,8 @@ export const labGpoSchema = z.object({
   /** Edits of the computer and user halves (the GPO version numbers); absent = 0. */
   computerVersion: z.number().int().nonnegative().optional(),
   userVersion: z.number().int().nonnegative().optional(),
+  /** An estate fault: the GPO's folder on SYSVOL (GPT.INI, Registry.pol) denies the session's account read access. */
+  sysvolAccessDenied: z.boolean().optional(),
 });
 
 /** The two halves of the Azure AD Kerberos server object: the AD objects and the Entra KerberosDomain. */

@@ -56,6 +56,7 @@ export function createContext(catalog: Catalog, module: CatalogModule | undefine
       ...(options.statusCode === undefined ? {} : { statusCode: options.statusCode }),
       ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
       ...(options.errorDetails === undefined ? {} : { errorDetails: options.errorDetails }),
+      ...(options.inner === undefined ? {} : { inner: errorSpec(options.inner.key, options.inner.values) }),
     };
   };
   return {

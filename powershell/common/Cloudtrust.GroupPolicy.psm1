@@ -47,9 +47,14 @@ function Get-PassportValue {
         $items = @(Get-GPRegistryValue -Guid $GpoId -Key $Key -Domain $Domain -Server $Server)
     }
     catch {
-        # The documented failure for a key the GPO does not configure: not set.
-        if ([string]$_.FullyQualifiedErrorId -like 'UnableToRetrievePolicyRegistryItem*') { return }
-        throw
+        if ([string]$_.FullyQualifiedErrorId -notlike 'UnableToRetrievePolicyRegistryItem*') { throw }
+        # The documented failure for a key the GPO does not configure, also raised when Registry.pol cannot be read:
+        # only a missing key or file (0x80070002, 0x80070003) is "not set".
+        $inner = $_.Exception.InnerException
+        if ($null -eq $inner -or $inner -is [System.IO.FileNotFoundException] -or $inner -is [System.IO.DirectoryNotFoundException] -or $inner.HResult -eq -2147024894 -or $inner.HResult -eq -2147024893) { return }
+        $category = 'ReadError'
+        if ($inner -is [System.UnauthorizedAccessException] -or $inner.HResult -eq -2147024891) { $category = 'PermissionDenied' }
+        throw (New-StepError -Message ('the policy settings of GPO {{{0}}} under {1} cannot be read: {2}' -f $GpoId, $Key, $inner.Message) -ErrorId 'GpoSettingsUnreadable' -Category $category -Target ([string]$GpoId))
     }
     foreach ($item in $items) {
         $path = ([string]$item.KeyPath) -replace '^(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKLM|HKCU)\\', ''

@@ -384,6 +384,50 @@ describe('Group Policy channel steps against the lab', () => {
     });
   });
 
+  describe('review row 18: a GPO whose settings cannot be read is not a GPO without settings', () => {
+    const LOCKED = 'Locked certificate trust';
+    const lock = (estate: LabEstate) => {
+      fabrikam(estate).gpos.push({
+        id: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+        displayName: LOCKED,
+        status: 'AllSettingsEnabled',
+        registryValues: [{ key: POLICY_KEY, valueName: 'UseCertificateForOnPremAuth', type: 'DWord', value: 1 }],
+        links: [{ target: WORKSTATIONS, order: 1, enabled: true, enforced: false }],
+        permissions: [],
+        sysvolAccessDenied: true,
+      });
+    };
+    const lockOurs = () =>
+      lab.store.update((estate) => {
+        fabrikam(estate).gpos.find((g) => g.displayName === GPO)!.sysvolAccessDenied = true;
+      });
+
+    test('review row 18: the scan fails on an unreadable GPO instead of reporting no conflict', async () => {
+      await start(lock);
+      const error = await bridgeFailure(runStep(pool, gpoScanPassportStep, { domain: DOMAIN }));
+      expect(error.kind).toBe('AccessDenied');
+      expect(error.message).toContain('2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f');
+      expect(error.message).toContain('Access is denied.');
+    });
+
+    test('review row 18: ensure-policy does not plan to "set" values into a GPO it cannot read', async () => {
+      await start();
+      await runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO });
+      await lockOurs();
+      const error = await bridgeFailure(runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO, requireSecurityDevice: true, planOnly: true }));
+      expect(error.kind).toBe('AccessDenied');
+      expect(error.message).toMatch(/cannot be read: Access is denied/);
+    });
+
+    test('review row 18: rollback does not read an unreadable GPO as "Enabled not set"', async () => {
+      await start();
+      await runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO });
+      await lockOurs();
+      const error = await bridgeFailure(runStep(pool, gpoRollbackStep, { mode: 'disable', domain: DOMAIN, gpoName: GPO, planOnly: true }));
+      expect(error.kind).toBe('AccessDenied');
+    });
+  });
+
   describe('gpo.rollback', () => {
     const setUp = async () => {
       await start();

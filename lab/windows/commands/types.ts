@@ -34,6 +34,8 @@ export interface ErrorOptions {
   retryAfterSeconds?: number;
   /** ErrorRecord.ErrorDetails.Message: where Graph puts the service's own error text. */
   errorDetails?: string;
+  /** The InnerException: another error the catalog declares for this command, filled with its own values. */
+  inner?: { key: string; values?: Record<string, string | number> };
 }
 
 export interface CommandContext {

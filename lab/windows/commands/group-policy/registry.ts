@@ -1,7 +1,7 @@
 import type { LabDomain, LabGpo } from '../../../estate/schema';
-import { failWith } from '../active-directory/errors';
+import { catalogTarget, failWith } from '../active-directory/errors';
 import { sameText } from '../active-directory/names';
-import type { CommandContext, CommandSimulation, LabObject } from '../types';
+import type { CommandCall, CommandContext, CommandSimulation, LabObject } from '../types';
 import { gpConnect } from './connection';
 import { changeGpo, findGpo, touch } from './gpo';
 
@@ -68,9 +68,13 @@ export const getGpRegistryValue: CommandSimulation = async (call, lab) => {
   const gpo = findGpo(call, lab, connection.domain);
   const given = call.get<string>('Key') ?? '';
   const key = parseKey(given);
-  const notConfigured = (): never => failWith(call, lab, 'UnableToRetrievePolicyRegistryItem', { key: key ? `${LONG[key.hive]}${key.path ? `\\${key.path}` : ''}` : given });
-  if (!key) return notConfigured();
+  const values = { key: key ? `${LONG[key.hive]}${key.path ? `\\${key.path}` : ''}` : given };
+  const unable = (inner?: string): never => lab.fail('UnableToRetrievePolicyRegistryItem', values, { targetObject: catalogTarget(call, 'UnableToRetrievePolicyRegistryItem', values), ...(inner ? { inner: { key: inner } } : {}) });
+  if (!key) return unable();
+  if (gpo.sysvolAccessDenied) return unable('GPAccessDenied');
   const mine = gpo.registryValues.map((setting) => ({ setting, key: settingKey(setting) })).filter((s): s is { setting: Setting; key: Key } => s.key?.hive === key.hive);
+  // A half without any setting has no Registry.pol at all.
+  const notConfigured = (): never => unable(mine.length === 0 ? 'GPRegistryPolNotFound' : undefined);
   const direct = mine.filter((s) => samePath(s.key.path, key.path));
   const valueName = call.get<string>('ValueName');
   if (valueName !== undefined) {
@@ -92,6 +96,11 @@ export const getGpRegistryValue: CommandSimulation = async (call, lab) => {
     ...subkeys.map((path) => lab.object('Microsoft.GroupPolicy.RegistryItem', { FullKeyPath: `${LONG[key.hive]}\\${path}`, Hive: key.hive, KeyPath: path })),
   ];
 };
+
+/** Editing a setting reads and rewrites Registry.pol: a GPO whose SYSVOL folder cannot be read cannot be edited either. */
+function unreadable(call: CommandCall, lab: CommandContext, gpo: LabGpo): void {
+  if (gpo.sysvolAccessDenied) failWith(call, lab, 'GPAccessDenied');
+}
 
 /** The mutation key of one setting: gpovalue:<domain>:<GPO>:<HKLM|HKCU>\<path>\<value name>. */
 export const settingMutation = (domain: LabDomain, gpo: LabGpo, key: Key, valueName: string) => `gpovalue:${domain.dnsName}:${gpo.displayName}:${SHORT[key.hive]}\\${key.path}\\${valueName}`;
@@ -127,6 +136,7 @@ export const setGpRegistryValue: CommandSimulation = async (call, lab) => {
   const type = call.get<string>('Type') ?? (typeof rawValue === 'number' ? 'DWord' : 'String');
   if (!disable && !['String', 'ExpandString', 'DWord', 'QWord', 'MultiString', 'Binary'].includes(type)) throw new Error(`Set-GPRegistryValue: -Type ${type} is not modelled`);
   const object = await changeGpo(call, lab, 'edit', (gpo, domain, _connection, record) => {
+    unreadable(call, lab, gpo);
     const stored = `${SHORT[key.hive]}\\${key.path}`;
     if (valueNames.length > 1 && call.get<boolean>('Additive') !== true) {
       gpo.registryValues = gpo.registryValues.filter((s) => {
@@ -170,6 +180,7 @@ export const removeGpRegistryValue: CommandSimulation = async (call, lab) => {
   if (!key) throw new Error(`Remove-GPRegistryValue: -Key ${JSON.stringify(call.get('Key'))} does not start with HKLM or HKCU`);
   const valueName = call.get<string>('ValueName');
   const object = await changeGpo(call, lab, 'edit', (gpo, domain, _connection, record) => {
+    unreadable(call, lab, gpo);
     const before = gpo.registryValues.length;
     gpo.registryValues = gpo.registryValues.filter((s) => {
       const k = settingKey(s);
