@@ -15,6 +15,7 @@ import {
   gpoSteps,
 } from '../../activities/steps/gpo';
 import type { LabDomain, LabEstate } from '../../lab/estate/schema';
+import { prepareLabSession } from '../../lab/runtime';
 import { bridgeFailure } from '../support/bridge-failure';
 import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
@@ -91,6 +92,37 @@ describe('Group Policy channel steps against the lab', () => {
       expect(error.kind).toBe('Unreachable');
       expect(error.retryable).toBe(true);
     });
+  });
+
+  describe('review row 17: the scan is bounded in large domains', () => {
+    const MANY = 300;
+    /** 300 GPOs with other registry settings, and three with WHfB settings that only the report's ADMX names or key path show. */
+    const large = (estate: LabEstate) => {
+      const gpos = fabrikam(estate).gpos;
+      for (let i = 0; i < MANY; i += 1) {
+        const id = `7e000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        gpos.push({ id, displayName: `Branch policy ${i}`, status: 'AllSettingsEnabled', registryValues: i % 2 === 0 ? [{ key: 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU', valueName: 'NoAutoUpdate', type: 'DWord', value: 0 }] : [], links: [], permissions: [] });
+      }
+      gpos.push(
+        { id: '7f000000-0000-4000-8000-000000000001', displayName: 'Hello enabled', status: 'AllSettingsEnabled', registryValues: [{ key: POLICY_KEY, valueName: 'Enabled', type: 'DWord', value: 1 }], links: [], permissions: [] },
+        { id: '7f000000-0000-4000-8000-000000000002', displayName: 'PIN only', status: 'AllSettingsEnabled', registryValues: [{ key: `${POLICY_KEY}\\PINComplexity`, valueName: 'MinimumPINLength', type: 'DWord', value: 6 }], links: [], permissions: [] },
+      );
+      estate.latencyMs = 10;
+    };
+
+    test('review row 17: a bounded number of Group Policy reads, however many GPOs the domain holds', async () => {
+      await start(large);
+      const { service } = await prepareLabSession(lab.env);
+      const before = { reads: service.calls.get('Get-GPRegistryValue') ?? 0, reports: service.calls.get('Get-GPOReport') ?? 0 };
+      const out = await runStep(pool, gpoScanPassportStep, { domain: DOMAIN });
+      const reads = (service.calls.get('Get-GPRegistryValue') ?? 0) - before.reads;
+      expect(out.result.scannedGpoCount).toBe(MANY + 7);
+      expect(out.result.whfbGpos.map((g) => g.displayName).sort()).toEqual(['Hello enabled', 'Kiosk users', 'PIN only', CERT_PILOT]);
+      expect(out.result.certificateTrustGpos.map((g) => g.displayName)).toEqual([CERT_PILOT]);
+      // Two keys (and their subkeys) per GPO that carries WHfB settings, not two reads per GPO of the domain.
+      expect(reads).toBeLessThanOrEqual(4 * 4);
+      expect((service.calls.get('Get-GPOReport') ?? 0) - before.reports).toBe(1);
+    }, 180_000);
   });
 
   describe('gpo.ensure-policy', () => {

@@ -2,6 +2,7 @@ import { getGpo, newGpo, removeGpo } from './group-policy/gpo';
 import { newGpLink, removeGpLink, setGpLink } from './group-policy/links';
 import { getGpPermission, setGpPermission } from './group-policy/permissions';
 import { getGpRegistryValue, removeGpRegistryValue, setGpRegistryValue } from './group-policy/registry';
+import { getGpoReport } from './group-policy/report';
 import type { CommandSimulation } from './types';
 
 /** The GroupPolicy module (catalog/GroupPolicy.json) over the estate's GPOs. */
@@ -17,4 +18,5 @@ export const groupPolicyCommands: Record<string, CommandSimulation> = {
   'New-GPLink': newGpLink,
   'Set-GPLink': setGpLink,
   'Remove-GPLink': removeGpLink,
+  'Get-GPOReport': getGpoReport,
 };
