@@ -170,6 +170,47 @@ describe('ActiveDirectory and GroupPolicy simulations', () => {
       expect(present.output[0].props).toMatchObject({ KeyPath: 'SOFTWARE\\Policies\\Microsoft\\PassportForWork', FullKeyPath: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\PassportForWork', Hive: 'LocalMachine', PolicyState: 'Set', Type: 'DWord', Value: { $t: 'int', v: 1 } });
     });
 
+    test('review row 18: the same error wraps a missing Registry.pol (FileNotFound) and an unreadable SYSVOL folder (access denied)', async () => {
+      const args = { Guid: CERT_PILOT, Key: 'HKCU\\SOFTWARE\\Policies\\Microsoft\\PassportForWork', Domain: 'fabrikam.com', Server: PDC };
+      const noPol = await gp('Get-GPRegistryValue', 'GetByGUID', args);
+      expect(noPol.error).toMatchObject({ errorId: 'UnableToRetrievePolicyRegistryItem', inner: { exceptionType: 'System.IO.FileNotFoundException', message: expect.stringContaining('0x80070002') } });
+      const noKey = await gp('Get-GPRegistryValue', 'GetByGUID', { ...args, Key: `${POLICY_KEY}\\Nowhere` });
+      expect(noKey.error).toMatchObject({ errorId: 'UnableToRetrievePolicyRegistryItem' });
+      expect(noKey.error).not.toHaveProperty('inner');
+      await lab.store.update((estate) => {
+        estate.forests.flatMap((f) => f.domains).flatMap((d) => d.gpos).find((g) => g.id === CERT_PILOT)!.sysvolAccessDenied = true;
+      });
+      const denied = await gp('Get-GPRegistryValue', 'GetByGUID', { ...args, Key: POLICY_KEY });
+      expect(denied.error).toMatchObject({ errorId: 'UnableToRetrievePolicyRegistryItem', inner: { exceptionType: 'System.UnauthorizedAccessException', message: expect.stringContaining('0x80070005') } });
+      const write = await gp('Set-GPRegistryValue', 'ByGUID', { Guid: CERT_PILOT, Key: POLICY_KEY, ValueName: 'Enabled', Type: 'DWord', Value: 1, Domain: 'fabrikam.com', Server: PDC });
+      expect(write.error).toMatchObject({ exceptionType: 'System.UnauthorizedAccessException' });
+      const report = await gp('Get-GPOReport', 'ReportAll', { All: true, ReportType: 'Xml', Domain: 'fabrikam.com', Server: PDC });
+      expect(report.errors).toEqual([expect.objectContaining({ exceptionType: 'System.UnauthorizedAccessException' })]);
+      expect(String(report.output[0])).not.toContain(CERT_PILOT.toUpperCase());
+    });
+
+    test('Get-GPOReport -ReportType Xml: one report document; WHfB values under their ADMX names, others by key path', async () => {
+      const one = await gp('Get-GPOReport', 'ByGUID', { Guid: CERT_PILOT, ReportType: 'Xml', Domain: 'fabrikam.com', Server: PDC });
+      const xml = String(one.output[0]);
+      expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-16"\?>\r\n<GPO [^>]*xmlns="http:\/\/www.microsoft.com\/GroupPolicy\/Settings"/);
+      expect(xml).toContain(`<Identifier xmlns="http://www.microsoft.com/GroupPolicy/Types">{${CERT_PILOT.toUpperCase()}}</Identifier>`);
+      expect(xml).toContain('<Extension xmlns:q1="http://www.microsoft.com/GroupPolicy/Settings/Registry" xsi:type="q1:RegistrySettings">');
+      expect(xml).toContain('<q1:Policy><q1:Name>Use certificate for on-premises authentication</q1:Name><q1:State>Enabled</q1:State><q1:Category>Windows Components/Windows Hello for Business</q1:Category></q1:Policy>');
+      expect(xml).toContain('<LinksTo><SOMName>Workstations</SOMName><SOMPath>fabrikam.com/Paris/Workstations</SOMPath><Enabled>true</Enabled><NoOverride>false</NoOverride></LinksTo>');
+      await lab.store.update((estate) => {
+        estate.forests.flatMap((f) => f.domains).find((d) => d.dnsName === 'fabrikam.com')!.gpos.push({
+          id: '5d1e7c2a-3b4f-4a6e-9c8d-7f0a1b2c3d4e', displayName: 'Kiosk users', status: 'AllSettingsEnabled', links: [], permissions: [],
+          registryValues: [{ key: 'HKCU\\SOFTWARE\\Policies\\Microsoft\\PassportForWork', valueName: 'UseCloudTrustForOnPremAuth', type: 'DWord', value: 1 }],
+        });
+      });
+      const user = String((await gp('Get-GPOReport', 'ByName', { Name: 'Kiosk users', ReportType: 'Xml', Domain: 'fabrikam.com', Server: PDC })).output[0]);
+      expect(user).toContain('<User><VersionDirectory>0</VersionDirectory><VersionSysvol>0</VersionSysvol><Enabled>true</Enabled><ExtensionData>');
+      expect(user).toContain('<q1:RegistrySetting><q1:KeyPath>SOFTWARE\\Policies\\Microsoft\\PassportForWork</q1:KeyPath><q1:AdmSetting>false</q1:AdmSetting><q1:Value><q1:Name>UseCloudTrustForOnPremAuth</q1:Name><q1:Number>1</q1:Number></q1:Value></q1:RegistrySetting>');
+      const all = await gp('Get-GPOReport', 'ReportAll', { All: true, ReportType: 'Xml', Domain: 'fabrikam.com', Server: PDC });
+      expect(all.output).toHaveLength(1);
+      expect(String(all.output[0]).match(/<GPO>/g)).toHaveLength((await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === 'fabrikam.com')!.gpos.length);
+    });
+
     test('Set-GPPermission without -Replace keeps a higher level; with -Replace sets exactly; an unknown trustee fails', async () => {
       const args = { Guid: CERT_PILOT, TargetName: 'Authenticated Users', TargetType: 'Group', DomainName: 'fabrikam.com', Server: PDC };
       await gp('Set-GPPermission', 'PermissionOne(GUID)', { ...args, PermissionLevel: 'GpoRead' });

@@ -19,11 +19,11 @@ const NAMESPACES = `xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http
 
 const WHFB = 'Windows Components/Windows Hello for Business';
 const PIN = 'System/PIN Complexity';
-/** Computer-scope values of Passport.admx: value name (under PassportForWork or its PINComplexity subkey) -> policy display name. */
-const ADMX: Record<string, { name: string; category: string }> = {
-  'passportforwork\\enabled': { name: 'Use Windows Hello for Business', category: WHFB },
+/** Values of Passport.admx (under PassportForWork or its PINComplexity subkey) -> policy display name; `both` also in user scope. */
+const ADMX: Record<string, { name: string; category: string; both?: true }> = {
+  'passportforwork\\enabled': { name: 'Use Windows Hello for Business', category: WHFB, both: true },
   'passportforwork\\usecloudtrustforonpremauth': { name: 'Use cloud Kerberos trust for on-premises authentication', category: WHFB },
-  'passportforwork\\usecertificateforonpremauth': { name: 'Use certificate for on-premises authentication', category: WHFB },
+  'passportforwork\\usecertificateforonpremauth': { name: 'Use certificate for on-premises authentication', category: WHFB, both: true },
   'passportforwork\\requiresecuritydevice': { name: 'Use a hardware security device', category: WHFB },
   'passportforwork\\pincomplexity\\minimumpinlength': { name: 'Minimum PIN length', category: PIN },
   'passportforwork\\pincomplexity\\maximumpinlength': { name: 'Maximum PIN length', category: PIN },
@@ -42,9 +42,9 @@ const time = (iso: string) => iso.replace(/\.\d+Z$|Z$/, '');
 
 type Setting = LabGpo['registryValues'][number];
 
-function registrySetting(setting: Setting, path: string): string {
+function registrySetting(setting: Setting, path: string, hive: 'LocalMachine' | 'CurrentUser'): string {
   const admx = setting.policyState !== 'Delete' && path.toLowerCase().startsWith(POLICY_ROOT) ? ADMX[`${path.slice(POLICY_ROOT.length)}\\${setting.valueName}`.toLowerCase()] : undefined;
-  if (admx && (setting.type === 'DWord' || setting.type === 'QWord')) {
+  if (admx && (hive === 'LocalMachine' || admx.both) && (setting.type === 'DWord' || setting.type === 'QWord')) {
     // Use Windows Hello for Business and the other boolean policies show Disabled for 0; numeric ones are Enabled with the number.
     const state = admx.category === WHFB && Number(setting.value) === 0 ? 'Disabled' : 'Enabled';
     return element('q1:Policy', element('q1:Name', escape(admx.name)) + element('q1:State', state) + element('q1:Category', escape(admx.category)));
@@ -56,7 +56,7 @@ function registrySetting(setting: Setting, path: string): string {
 function half(gpo: LabGpo, hive: 'LocalMachine' | 'CurrentUser', version: number, enabled: boolean): string {
   const settings = gpo.registryValues.flatMap((setting) => {
     const key = parseKey(setting.key);
-    return key?.hive === hive ? [registrySetting(setting, key.path)] : [];
+    return key?.hive === hive ? [registrySetting(setting, key.path, hive)] : [];
   });
   const extension = settings.length === 0 ? '' : element('ExtensionData', `<Extension xmlns:q1="${REGISTRY}" xsi:type="q1:RegistrySettings">${settings.join('')}</Extension>${element('Name', 'Registry')}`);
   return element('VersionDirectory', String(version)) + element('VersionSysvol', String(version)) + element('Enabled', String(enabled)) + extension;
