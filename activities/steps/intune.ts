@@ -164,7 +164,7 @@ export const intuneEnsureProfileStep = defineStep({
     }),
   output: setResultSchema(cloudTrustProfileSchema).extend({
     /** What enables WHfB on the devices: this profile's UsePassportForWork, or the tenant-wide enrollment configuration. */
-    whfb: z.object({ enabledBy: z.enum(['profile', 'enrollmentConfiguration']), enrollmentState: z.enum(['enabled', 'disabled', 'notConfigured']) }),
+    whfb: z.object({ enabledBy: z.enum(['profile', 'enrollmentConfiguration']), enrollmentState: z.enum(['enabled', 'disabled', 'notConfigured', 'unknown']) }),
   }),
   timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });

@@ -66,8 +66,9 @@ function Find-DeviceConfiguration {
 function Get-HelloEnrollmentState {
     # The state (enabled, disabled, notConfigured) of the tenant-wide Windows Hello for Business enrollment
     # configuration: the deviceEnrollmentWindowsHelloForBusinessConfiguration of priority 0 ('All users and all
-    # devices'); notConfigured when the tenant has none. On v1.0 the type is told by '@odata.type'
-    # (deviceEnrollmentConfigurationType is beta-only).
+    # devices'); notConfigured when the tenant has none; unknown, with a warning, when the app may not read it (the
+    # Graph pages disagree on whether DeviceManagementConfiguration.* suffices or DeviceManagementServiceConfig.* is
+    # needed). On v1.0 the type is told by '@odata.type' (deviceEnrollmentConfigurationType is beta-only).
     [CmdletBinding()]
     param()
     $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
@@ -76,7 +77,14 @@ function Get-HelloEnrollmentState {
     $others = 0
     $uri = 'v1.0/deviceManagement/deviceEnrollmentConfigurations'
     while ($null -ne $uri) {
-        $page = Invoke-MgGraphRequest -Method GET -Uri $uri -OutputType HashTable -ErrorAction Stop
+        try {
+            $page = Invoke-MgGraphRequest -Method GET -Uri $uri -OutputType HashTable -ErrorAction Stop
+        }
+        catch {
+            if ($_.Exception.Message -notmatch 'does not indicate success: Forbidden') { throw }
+            Write-Warning -Message 'The app may not read the tenant-wide Windows Hello for Business enrollment configuration (403 Forbidden; grant DeviceManagementServiceConfig.Read.All): the profile enables WHfB itself'
+            return 'unknown'
+        }
         foreach ($configuration in @($page['value'])) {
             if ([string]$configuration['@odata.type'] -ne $helloType) { continue }
             if ([int]$configuration['priority'] -eq 0) { $state = [string]$configuration['state'] }

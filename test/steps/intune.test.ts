@@ -380,6 +380,15 @@ describe('intune steps against the lab', () => {
       expect(out.result.whfb.enabledBy).toBe('profile');
     });
 
+    test('an app that may not read the enrollment configuration still gets a profile that enables WHfB, with a warning', async () => {
+      const forbidden = { command: 'Invoke-MgGraphRequest', mode: 'permanent', message: 'Response status code does not indicate success: Forbidden (Forbidden).', exceptionType: 'Microsoft.Graph.PowerShell.Authentication.Helpers.HttpResponseException' };
+      write(estate({ helloForBusinessEnrollment: { state: 'enabled' } }, [forbidden]));
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.whfb).toEqual({ enabledBy: 'profile', enrollmentState: 'unknown' });
+      expect(out.result.after?.omaSettings.map((s) => s.omaUri)).toContain(`${PASSPORT}/UsePassportForWork`);
+      expect(out.warnings).toEqual([expect.stringMatching(/403 Forbidden; grant DeviceManagementServiceConfig\.Read\.All/)]);
+    });
+
     test('a tenant without an Intune licence fails with Graph\'s answer, not retryable', async () => {
       write(estate({ intuneLicensed: false }));
       const failure = await bridgeFailure(runStep(pool, intuneEnsureProfileStep, wanted));
