@@ -97,7 +97,15 @@ export const rolloutSpecSchema = z
     tenant: z
       .object({
         id: z.guid('must be the tenant id (a GUID without braces)'),
-        graph: z.object({ clientId: z.guid(), certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex certificate thumbprint') }).strict().optional(),
+        graph: z
+          .object({
+            clientId: z.guid(),
+            certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a 40-hex certificate thumbprint'),
+            /** The tenant's national cloud, as Connect-MgGraph -Environment names it; absent = Global. */
+            environment: z.enum(['Global', 'USGov', 'USGovDoD', 'China'], { error: 'must be a Microsoft Graph environment: Global, USGov (GCC High), USGovDoD (DoD) or China (21Vianet)' }).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     cloudSignIn: cloudSignInSchema,

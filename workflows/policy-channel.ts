@@ -14,8 +14,18 @@ const CHARACTER_RULE = { allow: 0, require: 1, disallow: 2 } as const;
 function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
   const graph = input.tenant.graph;
   if (!graph) throw ApplicationFailure.nonRetryable('the intune channel needs tenant.graph in the spec', 'InvalidSpec');
-  return { tenantId: input.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint };
+  return graphConnection(input.tenant.id, graph);
 }
+
+/** The Graph sign-in of the steps; the environment only when the spec names one, so earlier histories replay unchanged. */
+function graphConnection(tenantId: string, graph: NonNullable<RolloutSpec['tenant']['graph']>) {
+  return { tenantId, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) };
+}
+
+const WHFB_ENABLED_BY = {
+  profile: 'WHfB enabled by policy (UsePassportForWork in the profile)',
+  enrollmentConfiguration: 'WHfB enabled by the enrollment configuration (tenant-wide Windows Hello for Business: enabled)',
+} as const;
 
 /** The policy, through the domain's channel: Group Policy (GPO, security filtering, links) or Intune (group, profile, assignment). */
 export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, steps: StepRecorder): Promise<void> {
@@ -58,7 +68,7 @@ export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, 
   const intune = input.domain.intune!;
   const graph = graphOf(input);
   const group = await steps.run('intune-group', () => acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly }));
-  await steps.run('intune-profile', () =>
+  const profile = await steps.run('intune-profile', () =>
     acts.ensureIntuneProfile({
       ...graph,
       displayName: intune.profile,
@@ -74,6 +84,9 @@ export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, 
       planOnly,
     }),
   );
+  // Results recorded before the step reported it (replayed histories) carry no whfb.
+  const enabledBy = (profile.result as { whfb?: typeof profile.result.whfb }).whfb?.enabledBy;
+  if (enabledBy) steps.lastRecord()!.detail = WHFB_ENABLED_BY[enabledBy];
   const groupId = group.result.after?.id;
   if (!groupId) {
     steps.note('intune-assignment', { status: 'skipped', changes: [`assign ${intune.profile} to ${intune.group} once the group exists`] });
@@ -107,6 +120,7 @@ export async function verifyPolicyChannel(acts: Acts, input: DomainRolloutInput,
     if (!profile) problems.push(`profile ${intune.profile} not found`);
     else {
       if (!profile.usesCloudTrust) problems.push(`profile ${intune.profile} does not set UseCloudTrustForOnPremAuth`);
+      if (profile.usePassportForWork === false) problems.push(`profile ${intune.profile} sets UsePassportForWork to false`);
       if (!profile.assignments.some((a) => a.targetType === 'group' && a.groupId)) problems.push(`profile ${intune.profile} is not assigned to a group`);
     }
     for (const conflict of scan.result.conflicts) problems.push(`profile ${conflict.displayName}: ${conflict.reason}`);
@@ -140,7 +154,7 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
   if (spec.tenant.graph) {
     try {
       const acts = stepActivities(spec.routing.default ?? defaultQueue);
-      const graph = { tenantId: spec.tenant.id, clientId: spec.tenant.graph.clientId, certificateThumbprint: spec.tenant.graph.certificateThumbprint };
+      const graph = graphConnection(spec.tenant.id, spec.tenant.graph);
       if (spec.domains.some((d) => d.channel === 'intune')) {
         const tenant = await acts.readIntuneTenant(graph);
         if (!tenant.result.intune.usable) {
@@ -151,7 +165,8 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
       intuneWhfbEverywhere = scan.result.assignedToAll;
       intuneGroups = scan.result.assignedGroupIds;
       for (const conflict of scan.result.conflicts) {
-        tenantFindings.push({ severity: 'blocker', code: 'intune-certificate-trust', target: conflict.displayName, message: `Intune profile ${conflict.displayName} (${conflict.omaUri}): ${conflict.reason}` });
+        const code = conflict.kind === 'whfbBlocked' ? 'intune-whfb-blocked' : 'intune-certificate-trust';
+        tenantFindings.push({ severity: 'blocker', code, target: conflict.displayName, message: `Intune profile ${conflict.displayName} (${conflict.omaUri}): ${conflict.reason}` });
       }
     } catch (error) {
       const failure = describeFailure(error);

@@ -19,7 +19,16 @@ export const graphConnectionInput = {
   tenantId: z.string().refine((v) => GUID.test(v) || DNS_NAME_PATTERN.test(v), 'must be the tenant GUID or one of its domain names'),
   clientId: guidSchema,
   certificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a certificate thumbprint (40 hex digits)'),
+  /** The tenant's national cloud (Connect-MgGraph -Environment, a built-in Get-MgEnvironment name); absent = Global. */
+  environment: z.enum(['Global', 'USGov', 'USGovDoD', 'China']).optional(),
 };
+
+/**
+ * The Graph steps' timeouts include a cold import of the Microsoft.Graph modules in a fresh Windows PowerShell 5.1
+ * process, which can take about two minutes on its own (msgraph-sdk-powershell#688) before the first request; a
+ * timeout kills the process, so a shorter limit would make every retry start cold again.
+ */
+const GRAPH_STEP_TIMEOUT_MS = 5 * 60_000;
 
 /** Graph display names: no control characters, something visible. */
 const displayNameSchema = (max: number) =>
@@ -48,7 +57,7 @@ export const intuneTenantStep = defineStep({
   description: 'Read the tenant id and whether an active Intune licence makes device configuration usable',
   input: z.object(graphConnectionInput),
   output: intuneTenantSchema,
-  timeoutMs: 2 * 60_000,
+  timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
 // ---------------------------------------------------------------- intune.scan-passport
@@ -68,9 +77,12 @@ export const assignmentTargetSchema = z.object({
 export const passportProfileSchema = z.object({
   id: z.string(),
   displayName: z.string(),
+  /** #microsoft.graph.windows10CustomConfiguration (OMA-URI settings) or #microsoft.graph.windowsIdentityProtectionConfiguration (the WHfB template). */
   odataType: z.string(),
   settings: z.array(omaSettingSchema),
   usesCloudTrust: z.boolean(),
+  /** UsePassportForWork as the profile sets it (false also when the template blocks WHfB); null = not set. */
+  usePassportForWork: z.boolean().nullable(),
   certificateTrustEnabled: z.boolean(),
   assignments: z.array(assignmentTargetSchema),
 });
@@ -78,7 +90,8 @@ export const passportProfileSchema = z.object({
 export const passportScanSchema = z.object({
   intuneUsable: z.boolean(),
   profiles: z.array(passportProfileSchema),
-  conflicts: z.array(z.object({ profileId: z.string(), displayName: z.string(), omaUri: z.string(), reason: z.string() })),
+  /** omaUri: the OMA-URI of a custom profile's setting, or the template property of an identity-protection profile. */
+  conflicts: z.array(z.object({ profileId: z.string(), displayName: z.string(), omaUri: z.string(), kind: z.enum(['certificateTrust', 'whfbBlocked']), reason: z.string() })),
   /** Groups that receive PassportForWork settings from Intune: compare with the GPO channel's targets. */
   assignedGroupIds: z.array(z.string()),
   /** Some WHfB profile targets all devices or all licensed users: every device gets Intune WHfB settings. */
@@ -88,7 +101,7 @@ export const passportScanSchema = z.object({
 export const intuneScanPassportStep = defineStep({
   id: 'intune.scan-passport',
   script: 'intune/Get-IntunePassportProfile.ps1',
-  description: 'Find device configurations with PassportForWork OMA-URI settings, their assignments and UseCertificateForOnPremAuth conflicts',
+  description: 'Find custom OMA-URI and identity-protection profiles with WHfB settings, their assignments, and certificate-trust or WHfB-blocked conflicts',
   input: z.object(graphConnectionInput),
   output: passportScanSchema,
   timeoutMs: 5 * 60_000,
@@ -110,7 +123,7 @@ export const intuneEnsureGroupStep = defineStep({
   description: 'Ensure the Entra security group that receives the cloud-trust profile exists',
   input: z.object({ ...graphConnectionInput, displayName: displayNameSchema(256), ...planOnlyInput }),
   output: setResultSchema(entraGroupSchema),
-  timeoutMs: 2 * 60_000,
+  timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
 // ---------------------------------------------------------------- intune.ensure-profile
@@ -128,7 +141,7 @@ export const cloudTrustProfileSchema = z.object({
 export const intuneEnsureProfileStep = defineStep({
   id: 'intune.ensure-profile',
   script: 'intune/Set-IntuneCloudTrustProfile.ps1',
-  description: 'Ensure the custom OMA-URI profile with UseCloudTrustForOnPremAuth (and the asked PassportForWork options) exists exactly',
+  description: 'Ensure the custom OMA-URI profile with UsePassportForWork (unless the tenant-wide enrollment configuration enables WHfB), UseCloudTrustForOnPremAuth and the asked PassportForWork options exists exactly',
   input: z
     .object({
       ...graphConnectionInput,
@@ -149,8 +162,11 @@ export const intuneEnsureProfileStep = defineStep({
       message: 'pinMinimumLength must not exceed pinMaximumLength',
       path: ['pinMinimumLength'],
     }),
-  output: setResultSchema(cloudTrustProfileSchema),
-  timeoutMs: 2 * 60_000,
+  output: setResultSchema(cloudTrustProfileSchema).extend({
+    /** What enables WHfB on the devices: this profile's UsePassportForWork, or the tenant-wide enrollment configuration. */
+    whfb: z.object({ enabledBy: z.enum(['profile', 'enrollmentConfiguration']), enrollmentState: z.enum(['enabled', 'disabled', 'notConfigured', 'unknown']) }),
+  }),
+  timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
 // ---------------------------------------------------------------- intune.ensure-assignment / intune.rollback
@@ -168,7 +184,7 @@ export const intuneEnsureAssignmentStep = defineStep({
   description: 'Ensure the profile is assigned to the group, keeping every other assignment (assign replaces the whole set)',
   input: z.object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema, ...planOnlyInput }),
   output: setResultSchema(profileAssignmentSchema),
-  timeoutMs: 2 * 60_000,
+  timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
 export const intuneRollbackStep = defineStep({
@@ -179,7 +195,7 @@ export const intuneRollbackStep = defineStep({
     .object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema.optional(), deleteProfile: z.boolean().default(false), ...planOnlyInput })
     .refine((v) => v.deleteProfile || v.groupId !== undefined, { message: 'groupId is required unless deleteProfile is true', path: ['groupId'] }),
   output: setResultSchema(profileAssignmentSchema),
-  timeoutMs: 2 * 60_000,
+  timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
 // ---------------------------------------------------------------- clients.sample

@@ -154,6 +154,8 @@ export const labDeviceConfigurationSchema = z.object({
   description: z.string().default(''),
   odataType: z.string().min(1),
   omaSettings: z.array(labOmaSettingSchema).default([]),
+  /** The derived type's own members as Graph JSON, for a type other than the custom profile (e.g. a windowsIdentityProtectionConfiguration's windowsHelloForBusinessBlocked). */
+  properties: z.record(z.string(), z.unknown()).optional(),
   assignments: z.array(labAssignmentSchema).default([]),
   createdDateTime: isoDate.optional(),
   lastModifiedDateTime: isoDate.optional(),
@@ -187,7 +189,8 @@ export const labApplicationSchema = z.object({
 
 /** The tenant-wide Windows Hello for Business enrollment configuration (Intune > Devices > Enrollment > Windows Hello for Business). */
 export const labHelloEnrollmentSchema = z.object({
-  state: z.enum(['notConfigured', 'enabled', 'disabled']).default('notConfigured'),
+  /** Microsoft's cloud-trust guide: the tenant-wide policy "is usually disabled" (hybrid-cloud-kerberos-trust-enroll). */
+  state: z.enum(['notConfigured', 'enabled', 'disabled']).default('disabled'),
   securityDeviceRequired: z.boolean().default(false),
   pinMinimumLength: z.number().int().min(4).max(127).default(6),
   pinMaximumLength: z.number().int().min(4).max(127).default(127),
@@ -196,6 +199,8 @@ export const labHelloEnrollmentSchema = z.object({
 export const labTenantSchema = z.object({
   id: z.guid(),
   displayName: z.string().default('Lab tenant'),
+  /** The national cloud the tenant lives in (a Connect-MgGraph -Environment name). */
+  environment: z.enum(['Global', 'USGov', 'USGovDoD', 'China']).default('Global'),
   verifiedDomains: z.array(z.string()),
   intuneLicensed: z.boolean().default(true),
   groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]), mailEnabled: z.boolean().optional(), description: z.string().nullable().optional() })).default([]),

@@ -11,22 +11,26 @@ $ProgressPreference = 'SilentlyContinue'
 # (the dispatcher runs every script with -WarningAction SilentlyContinue and collects its warnings).
 
 function Connect-GraphAppOnly {
-    # App-only, with a certificate from the worker account's certificate store; no welcome text on the output.
+    # App-only, with a certificate from the worker account's certificate store (Connect-MgGraph 2.x looks in
+    # Cert:\CurrentUser\My, then Cert:\LocalMachine\My), in the national cloud the spec names (Get-MgEnvironment:
+    # Global, USGov, USGovDoD, China); no welcome text on the output. Graph's exported commands are script-module
+    # functions: they do not see the calling script's $ErrorActionPreference, so every call here says -ErrorAction Stop.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)][string]$TenantId,
         [Parameter(Mandatory = $true)][string]$ClientId,
-        [Parameter(Mandatory = $true)][string]$CertificateThumbprint
+        [Parameter(Mandatory = $true)][string]$CertificateThumbprint,
+        [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')][string]$Environment = 'Global'
     )
     $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
-    Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
+    Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -Environment $Environment -NoWelcome -ErrorAction Stop | Out-Null
 }
 
 function Disconnect-GraphAppOnly {
     [CmdletBinding()]
     param()
     $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
-    Disconnect-MgGraph | Out-Null
+    Disconnect-MgGraph -ErrorAction Stop | Out-Null
 }
 
 function Test-IntuneUnlicensed {
@@ -50,13 +54,49 @@ function Find-DeviceConfiguration {
     param([Parameter(Mandatory = $true)][string]$DisplayName, [string]$Tenant)
     $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
     try {
-        $all = @(Get-MgDeviceManagementDeviceConfiguration -All)
+        $all = @(Get-MgDeviceManagementDeviceConfiguration -All -ErrorAction Stop)
     }
     catch {
         Stop-IfIntuneUnlicensed -Record $_ -Tenant $Tenant
         throw
     }
     $all | Where-Object -FilterScript { [string]$_.DisplayName -eq $DisplayName }
+}
+
+function Get-HelloEnrollmentState {
+    # The state (enabled, disabled, notConfigured) of the tenant-wide Windows Hello for Business enrollment
+    # configuration: the deviceEnrollmentWindowsHelloForBusinessConfiguration of priority 0 ('All users and all
+    # devices'); notConfigured when the tenant has none; unknown, with a warning, when the app may not read it (the
+    # Graph pages disagree on whether DeviceManagementConfiguration.* suffices or DeviceManagementServiceConfig.* is
+    # needed). On v1.0 the type is told by '@odata.type' (deviceEnrollmentConfigurationType is beta-only).
+    [CmdletBinding()]
+    param()
+    $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
+    $helloType = '#microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration'
+    $state = 'notConfigured'
+    $others = 0
+    $uri = 'v1.0/deviceManagement/deviceEnrollmentConfigurations'
+    while ($null -ne $uri) {
+        try {
+            $page = Invoke-MgGraphRequest -Method GET -Uri $uri -OutputType HashTable -ErrorAction Stop
+        }
+        catch {
+            if ($_.Exception.Message -notmatch 'does not indicate success: Forbidden') { throw }
+            Write-Warning -Message 'The app may not read the tenant-wide Windows Hello for Business enrollment configuration (403 Forbidden; grant DeviceManagementServiceConfig.Read.All): the profile enables WHfB itself'
+            return 'unknown'
+        }
+        foreach ($configuration in @($page['value'])) {
+            if ([string]$configuration['@odata.type'] -ne $helloType) { continue }
+            if ([int]$configuration['priority'] -eq 0) { $state = [string]$configuration['state'] }
+            else { $others++ }
+        }
+        $uri = $null
+        if ($page.ContainsKey('@odata.nextLink')) { $uri = [string]$page['@odata.nextLink'] }
+    }
+    if ($others -gt 0) {
+        Write-Warning -Message ('{0} Windows Hello for Business enrollment configuration(s) besides the tenant-wide one are assigned to groups; they override it for their members at enrollment' -f $others)
+    }
+    return $state
 }
 
 function Get-TargetKind {
@@ -90,7 +130,7 @@ function Get-AssignmentTarget {
     [CmdletBinding()]
     param([Parameter(Mandatory = $true)][string]$ProfileId)
     $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
-    foreach ($assignment in @(Get-MgDeviceManagementDeviceConfigurationAssignment -DeviceConfigurationId $ProfileId -All)) {
+    foreach ($assignment in @(Get-MgDeviceManagementDeviceConfigurationAssignment -DeviceConfigurationId $ProfileId -All -ErrorAction Stop)) {
         ConvertTo-TargetBody -Target $assignment.Target
     }
 }
@@ -134,6 +174,7 @@ function Send-AssignmentSet {
         $assignments.Add(@{ '@odata.type' = '#microsoft.graph.deviceConfigurationAssignment'; target = $target })
     }
     $body = ConvertTo-Json -InputObject @{ assignments = [object[]]$assignments.ToArray() } -Depth 10 -Compress
-    $uri = 'https://graph.microsoft.com/v1.0/deviceManagement/deviceConfigurations/{0}/assign' -f $ProfileId
-    Invoke-MgGraphRequest -Method POST -Uri $uri -Body $body -ContentType 'application/json' | Out-Null
+    # Relative: the SDK sends it to the Graph endpoint of the cloud Connect-MgGraph signed in to.
+    $uri = 'v1.0/deviceManagement/deviceConfigurations/{0}/assign' -f $ProfileId
+    Invoke-MgGraphRequest -Method POST -Uri $uri -Body $body -ContentType 'application/json' -ErrorAction Stop | Out-Null
 }

@@ -3,14 +3,19 @@
     Read-only: the Intune device configurations that carry Windows Hello for Business (PassportForWork) settings.
 .DESCRIPTION
     Signs in to Microsoft Graph app-only with a certificate, lists every device configuration
-    (Get-MgDeviceManagementDeviceConfiguration -All) and keeps those whose omaSettings touch an OMA-URI under
-    ./Device/ or ./User/Vendor/MSFT/PassportForWork/. For each it reports the PassportForWork settings, whether
-    it enables UseCloudTrustForOnPremAuth, whether it enables UseCertificateForOnPremAuth (a conflict:
-    certificate trust takes precedence over cloud Kerberos trust) and its assignments
+    (Get-MgDeviceManagementDeviceConfiguration -All) and keeps the custom profiles whose omaSettings touch an
+    OMA-URI under ./Device/ or ./User/Vendor/MSFT/PassportForWork/, and every identity-protection template profile
+    (#microsoft.graph.windowsIdentityProtectionConfiguration, the Windows Hello for Business template). For each it
+    reports the PassportForWork settings, whether it enables UseCloudTrustForOnPremAuth, what it sets
+    UsePassportForWork to, whether it enables certificate trust (UseCertificateForOnPremAuth, or the template's
+    useCertificatesForOnPremisesAuthEnabled: a conflict, certificate trust takes precedence over cloud Kerberos
+    trust), whether it turns WHfB off (UsePassportForWork false, or the template's windowsHelloForBusinessBlocked:
+    a conflict, devices that get it never provision) and its assignments
     (Get-MgDeviceManagementDeviceConfigurationAssignment), so the caller can detect devices that would receive
     WHfB settings from both Group Policy and Intune (GPO wins; the CSP settings are ignored).
     A tenant without an Intune licence answers "Request not applicable to target tenant": reported as
-    intuneUsable = false with no profiles. Settings-catalog policies (beta configurationPolicies) are not read.
+    intuneUsable = false with no profiles. Settings-catalog and endpoint-security account-protection policies
+    (beta configurationPolicies) are not read.
     Changes nothing. Needs DeviceManagementConfiguration.Read.All.
 .NOTES
     Helper module: Cloudtrust.Graph (Connect-GraphAppOnly, Disconnect-GraphAppOnly, Test-IntuneUnlicensed,
@@ -26,13 +31,17 @@ param(
     [string]$ClientId,
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
-    [string]$CertificateThumbprint
+    [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global'
 )
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 $passportPattern = '^\./(Device|User)/Vendor/MSFT/PassportForWork/'
+$identityProtectionType = '#microsoft.graph.windowsIdentityProtectionConfiguration'
 
 function Get-OmaValueType {
     param([AllowEmptyString()][string]$ODataType)
@@ -72,6 +81,25 @@ function Test-EnabledValue {
     return ($text -eq 'true' -or $text -eq '1')
 }
 
+function Get-TemplateFlag {
+    # A Boolean member of the identity-protection template, kept in AdditionalProperties of the deviceConfiguration.
+    param([Parameter(Mandatory = $true)][object]$Configuration, [Parameter(Mandatory = $true)][string]$Name)
+    $extra = $Configuration.AdditionalProperties
+    if ($null -eq $extra -or -not $extra.ContainsKey($Name) -or $null -eq $extra[$Name]) { return $false }
+    return [bool]$extra[$Name]
+}
+
+function New-Conflict {
+    param([object]$Configuration, [string]$Setting, [string]$Kind, [string]$Reason)
+    return [ordered]@{
+        profileId   = [string]$Configuration.Id
+        displayName = [string]$Configuration.DisplayName
+        omaUri      = $Setting
+        kind        = $Kind
+        reason      = $Reason
+    }
+}
+
 function ConvertTo-TargetSummary {
     param([Parameter(Mandatory = $true)][object]$Target)
     $extra = $Target.AdditionalProperties
@@ -82,12 +110,12 @@ function ConvertTo-TargetSummary {
     return [ordered]@{ targetType = (Get-TargetKind -ODataType $odataType); groupId = $groupId }
 }
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
     $intuneUsable = $true
     $configurations = @()
     try {
-        $configurations = @(Get-MgDeviceManagementDeviceConfiguration -All)
+        $configurations = @(Get-MgDeviceManagementDeviceConfiguration -All -ErrorAction Stop)
     }
     catch {
         if (-not (Test-IntuneUnlicensed -Record $_)) { throw }
@@ -99,26 +127,39 @@ try {
     $conflicts = New-Object -TypeName System.Collections.Generic.List[object]
     $groupIds = New-Object -TypeName System.Collections.Generic.List[string]
     $assignedToAll = $false
+    $certificateTrustReason = 'certificate trust takes precedence over cloud Kerberos trust'
+    $blockedReason = 'Windows Hello for Business is turned off for the devices that get this profile: they never provision'
     foreach ($configuration in $configurations) {
-        $settings = @(Get-OmaSettingList -Configuration $configuration | Where-Object -FilterScript { $_.omaUri -match $passportPattern })
-        if ($settings.Count -eq 0) { continue }
-
         $odataType = ''
         if ($null -ne $configuration.AdditionalProperties -and $configuration.AdditionalProperties.ContainsKey('@odata.type')) {
             $odataType = [string]$configuration.AdditionalProperties['@odata.type']
         }
-        $cloudTrust = @($settings | Where-Object -FilterScript { $_.omaUri -match '/Policies/UseCloudTrustForOnPremAuth$' -and (Test-EnabledValue -Setting $_) })
-        $certificateTrust = @($settings | Where-Object -FilterScript { $_.omaUri -match '/Policies/UseCertificateForOnPremAuth$' -and (Test-EnabledValue -Setting $_) })
-        foreach ($setting in $certificateTrust) {
-            $conflicts.Add([ordered]@{
-                    profileId   = [string]$configuration.Id
-                    displayName = [string]$configuration.DisplayName
-                    omaUri      = $setting.omaUri
-                    reason      = 'UseCertificateForOnPremAuth is enabled: certificate trust takes precedence over cloud Kerberos trust'
-                })
+        $settings = @(Get-OmaSettingList -Configuration $configuration | Where-Object -FilterScript { $_.omaUri -match $passportPattern })
+        $found = New-Object -TypeName System.Collections.Generic.List[object]
+        $usePassportForWork = $null
+        if ($odataType -eq $identityProtectionType) {
+            if (Get-TemplateFlag -Configuration $configuration -Name 'useCertificatesForOnPremisesAuthEnabled') {
+                $found.Add((New-Conflict -Configuration $configuration -Setting 'useCertificatesForOnPremisesAuthEnabled' -Kind 'certificateTrust' -Reason ('the identity protection template enables certificates for on-premises authentication: ' + $certificateTrustReason)))
+            }
+            if (Get-TemplateFlag -Configuration $configuration -Name 'windowsHelloForBusinessBlocked') {
+                $usePassportForWork = $false
+                $found.Add((New-Conflict -Configuration $configuration -Setting 'windowsHelloForBusinessBlocked' -Kind 'whfbBlocked' -Reason ('the identity protection template blocks Windows Hello for Business: ' + $blockedReason)))
+            }
         }
+        elseif ($settings.Count -eq 0) { continue }
+        $cloudTrust = @($settings | Where-Object -FilterScript { $_.omaUri -match '/Policies/UseCloudTrustForOnPremAuth$' -and (Test-EnabledValue -Setting $_) })
+        foreach ($setting in @($settings | Where-Object -FilterScript { $_.omaUri -match '/Policies/UseCertificateForOnPremAuth$' -and (Test-EnabledValue -Setting $_) })) {
+            $found.Add((New-Conflict -Configuration $configuration -Setting $setting.omaUri -Kind 'certificateTrust' -Reason ('UseCertificateForOnPremAuth is enabled: ' + $certificateTrustReason)))
+        }
+        foreach ($setting in @($settings | Where-Object -FilterScript { $_.omaUri -match '/Policies/UsePassportForWork$' })) {
+            $usePassportForWork = Test-EnabledValue -Setting $setting
+            if (-not $usePassportForWork) {
+                $found.Add((New-Conflict -Configuration $configuration -Setting $setting.omaUri -Kind 'whfbBlocked' -Reason ('UsePassportForWork is false: ' + $blockedReason)))
+            }
+        }
+        foreach ($conflict in $found) { $conflicts.Add($conflict) }
 
-        $assignments = @(Get-MgDeviceManagementDeviceConfigurationAssignment -DeviceConfigurationId $configuration.Id -All | ForEach-Object -Process { ConvertTo-TargetSummary -Target $_.Target })
+        $assignments = @(Get-MgDeviceManagementDeviceConfigurationAssignment -DeviceConfigurationId $configuration.Id -All -ErrorAction Stop | ForEach-Object -Process { ConvertTo-TargetSummary -Target $_.Target })
         foreach ($assignment in $assignments) {
             if ($assignment.targetType -eq 'group' -and -not $groupIds.Contains($assignment.groupId)) { $groupIds.Add($assignment.groupId) }
             if ($assignment.targetType -eq 'allDevices' -or $assignment.targetType -eq 'allLicensedUsers') { $assignedToAll = $true }
@@ -130,7 +171,8 @@ try {
                 odataType               = $odataType
                 settings                = [object[]]$settings
                 usesCloudTrust          = ($cloudTrust.Count -gt 0)
-                certificateTrustEnabled = ($certificateTrust.Count -gt 0)
+                usePassportForWork      = $usePassportForWork
+                certificateTrustEnabled = (@($found | Where-Object -FilterScript { $_.kind -eq 'certificateTrust' }).Count -gt 0)
                 assignments             = [object[]]$assignments
             })
     }

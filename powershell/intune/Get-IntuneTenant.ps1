@@ -21,7 +21,10 @@ param(
     [string]$ClientId,
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
-    [string]$CertificateThumbprint
+    [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global'
 )
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -32,9 +35,9 @@ $ProgressPreference = 'SilentlyContinue'
 $intuneForOffice365PlanId = '882e1d05-acd1-4ccb-8708-6ee03664b117'
 $usableStatuses = @('Enabled', 'Warning')
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
-    $organization = @(Get-MgOrganization -Property 'id', 'displayName', 'verifiedDomains', 'assignedPlans')[0]
+    $organization = @(Get-MgOrganization -Property 'id', 'displayName', 'verifiedDomains', 'assignedPlans' -ErrorAction Stop)[0]
 
     $plans = @($organization.AssignedPlans | Where-Object -FilterScript { [string]$_.Service -eq 'SCO' -and [string]$_.ServicePlanId -ne $intuneForOffice365PlanId } | ForEach-Object -Process {
             [ordered]@{ servicePlanId = [string]$_.ServicePlanId; capabilityStatus = [string]$_.CapabilityStatus }

@@ -26,6 +26,9 @@ param(
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
     [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global',
     [Parameter(Mandatory = $true)]
     [ValidateLength(1, 200)]
     [ValidatePattern('^[^\x00-\x1F\x7F]*\S[^\x00-\x1F\x7F]*$')]
@@ -43,7 +46,7 @@ if (-not $DeleteProfile -and -not $PSBoundParameters.ContainsKey('GroupId')) {
     Write-Error -Message 'GroupId is required unless -DeleteProfile is given' -Category InvalidArgument -ErrorId 'GroupIdRequired' -ErrorAction Stop
 }
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
     $found = @(Find-DeviceConfiguration -DisplayName $ProfileDisplayName)
     if ($found.Count -gt 1) {
@@ -67,7 +70,7 @@ try {
     $after = $before
     if ($changes.Count -gt 0 -and -not $PlanOnly) {
         if ($DeleteProfile) {
-            Remove-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $configuration.Id | Out-Null
+            Remove-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $configuration.Id -ErrorAction Stop | Out-Null
             $after = $null
         }
         else {

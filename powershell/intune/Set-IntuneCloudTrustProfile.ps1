@@ -5,7 +5,13 @@
 .DESCRIPTION
     Signs in to Microsoft Graph app-only with a certificate, reads the tenant id (Get-MgOrganization) and builds
     the desired PassportForWork CSP settings under ./Device/Vendor/MSFT/PassportForWork/<tenant GUID without
-    braces>/Policies: UseCloudTrustForOnPremAuth = True (omaSettingBoolean), RequireSecurityDevice = True when
+    braces>/Policies: UsePassportForWork = True (omaSettingBoolean), which enables Windows Hello for Business,
+    unless the tenant-wide Windows Hello for Business enrollment configuration (Devices > Windows > Enrollment,
+    the deviceEnrollmentWindowsHelloForBusinessConfiguration of priority 0, read with Invoke-MgGraphRequest GET
+    v1.0/deviceManagement/deviceEnrollmentConfigurations) has state 'enabled' - Microsoft's cloud-trust guide skips
+    its "enable Windows Hello for Business" policy only then, and says that configuration is usually disabled; a
+    profile that already carries UsePassportForWork keeps it, set to True. Then UseCloudTrustForOnPremAuth = True
+    (omaSettingBoolean), RequireSecurityDevice = True when
     -RequireSecurityDevice is given, and each PINComplexity node (omaSettingInteger) whose parameter is given.
     UseCertificateForOnPremAuth is never part of it. Looks the profile up by display name among the device
     configurations: missing -> creates a #microsoft.graph.windows10CustomConfiguration; present with other
@@ -13,10 +19,12 @@
     nothing. -PlanOnly reports the changes without making them. Assignments are not touched.
     Fails when the name matches two profiles or a profile of another type, and when the tenant has no
     Intune licence (Graph answers "Request not applicable to target tenant").
-    Needs Organization.Read.All and DeviceManagementConfiguration.ReadWrite.All.
+    The result says what enables WHfB: whfb.enabledBy 'profile' or 'enrollmentConfiguration', and the
+    enrollment configuration's state. Needs Organization.Read.All, DeviceManagementConfiguration.ReadWrite.All
+    and, for the enrollment configuration, DeviceManagementServiceConfig.Read.All.
 .NOTES
     Helper modules: Cloudtrust.Common (New-StepResult), Cloudtrust.Graph (Connect-GraphAppOnly,
-    Disconnect-GraphAppOnly, Find-DeviceConfiguration, Stop-IfIntuneUnlicensed).
+    Disconnect-GraphAppOnly, Find-DeviceConfiguration, Stop-IfIntuneUnlicensed, Get-HelloEnrollmentState).
 #>
 [CmdletBinding()]
 param(
@@ -29,6 +37,9 @@ param(
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
     [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global',
     [Parameter(Mandatory = $true)]
     [ValidateLength(1, 200)]
     [ValidatePattern('^[^\x00-\x1F\x7F]*\S[^\x00-\x1F\x7F]*$')]
@@ -143,14 +154,23 @@ function ConvertTo-GraphOmaSetting {
     }
 }
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
-    $organization = @(Get-MgOrganization -Property 'id')[0]
+    $organization = @(Get-MgOrganization -Property 'id' -ErrorAction Stop)[0]
     # The CSP's {TenantId} is the tenant GUID without braces.
     $tenantGuid = ([guid][string]$organization.Id).ToString('D')
     $policies = './Device/Vendor/MSFT/PassportForWork/{0}/Policies' -f $tenantGuid
 
+    $before = Find-Profile -Tenant $tenantGuid
+    $enrollmentState = Get-HelloEnrollmentState
+    $usePassportUri = $policies + '/UsePassportForWork'
+    $profileHasUsePassport = $null -ne $before -and @($before.omaSettings | Where-Object -FilterScript { $_.omaUri -eq $usePassportUri }).Count -gt 0
+    $enabledBy = 'enrollmentConfiguration'
     $desired = New-Object -TypeName System.Collections.Generic.List[object]
+    if ($enrollmentState -ne 'enabled' -or $profileHasUsePassport) {
+        $enabledBy = 'profile'
+        $desired.Add((New-OmaSetting -Name 'UsePassportForWork' -OmaUri $usePassportUri -ValueType 'boolean' -Value $true))
+    }
     $desired.Add((New-OmaSetting -Name 'UseCloudTrustForOnPremAuth' -OmaUri ($policies + '/UseCloudTrustForOnPremAuth') -ValueType 'boolean' -Value $true))
     if ($RequireSecurityDevice) {
         $desired.Add((New-OmaSetting -Name 'RequireSecurityDevice' -OmaUri ($policies + '/RequireSecurityDevice') -ValueType 'boolean' -Value $true))
@@ -161,7 +181,6 @@ try {
         $desired.Add((New-OmaSetting -Name $node -OmaUri ($policies + '/' + $node) -ValueType 'integer' -Value ([long]$PSBoundParameters[$parameter])))
     }
 
-    $before = Find-Profile -Tenant $tenantGuid
     $changes = New-Object -TypeName System.Collections.Generic.List[string]
     if ($null -eq $before) {
         $changes.Add(("create custom profile '{0}' with {1} OMA-URI setting(s): {2}" -f $DisplayName, $desired.Count, (($desired | ForEach-Object -Process { '{0} = {1}' -f $_.omaUri, (Get-SettingValueText -Setting $_) }) -join '; ')))
@@ -197,15 +216,15 @@ try {
         try {
             if ($null -eq $before) {
                 $body['displayName'] = $DisplayName
-                $created = New-MgDeviceManagementDeviceConfiguration -BodyParameter $body
+                $created = New-MgDeviceManagementDeviceConfiguration -BodyParameter $body -ErrorAction Stop
                 $profileId = [string]$created.Id
             }
             else {
                 # PATCH replaces the whole omaSettings collection: what is not desired is gone afterwards.
                 $profileId = $before.id
-                Update-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $profileId -BodyParameter $body | Out-Null
+                Update-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $profileId -BodyParameter $body -ErrorAction Stop | Out-Null
             }
-            $after = Get-ProfileState -Configuration (Get-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $profileId)
+            $after = Get-ProfileState -Configuration (Get-MgDeviceManagementDeviceConfiguration -DeviceConfigurationId $profileId -ErrorAction Stop)
         }
         catch {
             Stop-IfIntuneUnlicensed -Record $_ -Tenant $tenantGuid
@@ -213,7 +232,9 @@ try {
         }
     }
 
-    New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after
+    $step = New-StepResult -Changes $changes -PlanOnly:$PlanOnly -Before $before -After $after
+    $step.Result['whfb'] = [ordered]@{ enabledBy = $enabledBy; enrollmentState = $enrollmentState }
+    $step
 }
 finally {
     Disconnect-GraphAppOnly

@@ -25,6 +25,9 @@ param(
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
     [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global',
     [Parameter(Mandatory = $true)]
     [ValidateLength(1, 200)]
     [ValidatePattern('^[^\x00-\x1F\x7F]*\S[^\x00-\x1F\x7F]*$')]
@@ -40,7 +43,7 @@ $ProgressPreference = 'SilentlyContinue'
 
 $groupTargetType = '#microsoft.graph.groupAssignmentTarget'
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
     $found = @(Find-DeviceConfiguration -DisplayName $ProfileDisplayName)
     if ($found.Count -eq 0) {
@@ -51,7 +54,7 @@ try {
     }
     $configuration = $found[0]
 
-    $group = @(Get-MgGroup -Filter ("id eq '{0}'" -f $GroupId) -Property 'id', 'displayName')
+    $group = @(Get-MgGroup -Filter ("id eq '{0}'" -f $GroupId) -Property 'id', 'displayName' -ErrorAction Stop)
     if ($group.Count -eq 0) {
         Write-Error -Message ("group {0} does not exist in the tenant" -f $GroupId) -Category ObjectNotFound -ErrorId 'GroupNotFound' -TargetObject $GroupId -ErrorAction Stop
     }

@@ -24,6 +24,9 @@ param(
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
     [string]$CertificateThumbprint,
+    # The national cloud of the tenant (Connect-MgGraph -Environment); Graph URIs are relative, so they follow it.
+    [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+    [string]$Environment = 'Global',
     [Parameter(Mandatory = $true)]
     [ValidateLength(1, 256)]
     [ValidatePattern('^[^\x00-\x1F\x7F]*\S[^\x00-\x1F\x7F]*$')]
@@ -56,7 +59,7 @@ function ConvertTo-GroupState {
 
 function Get-GroupState {
     $filter = "displayName eq '{0}'" -f $DisplayName.Replace("'", "''")
-    $found = @(Get-MgGroup -Filter $filter -All -Property 'id', 'displayName', 'mailNickname', 'mailEnabled', 'securityEnabled')
+    $found = @(Get-MgGroup -Filter $filter -All -Property 'id', 'displayName', 'mailNickname', 'mailEnabled', 'securityEnabled' -ErrorAction Stop)
     if ($found.Count -gt 1) {
         $ids = ($found | ForEach-Object -Process { [string]$_.Id }) -join ', '
         Write-Error -Message ("{0} groups are named '{1}' (ids {2}): the step cannot tell which one to use; rename or remove the extra groups, or choose another name" -f $found.Count, $DisplayName, $ids) -Category InvalidData -ErrorId 'AmbiguousGroupName' -TargetObject $DisplayName -ErrorAction Stop
@@ -65,7 +68,7 @@ function Get-GroupState {
     return (ConvertTo-GroupState -Group $found[0])
 }
 
-Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint
+Connect-GraphAppOnly -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint -Environment $Environment
 try {
     $before = Get-GroupState
     $changes = New-Object -TypeName System.Collections.Generic.List[string]
@@ -79,7 +82,7 @@ try {
 
     $after = $before
     if ($changes.Count -gt 0 -and -not $PlanOnly) {
-        $created = New-MgGroup -DisplayName $DisplayName -MailEnabled:$false -MailNickname $nickname -SecurityEnabled
+        $created = New-MgGroup -DisplayName $DisplayName -MailEnabled:$false -MailNickname $nickname -SecurityEnabled -ErrorAction Stop
         # The new group is read from the create response: a filtered read right after creation can miss it
         # while the directory replicates.
         $after = ConvertTo-GroupState -Group $created

@@ -123,6 +123,18 @@ finally {
 }`,
 );
 
+const crossCloud = testStep(
+  'test.graph-cross-cloud',
+  `Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -Environment $Action -NoWelcome | Out-Null
+try {
+    $answer = Invoke-MgGraphRequest -Method GET -Uri $Body
+    @{ Changed = $false; Result = [ordered]@{ context = $answer['@odata.context'] } }
+}
+finally {
+    Disconnect-MgGraph | Out-Null
+}`,
+);
+
 const catalogAndMembers = testStep(
   'test.graph-catalog-members',
   `Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null
@@ -173,7 +185,7 @@ describe('Microsoft Graph commands in the lab', () => {
     const env = { ...process.env, CLOUDTRUST_LAB_ESTATE: file };
     pool = new PowerShellPool({
       executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([...allSteps, wrongParameter.step, missingMember.step, session, shapes, invoke, catalogAndMembers]),
+      scripts: hostScripts([...allSteps, wrongParameter.step, missingMember.step, session, shapes, invoke, crossCloud, catalogAndMembers]),
       size: 1,
       startTimeoutMs: 60_000,
     });
@@ -249,6 +261,14 @@ describe('Microsoft Graph commands in the lab', () => {
     expect(failure.message).toMatch(/was not found in certificate store or has expired/);
   });
 
+  test('review row 22: a relative URI follows the connected cloud; an absolute Global URI from a USGov sign-in is refused (401)', async () => {
+    write(estate({ environment: 'USGov' }));
+    const relative = await runStep(pool, crossCloud, { ...graph, action: 'USGov', body: 'v1.0/organization' });
+    expect(relative.result).toEqual({ context: 'https://graph.microsoft.us/v1.0/$metadata#organization' });
+    const failure = await bridgeFailure(runStep(pool, crossCloud, { ...graph, action: 'USGov', body: 'https://graph.microsoft.com/v1.0/organization' }));
+    expect(failure.message).toMatch(/Response status code does not indicate success: Unauthorized \(Unauthorized\)\./);
+  });
+
   test('a certificate the app registration does not know is refused by Entra (AADSTS700027)', async () => {
     write(estate({ applications: [{ appId: graph.clientId, displayName: 'cloudtrust automation', certificateThumbprints: ['B'.repeat(40)] }] }));
     const failure = await bridgeFailure(runStep(pool, intuneTenantStep, graph));
@@ -283,7 +303,7 @@ describe('Microsoft Graph commands in the lab', () => {
   test('settings-catalog policies, the tenant-wide WHfB enrollment configuration and group members', async () => {
     const out = await runStep(pool, catalogAndMembers, graph);
     expect(out.result).toEqual({
-      helloState: 'notConfigured',
+      helloState: 'disabled',
       helloId: `${TENANT_ID}_DefaultWindowsHelloForBusiness`,
       policies: 1,
       listedSettingsAbsent: true,

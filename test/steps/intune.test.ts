@@ -154,7 +154,7 @@ describe('intune steps against the lab', () => {
         ['Legacy cert trust', false, true],
       ]);
       expect(out.result.conflicts).toEqual([
-        { profileId: '11111111-0000-4000-8000-000000000002', displayName: 'Legacy cert trust', omaUri: `${PASSPORT}/UseCertificateForOnPremAuth`, reason: expect.stringMatching(/certificate trust takes precedence/) },
+        { profileId: '11111111-0000-4000-8000-000000000002', displayName: 'Legacy cert trust', omaUri: `${PASSPORT}/UseCertificateForOnPremAuth`, kind: 'certificateTrust', reason: expect.stringMatching(/certificate trust takes precedence/) },
       ]);
       expect(out.result.assignedGroupIds).toEqual([GROUP_PILOT, GROUP_FINANCE]);
       expect(out.result.assignedToAll).toBe(false);
@@ -178,6 +178,37 @@ describe('intune steps against the lab', () => {
       ]);
       expect(out.result.assignedToAll).toBe(true);
       expect(out.result.assignedGroupIds).toEqual([]);
+    });
+
+    test('review row 19: identity-protection template profiles that enable certificate trust or block WHfB are conflicts', async () => {
+      const template = (id: string, displayName: string, properties: Json, groupIds: string[]) => ({ id, displayName, odataType: '#microsoft.graph.windowsIdentityProtectionConfiguration', properties, assignments: groupIds.map((groupId) => ({ groupId })) });
+      write(
+        estate({
+          deviceConfigurations: [
+            template('66666666-0000-4000-8000-000000000001', 'WHfB template (cert trust)', { windowsHelloForBusinessBlocked: false, useCertificatesForOnPremisesAuthEnabled: true, pinMinimumLength: 6 }, [GROUP_FINANCE]),
+            template('66666666-0000-4000-8000-000000000002', 'WHfB off for kiosks', { windowsHelloForBusinessBlocked: true, useCertificatesForOnPremisesAuthEnabled: false }, [GROUP_OTHER]),
+            template('66666666-0000-4000-8000-000000000003', 'WHfB template (plain)', { windowsHelloForBusinessBlocked: false, useCertificatesForOnPremisesAuthEnabled: false }, [GROUP_PILOT]),
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result.conflicts).toEqual([
+        { profileId: '66666666-0000-4000-8000-000000000001', displayName: 'WHfB template (cert trust)', omaUri: 'useCertificatesForOnPremisesAuthEnabled', kind: 'certificateTrust', reason: expect.stringMatching(/certificate trust takes precedence/) },
+        { profileId: '66666666-0000-4000-8000-000000000002', displayName: 'WHfB off for kiosks', omaUri: 'windowsHelloForBusinessBlocked', kind: 'whfbBlocked', reason: expect.stringMatching(/blocks Windows Hello for Business/) },
+      ]);
+      expect(out.result.profiles.map((p) => [p.displayName, p.certificateTrustEnabled, p.usePassportForWork])).toEqual([
+        ['WHfB template (cert trust)', true, null],
+        ['WHfB off for kiosks', false, false],
+        ['WHfB template (plain)', false, null],
+      ]);
+      // Template profiles carry WHfB settings too: their groups count for the both-channels check.
+      expect(out.result.assignedGroupIds).toEqual([GROUP_FINANCE, GROUP_OTHER, GROUP_PILOT]);
+    });
+
+    test('review row 19: a custom profile that sets UsePassportForWork false is a WHfB-blocked conflict', async () => {
+      write(estate({ deviceConfigurations: [customProfile('11111111-0000-4000-8000-000000000005', 'No Hello', [bool(`${PASSPORT}/UsePassportForWork`, false)], [GROUP_OTHER])] }));
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result.conflicts).toEqual([{ profileId: '11111111-0000-4000-8000-000000000005', displayName: 'No Hello', omaUri: `${PASSPORT}/UsePassportForWork`, kind: 'whfbBlocked', reason: expect.stringMatching(/UsePassportForWork is false/) }]);
     });
 
     test('without an Intune licence there is nothing to scan: reported, not failed', async () => {
@@ -257,6 +288,7 @@ describe('intune steps against the lab', () => {
       const after = first.result.after!;
       expect(after.odataType).toBe('#microsoft.graph.windows10CustomConfiguration');
       expect(after.omaSettings.map((s) => [s.omaUri, s.valueType, s.value])).toEqual([
+        [`${PASSPORT}/UsePassportForWork`, 'boolean', true],
         [`${PASSPORT}/UseCloudTrustForOnPremAuth`, 'boolean', true],
         [`${PASSPORT}/RequireSecurityDevice`, 'boolean', true],
         [`${PASSPORT}/PINComplexity/MinimumPINLength`, 'integer', 6],
@@ -276,7 +308,7 @@ describe('intune steps against the lab', () => {
     test('plan mode lists the creation and changes nothing', async () => {
       const out = await runStep(pool, intuneEnsureProfileStep, { ...wanted, planOnly: true });
       expect(out.changed).toBe(true);
-      expect(out.result.changes).toEqual([expect.stringMatching(new RegExp(`^create custom profile '${PROFILE}' with 5 OMA-URI setting\\(s\\)`))]);
+      expect(out.result.changes).toEqual([expect.stringMatching(new RegExp(`^create custom profile '${PROFILE}' with 6 OMA-URI setting\\(s\\)`))]);
       expect(out.result.after).toBeNull();
       const lab = await read();
       expect(lab.tenant.deviceConfigurations).toHaveLength(0);
@@ -301,16 +333,60 @@ describe('intune steps against the lab', () => {
       );
       const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
       expect(out.result.changes).toEqual([
+        `set ${PASSPORT}/UsePassportForWork = true (boolean)`,
         `set ${PASSPORT}/UseCloudTrustForOnPremAuth = true (boolean)`,
         `remove ${PASSPORT}/UseCertificateForOnPremAuth (was true)`,
       ]);
       expect(out.result.after?.omaSettings).toEqual([
+        { displayName: 'UsePassportForWork', omaUri: `${PASSPORT}/UsePassportForWork`, valueType: 'boolean', value: true },
         { displayName: 'UseCloudTrustForOnPremAuth', omaUri: `${PASSPORT}/UseCloudTrustForOnPremAuth`, valueType: 'boolean', value: true },
       ]);
       const lab = await read();
       expect(lab.tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_PILOT }, { groupId: GROUP_OTHER }]);
       expect(lab.mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
       expect((await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE })).changed).toBe(false);
+    });
+
+    test('review row 1: with the tenant-wide WHfB enrollment configuration disabled, the profile enables WHfB itself', async () => {
+      // The lab's tenant-wide configuration is 'disabled' unless the estate says otherwise, as Microsoft says it usually is.
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.after?.omaSettings).toContainEqual({ displayName: 'UsePassportForWork', omaUri: `${PASSPORT}/UsePassportForWork`, valueType: 'boolean', value: true });
+      expect(out.result.whfb).toEqual({ enabledBy: 'profile', enrollmentState: 'disabled' });
+    });
+
+    test('review row 1: an existing profile without UsePassportForWork gets it on re-run, once', async () => {
+      write(estate({ deviceConfigurations: [{ ...customProfile('22222222-0000-4000-8000-000000000002', PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], [GROUP_PILOT]), description: 'Windows Hello for Business cloud Kerberos trust' }] }));
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.changes).toEqual([`set ${PASSPORT}/UsePassportForWork = true (boolean)`]);
+      const again = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(again.changed).toBe(false);
+      const lab = await read();
+      expect(lab.tenant.deviceConfigurations[0].omaSettings.map((s) => s.omaUri)).toEqual([`${PASSPORT}/UsePassportForWork`, `${PASSPORT}/UseCloudTrustForOnPremAuth`]);
+      expect(lab.mutations[`profile:${TENANT_ID}:${PROFILE}`]).toBe(1);
+    });
+
+    test('review row 1: with the enrollment configuration enabled the profile need not set UsePassportForWork, and says why', async () => {
+      write(estate({ helloForBusinessEnrollment: { state: 'enabled' } }));
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.after?.omaSettings.map((s) => s.omaUri)).toEqual([`${PASSPORT}/UseCloudTrustForOnPremAuth`]);
+      expect(out.result.whfb).toEqual({ enabledBy: 'enrollmentConfiguration', enrollmentState: 'enabled' });
+      expect((await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE })).changed).toBe(false);
+    });
+
+    test('review row 1: with the enrollment configuration enabled, a profile that sets UsePassportForWork false is corrected, not left off', async () => {
+      write(estate({ helloForBusinessEnrollment: { state: 'enabled' }, deviceConfigurations: [customProfile('22222222-0000-4000-8000-000000000003', PROFILE, [bool(`${PASSPORT}/UsePassportForWork`, false), bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)])] }));
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE, description: '' });
+      expect(out.result.changes).toEqual([`set ${PASSPORT}/UsePassportForWork = true (boolean)`]);
+      expect(out.result.whfb.enabledBy).toBe('profile');
+    });
+
+    test('an app that may not read the enrollment configuration still gets a profile that enables WHfB, with a warning', async () => {
+      const forbidden = { command: 'Invoke-MgGraphRequest', mode: 'permanent', message: 'Response status code does not indicate success: Forbidden (Forbidden).', exceptionType: 'Microsoft.Graph.PowerShell.Authentication.Helpers.HttpResponseException' };
+      write(estate({ helloForBusinessEnrollment: { state: 'enabled' } }, [forbidden]));
+      const out = await runStep(pool, intuneEnsureProfileStep, { ...graph, displayName: PROFILE });
+      expect(out.result.whfb).toEqual({ enabledBy: 'profile', enrollmentState: 'unknown' });
+      expect(out.result.after?.omaSettings.map((s) => s.omaUri)).toContain(`${PASSPORT}/UsePassportForWork`);
+      expect(out.warnings).toEqual([expect.stringMatching(/403 Forbidden; grant DeviceManagementServiceConfig\.Read\.All/)]);
     });
 
     test('a tenant without an Intune licence fails with Graph\'s answer, not retryable', async () => {
@@ -423,6 +499,42 @@ describe('intune steps against the lab', () => {
       const failure = await bridgeFailure(runStep(pool, intuneEnsureAssignmentStep, { ...graph, profileDisplayName: PROFILE, groupId: '0c1a2b3c-0000-4000-8000-0000000000ff' }));
       expect(failure.kind).toBe('NotFound');
       expect(failure.message).toMatch(/does not exist in the tenant/);
+    });
+  });
+
+  describe('national clouds', () => {
+    const profileId = '77777777-0000-4000-8000-000000000001';
+    const usGov = { ...graph, environment: 'USGov' as const };
+
+    test('review row 22: in a USGov tenant every step signs in to USGov and its Graph requests follow it', async () => {
+      write(estate({ environment: 'USGov', deviceConfigurations: [customProfile(profileId, PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], [GROUP_OTHER])] }));
+      expect((await runStep(pool, intuneTenantStep, usGov)).result.tenantId).toBe(TENANT_ID);
+      expect((await runStep(pool, intuneEnsureProfileStep, { ...usGov, displayName: PROFILE })).result.whfb.enabledBy).toBe('profile');
+      // /assign is the one raw request: a relative URI goes to graph.microsoft.us, where the token is valid.
+      const assigned = await runStep(pool, intuneEnsureAssignmentStep, { ...usGov, profileDisplayName: PROFILE, groupId: GROUP_PILOT });
+      expect(assigned.result.after?.groupAssigned).toBe(true);
+      const rolledBack = await runStep(pool, intuneRollbackStep, { ...usGov, profileDisplayName: PROFILE, groupId: GROUP_PILOT });
+      expect(rolledBack.result.after?.groupAssigned).toBe(false);
+      expect((await runStep(pool, intuneScanPassportStep, usGov)).result.profiles).toHaveLength(1);
+      expect((await read()).tenant.deviceConfigurations[0].assignments).toEqual([{ groupId: GROUP_OTHER }]);
+    });
+
+    test('a USGov tenant is not found by a Global sign-in', async () => {
+      write(estate({ environment: 'USGov' }));
+      const failure = await bridgeFailure(runStep(pool, intuneTenantStep, graph));
+      expect(failure.message).toMatch(/AADSTS90002: Tenant '.*' not found/);
+    });
+  });
+
+  describe('the Graph certificate', () => {
+    test('review row 20 (not a defect on Graph SDK 2.x): a certificate only in LocalMachine\\My signs in with -CertificateThumbprint', async () => {
+      // Connect-MgGraph looks in CurrentUser\My, then LocalMachine\My (AuthenticationHelpers.GetCertificate, since
+      // msgraph-sdk-powershell PR #1387, 2022); the README says where the certificate may be.
+      write({ ...estate(), managementHost: { certificates: [{ ...HOST_CERTIFICATE, store: 'LocalMachine\\My' }] } });
+      expect((await runStep(pool, intuneTenantStep, graph)).result.tenantId).toBe(TENANT_ID);
+      write({ ...estate(), managementHost: { certificates: [] } });
+      const failure = await bridgeFailure(runStep(pool, intuneTenantStep, graph));
+      expect(failure.message).toMatch(/Certificate with thumbprint '0123456789ABCDEF0123456789ABCDEF01234567' was not found in certificate store or has expired\./);
     });
   });
 

@@ -77,6 +77,20 @@ rings:
     ]);
   });
 
+  test('review row 22: tenant.graph.environment names a Graph environment, or says which ones exist', () => {
+    const spec = (environment: string) => `
+name: x
+tenant: { id: 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d, graph: { clientId: 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a, certificateThumbprint: 0123456789ABCDEF0123456789ABCDEF01234567, environment: ${environment} } }
+cloudSignIn: { interactive: { userPrincipalName: admin@contoso.com } }
+domains:
+  - { name: a.contoso.com, channel: intune, intune: { group: G } }
+rings:
+  - { name: one, domains: [a.contoso.com] }
+`;
+    expect(parseSpec(spec('USGov'), 'test.yaml').tenant.graph?.environment).toBe('USGov');
+    expect(problemsOf(spec('GCCHigh'))).toEqual(['tenant.graph.environment: must be a Microsoft Graph environment: Global, USGov (GCC High), USGovDoD (DoD) or China (21Vianet)']);
+  });
+
   test('YAML syntax errors name the line', () => {
     expect(problemsOf('name: x\n  bad: [indent')[0]).toMatch(/^line \d+, column \d+: /);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LabEstate } from '../../../estate/schema';
 import type { CommandCall, CommandContext, CommandSimulation, LabObject } from '../types';
-import { clearConnection, connectionOf, setConnection, type GraphConnection } from './session';
+import { clearConnection, connectionOf, GRAPH_ENDPOINTS, setConnection, type GraphConnection } from './session';
 
 /**
  * Microsoft.Graph.Authentication: Connect-MgGraph (app-only with a certificate), Disconnect-MgGraph, Get-MgContext.
@@ -12,8 +12,8 @@ import { clearConnection, connectionOf, setConnection, type GraphConnection } fr
  */
 
 const AUTH_CONTEXT = 'Microsoft.Graph.PowerShell.Authentication.AuthContext';
-/** Get-MgEnvironment's built-in clouds; the lab tenant lives in Global. */
-const ENVIRONMENTS = ['Global', 'China', 'USGov', 'USGovDoD'];
+/** Get-MgEnvironment's built-in clouds; the lab tenant lives in estate.tenant.environment. */
+const ENVIRONMENTS = Object.keys(GRAPH_ENDPOINTS);
 
 /** The rest of an MSAL service error text: "Trace ID: ... Correlation ID: ... Timestamp: ..." (msgraph-sdk-powershell#2439). */
 function traceSuffix(lab: CommandContext): string {
@@ -85,7 +85,8 @@ async function connectWithCertificate(call: CommandCall, lab: CommandContext): P
 
   const tenantId = call.get<string>('TenantId')!;
   const clientId = call.get<string>('ClientId')!;
-  if (known !== 'Global' || !tenantNamed(estate, tenantId)) {
+  // Each cloud has its own Entra authority (AzureADEndpoint): a tenant is found only in its own cloud.
+  if (known !== estate.tenant.environment || !tenantNamed(estate, tenantId)) {
     return authenticationFailed(
       lab,
       `AADSTS90002: Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
@@ -106,6 +107,7 @@ async function connectWithCertificate(call: CommandCall, lab: CommandContext): P
   }
   const scope = call.get<string>('ContextScope');
   setConnection(call.process, {
+    environment: known!,
     tenantId: estate.tenant.id.toLowerCase(),
     clientId: application.appId,
     appName: application.displayName,

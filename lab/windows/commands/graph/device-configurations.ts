@@ -43,6 +43,7 @@ function configurationJson(configuration: LabConfiguration, expandAssignments: b
     version: configuration.version ?? 1,
   };
   if (configuration.odataType === CUSTOM_CONFIGURATION) json.omaSettings = configuration.omaSettings.map(omaSettingJson);
+  else Object.assign(json, configuration.properties ?? {});
   if (expandAssignments) json.assignments = configuration.assignments.map((a) => assignmentJson(configuration, a, version));
   return json;
 }

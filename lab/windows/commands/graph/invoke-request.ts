@@ -17,7 +17,7 @@ import { badRequest, GraphServiceError, HTTP_STATUS, notSimulated } from './erro
 import type { CollectionQuery, Json } from './odata';
 import { graphRequest, type GraphRequest } from './request';
 import { PAGE_SIZE } from './sdk';
-import { connectionOf } from './session';
+import { connectionOf, GRAPH_ENDPOINTS, type GraphConnection } from './session';
 import { assignPolicy, createPolicy, getPolicy, getPolicyAssignment, listPolicies, listPolicyAssignments } from './settings-catalog';
 
 /**
@@ -48,7 +48,7 @@ function collection(r: GraphRequest, context: string, items: Json[], q: Query): 
   const offset = q.offset;
   const size = q.top ?? PAGE_SIZE;
   const pageItems = items.slice(offset, offset + size);
-  const body: Json = { '@odata.context': `https://graph.microsoft.com/${r.version}/$metadata#${context}`, value: pageItems };
+  const body: Json = { '@odata.context': `https://${new URL(r.url).host}/${r.version}/$metadata#${context}`, value: pageItems };
   if (q.top === undefined && offset + size < items.length) {
     const next = new URL(r.url);
     next.searchParams.set('$skiptoken', String(offset + size));
@@ -57,7 +57,7 @@ function collection(r: GraphRequest, context: string, items: Json[], q: Query): 
   return body;
 }
 
-const entity = (r: GraphRequest, context: string, json: Json): Json => ({ '@odata.context': `https://graph.microsoft.com/${r.version}/$metadata#${context}/$entity`, ...json });
+const entity = (r: GraphRequest, context: string, json: Json): Json => ({ '@odata.context': `https://${new URL(r.url).host}/${r.version}/$metadata#${context}/$entity`, ...json });
 
 const asObject = (body: unknown): Json => {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('BadRequest', 'Empty Payload. JSON content expected.');
@@ -122,7 +122,7 @@ const ROUTES: Route[] = [
   {
     method: 'POST',
     path: new RegExp(`^deviceManagement/deviceConfigurations/${GUID}/assign$`),
-    handle: async (r, m, _q, b) => ok({ '@odata.context': `https://graph.microsoft.com/${r.version}/$metadata#Collection(microsoft.graph.deviceConfigurationAssignment)`, value: await assignConfiguration(r, m[1], b) }),
+    handle: async (r, m, _q, b) => ok({ '@odata.context': `https://${new URL(r.url).host}/${r.version}/$metadata#Collection(microsoft.graph.deviceConfigurationAssignment)`, value: await assignConfiguration(r, m[1], b) }),
   },
   { method: 'GET', path: /^deviceManagement\/deviceEnrollmentConfigurations$/, handle: async (r, _m, q) => ok(collection(r, 'deviceManagement/deviceEnrollmentConfigurations', await listEnrollmentConfigurations(r, q), q)) },
   {
@@ -150,15 +150,26 @@ const ROUTES: Route[] = [
   {
     method: 'POST',
     path: new RegExp(`^deviceManagement/configurationPolicies/${GUID}/assign$`),
-    handle: async (r, m, _q, b) => ok({ '@odata.context': `https://graph.microsoft.com/${r.version}/$metadata#Collection(microsoft.graph.deviceManagementConfigurationPolicyAssignment)`, value: await assignPolicy(r, m[1], b) }),
+    handle: async (r, m, _q, b) => ok({ '@odata.context': `https://${new URL(r.url).host}/${r.version}/$metadata#Collection(microsoft.graph.deviceManagementConfigurationPolicyAssignment)`, value: await assignPolicy(r, m[1], b) }),
   },
 ];
 
-/** The request line: version, path (without the version) and query options. */
-function parseUri(uri: string): { version: 'v1.0' | 'beta'; path: string; query: URLSearchParams; full: string } {
+/**
+ * The request line: version, path (without the version) and query options. A relative -Uri goes to the Graph
+ * endpoint of the connected environment (GraphSession.Instance.Environment.GraphEndpoint). An absolute one is sent
+ * as written: to another cloud's Graph endpoint it carries a token whose audience is the connected cloud's, which
+ * that service refuses with 401 InvalidAuthenticationToken (simulated; inferred from the token's audience, not
+ * reproduced against a sovereign cloud).
+ */
+function parseUri(uri: string, connection: GraphConnection): { version: 'v1.0' | 'beta'; path: string; query: URLSearchParams; full: string } {
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
-  const url = new URL(absolute ? uri : `https://graph.microsoft.com/${uri.replace(/^\/+/, '')}`);
-  if (url.host.toLowerCase() !== 'graph.microsoft.com') throw notSimulated(`Invoke-MgGraphRequest to ${url.host}`);
+  const connectedHost = GRAPH_ENDPOINTS[connection.environment];
+  const url = new URL(absolute ? uri : `https://${connectedHost}/${uri.replace(/^\/+/, '')}`);
+  const host = url.host.toLowerCase();
+  if (host !== connectedHost) {
+    if (Object.values(GRAPH_ENDPOINTS).includes(host)) throw badRequest('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', 401);
+    throw notSimulated(`Invoke-MgGraphRequest to ${url.host}`);
+  }
   const [version, ...rest] = decodeURIComponent(url.pathname).replace(/^\/+/, '').split('/');
   if (version !== 'v1.0' && version !== 'beta') throw badRequest('BadRequest', `Invalid version: ${version}`);
   return { version, path: rest.join('/').replace(/\/+$/, ''), query: url.searchParams, full: url.toString() };
@@ -220,11 +231,13 @@ export const invokeRequestCommands: Record<string, CommandSimulation> = {
     if ((method === 'POST' || method === 'PATCH') && (call.get<unknown>('Body') ?? null) === null) lab.fail('InvokeBodyMissing', { method });
     const connection = connectionOf(call.process);
     if (!connection) return lab.fail('InvokeAuthenticationNeeded');
-    const uri = parseUri(call.get<string>('Uri')!);
-    const request = graphRequest(lab, connection, uri.version, uri.path);
-    request.url = uri.full;
-    const target = `Method: ${method}, RequestUri: '${uri.full}'`;
+    const rawUri = call.get<string>('Uri')!;
+    let target = `Method: ${method}, RequestUri: '${rawUri}'`;
     try {
+      const uri = parseUri(rawUri, connection);
+      const request = graphRequest(lab, connection, uri.version, uri.path);
+      request.url = uri.full;
+      target = `Method: ${method}, RequestUri: '${uri.full}'`;
       const route = ROUTES.find((r) => r.method === method && r.path.test(uri.path));
       if (!route) throw notSimulated(`${method} ${uri.version}/${uri.path}`);
       const body = requestBody(call);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LabEstate } from '../../../estate/schema';
 import type { CommandContext } from '../types';
 import { directoryForbidden, intuneForbidden, intuneNotLicensed } from './errors';
-import { hasRole, type GraphConnection } from './session';
+import { GRAPH_ENDPOINTS, hasRole, type GraphConnection } from './session';
 
 /** One request to the simulated Graph service, on behalf of the process's signed-in app. */
 export interface GraphRequest {
@@ -14,7 +14,7 @@ export interface GraphRequest {
 }
 
 export function graphRequest(lab: CommandContext, connection: GraphConnection, version: 'v1.0' | 'beta', path: string): GraphRequest {
-  return { lab, connection, version, url: `https://graph.microsoft.com/${version}/${path.replace(/^\/+/, '')}` };
+  return { lab, connection, version, url: `https://${GRAPH_ENDPOINTS[connection.environment]}/${version}/${path.replace(/^\/+/, '')}` };
 }
 
 /** Directory reads and writes need one of these application permissions (the directory answers 403 otherwise). */

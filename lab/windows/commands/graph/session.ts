@@ -3,7 +3,17 @@
  * Connect-MgGraph replaces it, Disconnect-MgGraph clears it, and every Graph command of that process uses it.
  * The lab keeps it here, by the calling process id.
  */
+/** Get-MgEnvironment's built-in clouds and their Graph endpoints (learn.microsoft.com get-mgenvironment example). */
+export const GRAPH_ENDPOINTS: Record<string, string> = {
+  Global: 'graph.microsoft.com',
+  China: 'microsoftgraph.chinacloudapi.cn',
+  USGov: 'graph.microsoft.us',
+  USGovDoD: 'dod-graph.microsoft.us',
+};
+
 export interface GraphConnection {
+  /** The Connect-MgGraph -Environment the process signed in to (GraphSession.Instance.Environment). */
+  environment: string;
   /** The tenant GUID the token was issued for (its tid claim), whatever -TenantId named. */
   tenantId: string;
   clientId: string;
