@@ -103,6 +103,7 @@ foreach ($name in $prerequisiteNames.Keys) {
         $graphHighest[$name] = [string]$found[0]
     }
 }
+# Each Graph sub-module loads the Microsoft.Graph.Authentication assembly of its own version (Azure/CloudShell#548).
 $graphVersions = @($graphHighest.Values | Select-Object -Unique)
 if ($graphVersions.Count -gt 1) {
     $listed = @($graphHighest.Keys | ForEach-Object -Process { '{0} {1}' -f $_, $graphHighest[$_] }) -join ', '
