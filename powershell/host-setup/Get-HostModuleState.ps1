@@ -69,7 +69,7 @@ try {
     $galleryTrusted = ($gallery.Count -gt 0 -and [string]$gallery[0].InstallationPolicy -eq 'Trusted')
 }
 catch {
-    if ($null -ne $nugetVersion -or $_.Exception.Message -notmatch 'NuGet provider|NonInteractive|user interaction') { throw }
+    if (($null -ne $nugetVersion -and [version]$nugetVersion -ge [version]'2.8.5.201') -or $_.Exception.Message -notmatch 'NuGet provider|NonInteractive|user interaction') { throw }
     Add-Finding -Severity 'info' -Code 'nuget-provider-missing' -Message ('NuGet provider missing on {0}: Get-PSRepository cannot answer without it ({1}); host.ensure-module installs it first' -f $hostName, $_.Exception.Message)
 }
 

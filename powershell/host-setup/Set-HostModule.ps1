@@ -52,7 +52,7 @@ function Get-HostModuleState {
         $state.psGalleryTrusted = ($gallery.Count -gt 0 -and [string]$gallery[0].InstallationPolicy -eq 'Trusted')
     }
     catch {
-        if ($null -ne $state.nugetProviderVersion -or $_.Exception.Message -notmatch 'NuGet provider|NonInteractive|user interaction') { throw }
+        if (-not (Test-VersionBelow -Version $state.nugetProviderVersion -Minimum $nugetMinimumVersion) -or $_.Exception.Message -notmatch 'NuGet provider|NonInteractive|user interaction') { throw }
         Write-Warning -Message ('Get-PSRepository cannot answer before the NuGet provider is installed: {0}' -f $_.Exception.Message)
     }
     return $state
