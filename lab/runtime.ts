@@ -7,7 +7,8 @@ import type { LabEstate } from './estate/schema';
 import { estatePath } from './estate/estate-file';
 import { LabService } from './service/server';
 import { processStateDir } from './windows/commands/packages/host-process';
-import { generateLabModules, type GeneratedLab } from './windows/generate';
+import { loadCatalog } from './windows/catalog';
+import { generateLabModules, isPlatformModule, type GeneratedLab } from './windows/generate';
 
 /** What a lab PowerShell process needs: the environment that points it at the stubs and the service, and its first line. */
 export interface LabSession {
@@ -50,6 +51,7 @@ export async function prepareLabSession(env: NodeJS.ProcessEnv): Promise<LabSess
       // Read by the lab's host module (lab/windows/powershell/Cloudtrust.Lab.Host): the process token and TLS defaults.
       CLOUDTRUST_LAB_ELEVATED: String(estate.managementHost.elevated),
       CLOUDTRUST_LAB_TLS12_BY_DEFAULT: String(estate.managementHost.tls12ByDefault),
+      CLOUDTRUST_LAB_TLS_SYSTEM_DEFAULT: String(estate.managementHost.tlsSystemDefault),
       CLOUDTRUST_LAB_PROCESS_DIR: processStateDir(),
     },
     prelude: [
@@ -59,19 +61,26 @@ export async function prepareLabSession(env: NodeJS.ProcessEnv): Promise<LabSess
   };
 }
 
+/** The RSAT and Graph modules of the host: as the estate lists them, else every one the catalog has at its version. */
+export function platformModulesOf(estate: LabEstate): Array<{ name: string; version: string }> {
+  return estate.managementHost.platformModules ?? loadCatalog().modules.filter((m) => isPlatformModule(m.module)).map((m) => ({ name: m.module, version: m.version }));
+}
+
 /**
- * The management host's installed modules (estate.managementHost.modules) as module folders that the real
- * Get-Module -ListAvailable finds: a copy of the gallery stub per installed version, with that version in its manifest.
+ * The management host's installed modules (estate.managementHost.modules and its RSAT and Graph modules) as module
+ * folders that the real Get-Module -ListAvailable finds: a copy of the stub per installed version, with that version
+ * in its manifest.
  */
 export function syncHostModules(estate: LabEstate, generated: GeneratedLab, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const wanted = new Set(estate.managementHost.modules.map((m) => `${m.name}/${m.version}`));
+  const installed = [...estate.managementHost.modules, ...platformModulesOf(estate)];
+  const wanted = new Set(installed.map((m) => `${m.name}/${m.version}`));
   for (const name of readdirSync(dir)) {
     for (const version of existsSync(path.join(dir, name)) ? readdirSync(path.join(dir, name)) : []) {
       if (!wanted.has(`${name}/${version}`)) rmSync(path.join(dir, name, version), { recursive: true, force: true });
     }
   }
-  for (const module of estate.managementHost.modules) {
+  for (const module of installed) {
     const source = path.join(generated.galleryDir, module.name);
     const target = path.join(dir, module.name, module.version);
     if (existsSync(target) || !existsSync(source)) continue;

@@ -144,6 +144,8 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
       const host = await hostActs.checkHostModule({ minimumVersion: spec.options.moduleMinimumVersion });
       moduleReady = host.result.module.installed && host.result.module.meetsMinimum;
       report.host.push({ ...hostRecord('host-preflight', planOnly, host), detail: `${host.result.powerShell.edition} PowerShell ${host.result.powerShell.version} on ${host.result.hostName}; module ${host.result.module.version ?? 'not installed'}` });
+      // Absent in results recorded before the host preflight listed findings.
+      report.conflicts.push(...(host.result.findings ?? []));
       if (!host.result.elevated) report.conflicts.push({ severity: planOnly ? 'warning' : 'blocker', code: 'host-not-elevated', message: `the management host session on ${host.result.hostName} is not elevated: installing the module needs "Run as administrator"` });
     }
     const ensured = await hostActs.ensureHostModule({ minimumVersion: spec.options.moduleMinimumVersion, planOnly });

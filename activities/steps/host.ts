@@ -28,15 +28,22 @@ export const hostModuleSchema = z.object({
     meetsMinimum: z.boolean(),
   }),
   nugetProvider: z.object({ installed: z.boolean(), version: z.string().nullable() }),
-  psGallery: z.object({ registered: z.boolean(), trusted: z.boolean() }),
-  /** Of the PowerShell process that ran the step. */
+  /** null: Get-PSRepository could not answer before the NuGet bootstrap (the in-box PowerShellGet on a host without NuGet). */
+  psGallery: z.object({ registered: z.boolean().nullable(), trusted: z.boolean().nullable() }),
+  /** Of the PowerShell process that ran the step; SystemDefault (0) counts as TLS 1.2 (the OS negotiates it). */
   tls: z.object({ securityProtocol: z.string(), tls12Enabled: z.boolean() }),
+  /** The RSAT and Microsoft.Graph modules the other steps import or autoload. */
+  prerequisites: z.array(z.object({ name: z.string(), installed: z.boolean(), versions: z.array(z.string()), usedBy: z.string() })),
+  /** Never checked here: the step has no target computers (the domain inventory connects to every DC). */
+  winrm: z.object({ checked: z.literal(false), reason: z.string() }),
+  /** What later steps would trip over (missing or mismatched modules, NuGet missing); the rollout report lists them. */
+  findings: z.array(z.object({ severity: z.enum(['blocker', 'warning', 'info']), code: z.string(), message: z.string(), target: z.string() })),
 });
 
 export const hostModuleStep = defineStep({
   id: 'host.module',
   script: 'host-setup/Get-HostModuleState.ps1',
-  description: 'Read the management host: PowerShell edition, AzureADHybridAuthenticationManagement, NuGet provider, PSGallery trust, TLS 1.2',
+  description: 'Read the management host: PowerShell edition, AzureADHybridAuthenticationManagement, NuGet provider, PSGallery trust, TLS 1.2, RSAT and Graph modules',
   input: z.object({ minimumVersion: versionSchema.default(DEFAULT_MODULE_MINIMUM_VERSION) }),
   output: hostModuleSchema,
   timeoutMs: 2 * 60_000,
@@ -45,8 +52,9 @@ export const hostModuleStep = defineStep({
 export const hostModuleStateSchema = z.object({
   moduleVersion: z.string().nullable(),
   nugetProviderVersion: z.string().nullable(),
-  psGalleryRegistered: z.boolean(),
-  psGalleryTrusted: z.boolean(),
+  /** null: not readable before the NuGet bootstrap. */
+  psGalleryRegistered: z.boolean().nullable(),
+  psGalleryTrusted: z.boolean().nullable(),
 });
 
 export const ensureHostModuleStep = defineStep({

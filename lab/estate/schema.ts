@@ -249,6 +249,19 @@ export const labManagementHostSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * How the NuGet provider bootstrap (Install-PackageProvider -Name NuGet) ends on a host that reaches the
+   * Internet: 'retiredCdn' = the provider feed on onegetcdn.azureedge.net fails as reported in 2025 (swidtag
+   * downloads fail, then NoMatchFoundForProvider: PowerShell/PowerShellGallery#317); 'retiredCdnAssembly' = the
+   * provider list loads but the provider DLL download fails (FailedProviderBootstrap: PowerShell/PowerShellGet#78).
+   */
+  nugetBootstrap: z.enum(['ok', 'retiredCdn', 'retiredCdnAssembly']).default('ok'),
+  /** Whether the session loads the in-box PowerShellGet 1.0.0.1 of Windows PowerShell 5.1, whose Get-PSRepository asks for the NuGet bootstrap (inferred; fidelity review row 26). */
+  inboxPowerShellGet: z.boolean().default(false),
+  /** Whether [Net.ServicePointManager]::SecurityProtocol starts at SystemDefault (0): .NET 4.7+ with SystemDefaultTlsVersions, where the OS negotiates TLS 1.2. */
+  tlsSystemDefault: z.boolean().default(false),
+  /** The RSAT and Microsoft.Graph modules on the host's module path, with their versions; absent = every one the lab has, at its catalog version. */
+  platformModules: z.array(z.object({ name: z.string(), version: z.string() })).optional(),
 });
 
 export const labDeviceSchema = z.object({

@@ -8,6 +8,8 @@ import { catalogDir, loadCatalog, PARAMETER_TYPES, type Catalog, type CatalogCom
 export const SESSION_COMMANDS = new Set(['invoke-command']);
 /** Modules a management host has only once Install-Module put them there: generated into gallery/, never on PSModulePath. */
 export const GALLERY_MODULES = new Set(['AzureADHybridAuthenticationManagement']);
+/** RSAT and Microsoft.Graph modules: generated into gallery/ too, and on a host's module path as the estate lists them (managementHost.platformModules). */
+export const isPlatformModule = (name: string) => name === 'ActiveDirectory' || name === 'GroupPolicy' || name.startsWith('Microsoft.Graph.');
 /** Commands PowerShell 7 has for real and the lab leaves alone even where the catalog documents them. */
 const REAL_COMMANDS = new Set(['new-pssessionoption', 'join-path', 'split-path', 'resolve-path', 'get-content', 'set-content', 'start-sleep', 'get-date']);
 
@@ -170,7 +172,7 @@ export function generateLabModules(root: string): GeneratedLab {
       writeModule(modulesDir, 'Cloudtrust.Lab.RemoteHost', moduleFiles(module, 'Cloudtrust.Lab.RemoteHost', remote, stubBody('Windows'), dsregcmd, ['Invoke-LabDsregcmd']));
       continue;
     }
-    const dir = GALLERY_MODULES.has(module.module) ? galleryDir : modulesDir;
+    const dir = GALLERY_MODULES.has(module.module) || isPlatformModule(module.module) ? galleryDir : modulesDir;
     writeModule(dir, module.module, moduleFiles(module, module.module, commands, stubBody(module.module)));
   }
   writeFileSync(path.join(staging, 'complete'), new Date().toISOString());

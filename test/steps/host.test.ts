@@ -43,6 +43,13 @@ describe('host steps against the lab', () => {
         nugetProvider: { installed: false, version: null },
         psGallery: { registered: true, trusted: false },
         tls: { securityProtocol: 'Ssl3, Tls', tls12Enabled: false },
+        prerequisites: [
+          { name: 'ActiveDirectory', installed: true, versions: ['1.0.1.0'], usedBy: expect.any(String) },
+          { name: 'GroupPolicy', installed: true, versions: ['1.0.0.0'], usedBy: expect.any(String) },
+          ...['Authentication', 'Identity.DirectoryManagement', 'DeviceManagement', 'Groups'].map((m) => ({ name: `Microsoft.Graph.${m}`, installed: true, versions: ['2.37.0'], usedBy: expect.any(String) })),
+        ],
+        winrm: { checked: false, reason: expect.stringContaining('no target computers') },
+        findings: [],
       });
     });
 

@@ -69,8 +69,8 @@ const unknownProviderParameter = edited('test.packages-unknown-parameter', hostM
 const missingRepositoryProperty = edited(
   'test.packages-missing-property',
   hostModuleStep,
-  "$gallery = @(Get-PSRepository | Where-Object -FilterScript { $_.Name -eq 'PSGallery' })",
-  "$gallery = @(Get-PSRepository | Where-Object -FilterScript { $_.RepositoryName -eq 'PSGallery' })",
+  "$gallery = @(Get-PSRepository -ErrorAction 'Stop' | Where-Object -FilterScript { $_.Name -eq 'PSGallery' })",
+  "$gallery = @(Get-PSRepository -ErrorAction 'Stop' | Where-Object -FilterScript { $_.RepositoryName -eq 'PSGallery' })",
 );
 /** The ensure step without its first bootstrap step (TLS 1.2 for the process). */
 const withoutTls12 = edited(
@@ -139,7 +139,7 @@ describe('the Kerberos and package stand-ins refuse what the real modules refuse
     const error = await bridgeFailure(runStep(pool, missingRepositoryProperty, {}));
     expect(error.errors[0].fullyQualifiedErrorId).toMatch(/^PropertyNotFoundStrict\b/);
     expect(error.message).toContain("The property 'RepositoryName' cannot be found on this object.");
-    expect(failingLine(missingRepositoryProperty, error.errors[0].scriptStackTrace)).toContain('Get-PSRepository |');
+    expect(failingLine(missingRepositoryProperty, error.errors[0].scriptStackTrace)).toContain("Get-PSRepository -ErrorAction 'Stop' |");
   });
 
   test('the process token answers from the estate: WindowsPrincipal.IsInRole(Administrator) is false on a host that is not elevated', async () => {

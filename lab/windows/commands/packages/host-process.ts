@@ -16,9 +16,13 @@ export function processStateDir(): string {
 /** System.Net.SecurityProtocolType flags. */
 export const SECURITY_PROTOCOL = { SystemDefault: 0, Ssl3: 48, Tls: 192, Tls11: 768, Tls12: 3072, Tls13: 12288 } as const;
 
-/** The .NET Framework 4.x default of a fresh process: Ssl3, Tls; with the strong-crypto registry values Tls, Tls11, Tls12. */
+/**
+ * The .NET Framework 4.x default of a fresh process: Ssl3, Tls; with the strong-crypto registry values Tls, Tls11,
+ * Tls12; SystemDefault with SystemDefaultTlsVersions on .NET 4.7+ (https://learn.microsoft.com/dotnet/framework/network-programming/tls).
+ */
 export function defaultSecurityProtocol(estate: LabEstate): number {
-  const { Ssl3, Tls, Tls11, Tls12 } = SECURITY_PROTOCOL;
+  const { SystemDefault, Ssl3, Tls, Tls11, Tls12 } = SECURITY_PROTOCOL;
+  if (estate.managementHost.tlsSystemDefault) return SystemDefault;
   return estate.managementHost.tls12ByDefault ? Tls | Tls11 | Tls12 : Ssl3 | Tls;
 }
 

@@ -1,6 +1,6 @@
 import { recordMutation } from '../../../estate/store';
 import { loadCatalog } from '../../catalog';
-import type { CommandSimulation } from '../types';
+import type { CommandContext, CommandSimulation } from '../types';
 import { catalogWarning, compareVersions, userProfile, versionMatches } from './gallery';
 import { canDownload, installedProviders, NUGET_FEED_VERSION, PROVIDER_LIST_URI } from './nuget';
 
@@ -24,6 +24,10 @@ export const installPackageProvider: CommandSimulation = async (call, lab) => {
     lab.warn(catalogWarning('PackageManagement', 'UnableToDownload', { uri: PROVIDER_LIST_URI, destination: '' }));
     lab.warn(catalogWarning('PackageManagement', 'UnableToDownloadProviderList'));
     for (const name of names) lab.writeError('NoMatchFoundForProvider', { name });
+    return [];
+  }
+  if (host.nugetBootstrap !== 'ok' && names.some((name) => name.toLowerCase() === 'nuget')) {
+    retiredCdn(lab, host.nugetBootstrap, names);
     return [];
   }
   const criteria = { required: call.get<string>('RequiredVersion'), minimum: call.get<string>('MinimumVersion'), maximum: call.get<string>('MaximumVersion') };
@@ -60,6 +64,26 @@ export const installPackageProvider: CommandSimulation = async (call, lab) => {
   }
   return output;
 };
+
+/** The retired provider feed on onegetcdn.azureedge.net (estate managementHost.nugetBootstrap). */
+const CDN = 'https://onegetcdn.azureedge.net/providers';
+
+/**
+ * The two observed endings of the NuGet bootstrap since the onegetcdn.azureedge.net certificate expired and the
+ * CDN is being retired: the swidtag downloads fail and no provider matches (PowerShell/PowerShellGallery#317,
+ * anypackage/anypackage#270), or the provider list loads and the provider DLL does not (PowerShell/PowerShellGet#78).
+ */
+function retiredCdn(lab: CommandContext, ending: 'retiredCdn' | 'retiredCdnAssembly', names: string[]): void {
+  const unableTo = (uri: string) => lab.warn(catalogWarning('PackageManagement', 'UnableToDownload', { uri, destination: '' }));
+  if (ending === 'retiredCdnAssembly') {
+    unableTo(`${CDN}/Microsoft.PackageManagement.NuGetProvider-${NUGET_FEED_VERSION}.dll`);
+    const swidtag = `https://cdn.oneget.org/providers/nuget-${NUGET_FEED_VERSION}.package.swidtag`;
+    lab.writeError('FailedProviderBootstrap', { swidtag }, { targetObject: swidtag });
+    return;
+  }
+  for (const file of [`nuget-${NUGET_FEED_VERSION}.package.swidtag`, 'nugetv2.feed.swidtag', 'psl.feed.swidtag']) unableTo(`${CDN}/${file}`);
+  for (const name of names) lab.writeError('NoMatchFoundForProvider', { name });
+}
 
 /**
  * Get-PackageProvider: the providers of the host (-ListAvailable: every installed one; without it the loaded ones,

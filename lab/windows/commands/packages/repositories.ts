@@ -36,9 +36,13 @@ function repositoryObject(lab: CommandContext, estate: LabEstate): LabObject {
   });
 }
 
-/** Get-PSRepository [-Name]: no repository at all warns "Unable to find module repositories."; an unknown -Name is a non-terminating error. */
+/**
+ * Get-PSRepository [-Name]: no repository at all warns "Unable to find module repositories."; an unknown -Name is a
+ * non-terminating error. The in-box PowerShellGet 1.0.0.1 asks for the NuGet bootstrap first (inferred, row 26).
+ */
 export const getPSRepository: CommandSimulation = async (call, lab) => {
   const estate = await lab.read();
+  if (estate.managementHost.inboxPowerShellGet) requireNuGet(lab, estate);
   const names = call.get<string[]>('Name');
   if (!names) {
     if (!galleryRegistered(estate)) {

@@ -109,6 +109,13 @@ namespace Cloudtrust.Lab.Host
             Record();
         }
 
+        /// <summary>SystemDefault (0): .NET Framework 4.7+ with SystemDefaultTlsVersions leaves the choice to Schannel, which offers TLS 1.2.</summary>
+        public static void StartAtSystemDefault()
+        {
+            protocol = SecurityProtocolType.SystemDefault;
+            Record();
+        }
+
         public static SecurityProtocolType SecurityProtocol
         {
             get { return protocol; }

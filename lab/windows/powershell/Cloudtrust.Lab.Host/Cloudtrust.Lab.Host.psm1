@@ -40,6 +40,7 @@ $domain = $env:USERDOMAIN
 if ([string]::IsNullOrEmpty($domain)) { $domain = $env:COMPUTERNAME }
 $account = '{0}\{1}' -f $domain, [System.Environment]::UserName
 [Cloudtrust.Lab.Host.Machine]::Initialize(($env:CLOUDTRUST_LAB_ELEVATED -ne 'false'), ($env:CLOUDTRUST_LAB_TLS12_BY_DEFAULT -eq 'true'), $account, $stateFile)
+if ($env:CLOUDTRUST_LAB_TLS_SYSTEM_DEFAULT -eq 'true') { [Cloudtrust.Lab.Host.ServicePointManager]::StartAtSystemDefault() }
 
 Register-LabHostType -Name 'Security.Principal.WindowsIdentity', 'System.Security.Principal.WindowsIdentity' -Type ([Cloudtrust.Lab.Host.WindowsIdentity])
 Register-LabHostType -Name 'Security.Principal.WindowsPrincipal', 'System.Security.Principal.WindowsPrincipal' -Type ([Cloudtrust.Lab.Host.WindowsPrincipal])
