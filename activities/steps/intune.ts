@@ -190,7 +190,10 @@ export const provisioningEventSchema = z.object({
   id: z.number().int(),
   timeCreated: z.string(),
   level: z.number().int().nullable(),
+  /** Rendered in the device's OS language. */
   message: z.string(),
+  /** The EventData fields by name (language-neutral). */
+  data: z.record(z.string(), z.string()).default({}),
 });
 
 export const clientFactsSchema = z.object({

@@ -74,9 +74,9 @@ foreach ($controller in $controllers) {
     }
 }
 
-# All DCs at once, each connection bounded: an unreachable DC costs the OpenTimeout, not the 3-minute default.
-# Worst case per wave of 32 DCs is OpenTimeout + OperationTimeout (75 s), within the step's 5-minute timeout
-# (activities/steps/domain-inventory.ts) for up to 96 DCs beside the directory queries.
+# All DCs at once, each connection bounded: an unreachable DC holds its throttle slot for the OpenTimeout (15 s),
+# not the 3-minute default. 32 at a time: even 320 unreachable DCs take 10 waves of 15 s, within the step's
+# 5-minute timeout (activities/steps/domain-inventory.ts).
 if ($inventory.Count -gt 0) {
     $sessionOption = New-PSSessionOption -OpenTimeout 15000 -OperationTimeout 60000
     $remoteErrors = $null

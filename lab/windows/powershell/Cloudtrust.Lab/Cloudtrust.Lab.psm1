@@ -117,6 +117,13 @@ function ConvertFrom-LabWire {
             foreach ($key in $Value['props'].Keys) {
                 $object.PSObject.Properties.Add([psnoteproperty]::new($key, (ConvertFrom-LabWire -Value $Value['props'][$key])))
             }
+            if ($Value.Contains('methods')) {
+                # A documented method that returns a fixed string (EventLogRecord.ToXml()): a closure over the text.
+                foreach ($key in $Value['methods'].Keys) {
+                    $text = [string]$Value['methods'][$key]
+                    $object.PSObject.Methods.Add([psscriptmethod]::new($key, { $text }.GetNewClosure()))
+                }
+            }
             return $object
         }
         $null {
