@@ -226,6 +226,7 @@ export const clientsSampleStep = defineStep({
   }),
   output: z.object({ devices: z.array(clientFactsSchema) }),
   credentialFields: ['credential'],
+  // The script asks 32 devices at a time with a 15 s OpenTimeout: 500 dead devices take 16 waves, 4 minutes.
   timeoutMs: 10 * 60_000,
 });
 
