@@ -10,7 +10,10 @@
  *   `mobile device management` = certificate trust.
  * - §5.2: events 358 (provisioning will be launched), 360/362 (will not be launched), 300/301 (key registered /
  *   registration failed); 358/360 list "Cloud trust for on premise auth policy is enabled" and
- *   "User account has Cloud TGT".
+ *   "User account has Cloud TGT". The message is rendered in the OS language, so the prerequisites are read from
+ *   the event's EventData fields (language-neutral names and Yes/No/Not Tested values: LogonCertRequired,
+ *   MachinePolicySource from the provider's manifest; the cloud-trust fields of newer builds matched by name,
+ *   their exact names unsourced), and from the English message only when the event carries no such field.
  * - §8 (field report): NgcSet YES without OnPremTgt means the device provisioned key trust by mistake.
  *
  * dsregcmd's User State and SSO State describe the user running dsregcmd — when sampled remotely, the
@@ -27,7 +30,10 @@ export interface ProvisioningEvent {
   /** ISO 8601. */
   timeCreated: string;
   level: number | null;
+  /** Rendered in the OS language. */
   message: string;
+  /** EventData fields by name (language-neutral); absent from samples taken before they were read. */
+  data?: Record<string, string>;
 }
 
 export interface ClientFacts {
@@ -113,18 +119,33 @@ function yesNo(text: string, label: RegExp): 'yes' | 'no' | null {
   return match ? (match[1].toLowerCase() as 'yes' | 'no') : null;
 }
 
-/** Reads the prerequisite lines of a 358/360/362 message. */
+/** An EventData field whose name passes `matches`; undefined when the event has none. */
+function field(event: ProvisioningEvent, matches: (name: string) => boolean): string | undefined {
+  const entry = Object.entries(event.data ?? {}).find(([name]) => matches(name));
+  return entry ? entry[1].trim().toLowerCase() : undefined;
+}
+
+const yesNoValue = (value: string): 'yes' | 'no' | null => (value === 'yes' || value === 'no' ? value : null);
+const isCloudTrustPolicy = (name: string) => /cloud/i.test(name) && /trust/i.test(name) && !/tgt/i.test(name);
+const isCloudTgt = (name: string) => /tgt/i.test(name);
+
+/** Reads the prerequisites of a 358/360/362 event: its EventData fields, else the English lines of its message. */
 export function readPrerequisiteEvent(event: ProvisioningEvent): PrerequisiteSnapshot {
   const tgt = /User account has Cloud TGT\s*:\s*(yes|no|not tested)\b/i.exec(event.message);
   const governed = /Machine is governed by\s+(.+?)\s+policy/i.exec(event.message);
+  const policyField = field(event, isCloudTrustPolicy);
+  const tgtField = field(event, isCloudTgt);
+  const certificateField = field(event, (name) => name.toLowerCase() === 'logoncertrequired');
+  const sourceField = field(event, (name) => name.toLowerCase() === 'machinepolicysource');
+  const tgtText = tgtField ?? tgt?.[1].toLowerCase();
   return {
     eventId: event.id,
     timeCreated: event.timeCreated,
     launched: event.id === 358,
-    cloudTrustPolicy: yesNo(event.message, /Cloud trust for on premise auth policy is enabled/),
-    cloudTgt: tgt ? (tgt[1].toLowerCase().replace(' ', '-') as 'yes' | 'no' | 'not-tested') : null,
-    certificatePolicy: yesNo(event.message, /User certificate for on premise auth policy is enabled/),
-    governedBy: governed ? governed[1].trim().toLowerCase() : null,
+    cloudTrustPolicy: policyField !== undefined ? yesNoValue(policyField) : yesNo(event.message, /Cloud trust for on premise auth policy is enabled/),
+    cloudTgt: tgtText === 'yes' || tgtText === 'no' ? tgtText : tgtText === 'not tested' ? 'not-tested' : null,
+    certificatePolicy: certificateField !== undefined ? yesNoValue(certificateField) : yesNo(event.message, /User certificate for on premise auth policy is enabled/),
+    governedBy: sourceField !== undefined ? sourceField || null : governed ? governed[1].trim().toLowerCase() : null,
   };
 }
 

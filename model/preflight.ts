@@ -88,7 +88,11 @@ export function assessDomain(inventory: InventoryFacts): PreflightAssessment {
     } else if (verdict.status === 'unsupported-os') {
       findings.push({ severity: 'warning', code: 'dc-unsupported-os', target: verdict.hostName, message: `${verdict.hostName}: ${verdict.requirement}; it cannot serve cloud Kerberos trust` });
     } else if (verdict.status === 'unknown') {
-      findings.push({ severity: 'warning', code: 'dc-unreachable', target: verdict.hostName, message: `${verdict.hostName}: ${verdict.requirement}` });
+      // A DC that answered but whose registry could not be read is reachable: its patch level is unknown, not its reachability.
+      const reached = inventory.controllers.find((dc) => dc.hostName === verdict.hostName)?.reachable === true;
+      const code = reached ? 'dc-build-unknown' : 'dc-unreachable';
+      const message = reached ? `${verdict.hostName} answered, but its build and UBR could not be read: ${verdict.requirement}` : `${verdict.hostName}: ${verdict.requirement}`;
+      findings.push({ severity: 'warning', code, target: verdict.hostName, message });
     }
   }
 

@@ -206,7 +206,10 @@ export const provisioningEventSchema = z.object({
   id: z.number().int(),
   timeCreated: z.string(),
   level: z.number().int().nullable(),
+  /** Rendered in the device's OS language. */
   message: z.string(),
+  /** The EventData fields by name (language-neutral). */
+  data: z.record(z.string(), z.string()).default({}),
 });
 
 export const clientFactsSchema = z.object({
@@ -239,6 +242,7 @@ export const clientsSampleStep = defineStep({
   }),
   output: z.object({ devices: z.array(clientFactsSchema) }),
   credentialFields: ['credential'],
+  // The script asks 32 devices at a time with a 15 s OpenTimeout: 500 dead devices take 16 waves, 4 minutes.
   timeoutMs: 10 * 60_000,
 });
 

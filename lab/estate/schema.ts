@@ -271,6 +271,8 @@ export const labDeviceSchema = z.object({
   reachable: z.boolean().default(true),
   /** How WHfB ended up on the device; the lab derives dsregcmd fields and events from it. */
   outcome: z.enum(['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible']),
+  /** The OS display language event messages are rendered in (Get-WinEvent Message), e.g. de-DE; absent = en-US. */
+  language: z.string().optional(),
 });
 
 export const labFaultSchema = z.object({
@@ -299,6 +301,11 @@ export const labEstateSchema = z.object({
   faults: z.array(labFaultSchema).default([]),
   /** Latency added to every call, e.g. for scale benchmarks. */
   latencyMs: z.number().int().nonnegative().default(0),
+  /**
+   * How many times faster than real time simulated waits run (a connection to an unreachable computer costs the
+   * client's OpenTimeout: 180000 ms at timeScale 100 waits 1.8 s). Absent = simulated waits are skipped.
+   */
+  timeScale: z.number().positive().optional(),
   /** Mutations applied, per object key ("gpo:corp.contoso.com:WHfB", "kerberos:corp.contoso.com", ...). */
   mutations: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });

@@ -77,7 +77,10 @@ export function createContext(catalog: Catalog, module: CatalogModule | undefine
         if (!extra) throw new Error(`${command}: ${typeName} has no documented property ${name}`);
         encoded[name] = encodeValue(catalog, 'object', value, `${command} -> ${typeName}.${name}`);
       }
-      return { $t: 'object', types: [typeName], props: encoded };
+      const methods = options.methods ?? {};
+      const declaredMethods = (type as { methods?: Record<string, string> }).methods ?? {};
+      for (const name of Object.keys(methods)) if (!(name in declaredMethods)) throw new Error(`${command}: ${typeName} has no documented method ${name}`);
+      return Object.keys(methods).length > 0 ? { $t: 'object', types: [typeName], props: encoded, methods } : { $t: 'object', types: [typeName], props: encoded };
     },
     fail(key, values, options): never {
       throw new LabCommandError(errorSpec(key, values, options));

@@ -5,13 +5,13 @@ import { projectRoot } from '../../activities/bridge/paths';
 import { catalogDir, loadCatalog, PARAMETER_TYPES, type Catalog, type CatalogCommand, type CatalogModule } from './catalog';
 
 /** Commands of Windows.json that the management host's own session gets (the rest run inside simulated remote computers). */
-export const SESSION_COMMANDS = new Set(['invoke-command']);
+export const SESSION_COMMANDS = new Set(['invoke-command', 'new-pssessionoption']);
 /** Modules a management host has only once Install-Module put them there: generated into gallery/, never on PSModulePath. */
 export const GALLERY_MODULES = new Set(['AzureADHybridAuthenticationManagement']);
 /** RSAT and Microsoft.Graph modules: generated into gallery/ too, and on a host's module path as the estate lists them (managementHost.platformModules). */
 export const isPlatformModule = (name: string) => name === 'ActiveDirectory' || name === 'GroupPolicy' || name.startsWith('Microsoft.Graph.');
 /** Commands PowerShell 7 has for real and the lab leaves alone even where the catalog documents them. */
-const REAL_COMMANDS = new Set(['new-pssessionoption', 'join-path', 'split-path', 'resolve-path', 'get-content', 'set-content', 'start-sleep', 'get-date']);
+const REAL_COMMANDS = new Set(['join-path', 'split-path', 'resolve-path', 'get-content', 'set-content', 'start-sleep', 'get-date']);
 
 const COMMON = new Set(['verbose', 'debug', 'erroraction', 'warningaction', 'informationaction', 'progressaction', 'errorvariable', 'warningvariable', 'informationvariable', 'outvariable', 'outbuffer', 'pipelinevariable', 'whatif', 'confirm']);
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -167,7 +167,7 @@ export function generateLabModules(root: string): GeneratedLab {
     if (module.module === 'Windows') {
       const session = commands.filter(([name]) => SESSION_COMMANDS.has(name.toLowerCase()));
       const remote = commands.filter(([name]) => !SESSION_COMMANDS.has(name.toLowerCase()));
-      writeModule(modulesDir, 'Cloudtrust.Lab.Session', moduleFiles(module, 'Cloudtrust.Lab.Session', session, () => 'Invoke-LabRemoting -Caller $PSCmdlet -Bound $PSBoundParameters'));
+      writeModule(modulesDir, 'Cloudtrust.Lab.Session', moduleFiles(module, 'Cloudtrust.Lab.Session', session, (command) => (command.toLowerCase() === 'new-pssessionoption' ? 'New-LabSessionOption' : 'Invoke-LabRemoting') + ' -Caller $PSCmdlet -Bound $PSBoundParameters'));
       const dsregcmd = "\nfunction Invoke-LabDsregcmd { Invoke-LabNative -Name 'dsregcmd.exe' -Arguments $args }\nInitialize-LabRemoteHost\n";
       writeModule(modulesDir, 'Cloudtrust.Lab.RemoteHost', moduleFiles(module, 'Cloudtrust.Lab.RemoteHost', remote, stubBody('Windows'), dsregcmd, ['Invoke-LabDsregcmd']));
       continue;

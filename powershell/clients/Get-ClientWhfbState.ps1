@@ -5,9 +5,11 @@
     Runs one fixed script block on every named device over PowerShell remoting (Invoke-Command, in parallel):
     it reads CurrentBuild and UBR from HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion, runs
     `dsregcmd.exe /status` and reads the most recent Microsoft-Windows-User Device Registration/Admin events
-    358, 360, 362, 300 and 301 (Get-WinEvent -FilterHashtable -MaxEvents). dsregcmd's "Name : Value" lines are
+    358, 360, 362, 300 and 301 (Get-WinEvent -FilterHashtable -MaxEvents), each with its rendered (localized)
+    Message and its language-neutral EventData fields by name (from ToXml()). dsregcmd's "Name : Value" lines are
     parsed here, per section (Device State, Tenant Details, User State, SSO State, Ngc Prerequisite Check).
-    A device that cannot be reached is reported as unreachable with the reason; it does not fail the sample.
+    Devices are asked in parallel with bounded connection and operation timeouts. A device that cannot be reached
+    is reported as unreachable with the reason; it does not fail the sample.
     dsregcmd's User State and SSO State describe the user of the remoting session, not the device's user;
     the event log is machine-wide. Changes nothing.
 #>
@@ -35,11 +37,13 @@ $probe = {
     try {
         $filter = @{ LogName = 'Microsoft-Windows-User Device Registration/Admin'; Id = 358, 360, 362, 300, 301 }
         $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $EventCount | ForEach-Object -Process {
+                # Message is rendered in the OS language; the event's XML carries the language-neutral EventData.
                 [pscustomobject]@{
                     Id          = [int]$_.Id
                     TimeCreated = $_.TimeCreated.ToUniversalTime().ToString('o')
                     Level       = [int]$_.Level
                     Message     = [string]$_.Message
+                    Xml         = [string]$_.ToXml()
                 }
             })
     }
@@ -53,6 +57,21 @@ $probe = {
         Dsregcmd     = [string[]]$lines
         Events       = [object[]]$events
     }
+}
+
+function ConvertFrom-EventXml {
+    # The <Data Name='...'> fields of an event's EventData, by name, in order.
+    param([AllowNull()][AllowEmptyString()][string]$Xml)
+    $data = [ordered]@{}
+    if ([string]::IsNullOrEmpty($Xml)) { return $data }
+    $document = New-Object -TypeName System.Xml.XmlDocument
+    $document.XmlResolver = $null
+    $document.LoadXml($Xml)
+    foreach ($field in @($document.GetElementsByTagName('Data'))) {
+        $name = $field.GetAttribute('Name')
+        if ($name -ne '' -and -not $data.Contains($name)) { $data[$name] = [string]$field.InnerText }
+    }
+    return $data
 }
 
 function ConvertFrom-DsregcmdStatus {
@@ -119,8 +138,11 @@ foreach ($name in $ComputerName) {
 
 $remote = @{}
 if ($null -ne $Credential) { $remote['Credential'] = $Credential }
+# A dead device holds its throttle slot until the OpenTimeout (default 3 minutes) expires: 15 s here. 500 names,
+# 32 at a time, all dead: 16 waves of 15 s, well within the step's 10-minute timeout (activities/steps/intune.ts).
+$sessionOption = New-PSSessionOption -OpenTimeout 15000 -OperationTimeout 30000
 $remoteErrors = $null
-$answers = @(Invoke-Command -ComputerName ([string[]]@($devices.Values | ForEach-Object -Process { $_.name })) -ScriptBlock $probe -ArgumentList $MaxEvents -ThrottleLimit 32 -ErrorAction SilentlyContinue -ErrorVariable remoteErrors @remote)
+$answers = @(Invoke-Command -ComputerName ([string[]]@($devices.Values | ForEach-Object -Process { $_.name })) -ScriptBlock $probe -ArgumentList $MaxEvents -ThrottleLimit 32 -SessionOption $sessionOption -ErrorAction SilentlyContinue -ErrorVariable remoteErrors @remote)
 
 foreach ($answer in $answers) {
     $key = ([string]$answer.PSComputerName).ToLowerInvariant()
@@ -144,7 +166,9 @@ foreach ($answer in $answers) {
     $events = New-Object -TypeName System.Collections.Generic.List[object]
     foreach ($record in @($answer.Events)) {
         if ($null -eq $record) { continue }
-        $events.Add([ordered]@{ id = [int]$record.Id; timeCreated = [string]$record.TimeCreated; level = [int]$record.Level; message = [string]$record.Message })
+        $xml = $null
+        if ($null -ne $record.PSObject.Properties['Xml']) { $xml = [string]$record.Xml }
+        $events.Add([ordered]@{ id = [int]$record.Id; timeCreated = [string]$record.TimeCreated; level = [int]$record.Level; message = [string]$record.Message; data = (ConvertFrom-EventXml -Xml $xml) })
     }
     $entry.events = [object[]]$events.ToArray()
 }

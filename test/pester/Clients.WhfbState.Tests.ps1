@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
+    Import-StandInModule -Name 'Cloudtrust.Lab.Session'
     $TestScript = Get-StepScriptPath -RelativePath 'clients/Get-ClientWhfbState.ps1'
 
     function Get-TestDsregcmd {
@@ -141,8 +142,25 @@ Describe 'Get-ClientWhfbState' {
         @($step.Result.devices).Count | Should -Be 2
         Should -Invoke Invoke-Command -Times 1 -Exactly
         Should -Invoke Invoke-Command -Times 1 -Exactly -ParameterFilter {
-            (@($ComputerName) -join ',') -eq 'pc1,pc2' -and $ArgumentList[0] -eq 5 -and $ThrottleLimit -eq 32 -and $Credential.UserName -eq 'CORP\helpdesk'
+            (@($ComputerName) -join ',') -eq 'pc1,pc2' -and $ArgumentList[0] -eq 5 -and $ThrottleLimit -eq 32 -and $Credential.UserName -eq 'CORP\helpdesk' -and
+            $SessionOption.OpenTimeout.TotalMilliseconds -eq 15000 -and $SessionOption.OperationTimeout.TotalMilliseconds -eq 30000
         }
+    }
+
+    It 'returns the EventData fields of each event by name, beside its rendered message' {
+        Mock Invoke-Command {
+            $xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>358</EventID></System><EventData><Data Name='Message'></Data><Data Name='DeviceIsJoined'>Yes</Data><Data Name='MachinePolicySource'>none</Data></EventData></Event>"
+            $provisioning = [pscustomobject]@{ Id = 358; TimeCreated = '2026-11-30T08:00:00.0000000Z'; Level = 4; Message = 'Die Bereitstellung von Windows Hello for Business wird gestartet.'; Xml = $xml }
+            New-TestAnswer -ComputerName 'pc1' -Dsregcmd (Get-TestDsregcmd) -Events @($provisioning)
+        }
+
+        $device = Get-TestDevice -Step (& $TestScript -ComputerName 'pc1') -Name 'pc1'
+
+        $data = $device.events[0].data
+        @($data.Keys) | Should -Be @('Message', 'DeviceIsJoined', 'MachinePolicySource')
+        $data['Message'] | Should -BeExactly ''
+        $data['DeviceIsJoined'] | Should -BeExactly 'Yes'
+        $data['MachinePolicySource'] | Should -BeExactly 'none'
     }
 
     It 'sends no credential when none is given' {

@@ -1,6 +1,6 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
-    Import-StandInModule -Name 'ActiveDirectory'
+    Import-StandInModule -Name 'ActiveDirectory', 'Cloudtrust.Lab.Session'
 
     function New-TestController {
         param([string]$Name, [string]$Site = 'HQ', [bool]$ReadOnly = $false)
@@ -28,8 +28,15 @@ Describe 'Get-DomainInventory' {
             New-TestController -Name 'AzureADKerberos' -ReadOnly $true
             New-TestController -Name 'RODC1' -Site 'Branch' -ReadOnly $true
         }
-        Mock Invoke-Command -ParameterFilter { $ComputerName -like 'rodc1*' } { throw 'Connecting to remote server rodc1.corp.contoso.com failed: WinRM cannot complete the operation.' }
-        Mock Invoke-Command { [pscustomobject]@{ CurrentBuild = '20348'; UBR = 2966; SupportedEncryptionTypes = 24 } }
+        Mock Invoke-Command {
+            foreach ($name in $ComputerName) {
+                if ($name -like 'rodc1*') {
+                    $transport = New-Object -TypeName System.Management.Automation.Remoting.PSRemotingTransportException -ArgumentList 'Connecting to remote server rodc1.corp.contoso.com failed: WinRM cannot complete the operation.'
+                    Write-Error -Exception $transport -TargetObject $name
+                }
+                else { [pscustomobject]@{ PSComputerName = $name; CurrentBuild = '20348'; UBR = 2966; SupportedEncryptionTypes = 24 } }
+            }
+        }
     }
 
     It 'lists the domain controllers without the AzureADKerberos pseudo-RODC, and reports one it cannot reach' {
@@ -46,7 +53,17 @@ Describe 'Get-DomainInventory' {
         $controllers[1].error | Should -BeLike '*WinRM cannot complete the operation*'
         $controllers[1].currentBuild | Should -BeNullOrEmpty
         $step.Result.forestSites | Should -Be @('HQ', 'Branch')
-        Should -Invoke Invoke-Command -Times 0 -Exactly -ParameterFilter { $ComputerName -like 'azureadkerberos*' }
+        Should -Invoke Invoke-Command -Times 0 -Exactly -ParameterFilter { @($ComputerName) -like 'azureadkerberos*' }
+    }
+
+    It 'asks every DC in one parallel call with bounded connection and operation timeouts' {
+        $null = & $TestScript -Domain 'corp.contoso.com'
+
+        Should -Invoke Invoke-Command -Times 1 -Exactly
+        Should -Invoke Invoke-Command -Times 1 -Exactly -ParameterFilter {
+            (@($ComputerName) -join ',') -eq 'dc1.corp.contoso.com,rodc1.corp.contoso.com' -and $ThrottleLimit -eq 32 -and
+            $SessionOption.OpenTimeout.TotalMilliseconds -eq 15000 -and $SessionOption.OperationTimeout.TotalMilliseconds -eq 60000
+        }
     }
 
     It 'asks the directory through the domain, and passes the credential to it and to remoting' {
@@ -57,7 +74,7 @@ Describe 'Get-DomainInventory' {
         Should -Invoke Get-ADDomain -Times 1 -Exactly -ParameterFilter { $Identity -eq 'corp.contoso.com' -and $Server -eq 'corp.contoso.com' -and $Credential.UserName -eq 'admin@corp.contoso.com' }
         Should -Invoke Get-ADForest -Times 1 -Exactly -ParameterFilter { $Identity -eq 'contoso.com' -and $Credential.UserName -eq 'admin@corp.contoso.com' }
         Should -Invoke Get-ADDomainController -Times 1 -Exactly -ParameterFilter { $Filter -eq '*' -and $Server -eq 'corp.contoso.com' }
-        Should -Invoke Invoke-Command -Times 2 -Exactly -ParameterFilter { $Credential.UserName -eq 'admin@corp.contoso.com' }
+        Should -Invoke Invoke-Command -Times 1 -Exactly -ParameterFilter { $Credential.UserName -eq 'admin@corp.contoso.com' }
     }
 }
 

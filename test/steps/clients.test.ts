@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { BridgeError } from '../../activities/bridge/errors';
-import type { PowerShellPool } from '../../activities/bridge/pool';
+import { resolveExecutable } from '../../activities/bridge/executable';
+import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { createIntuneActivities } from '../../activities/intune';
 import type { SecretStore } from '../../activities/secrets';
+import { hostScripts } from '../../activities/steps/contract';
 import { clientsSampleStep } from '../../activities/steps/intune';
 import { EstateStore } from '../../lab/estate/store';
+import { assessClient } from '../../model/client-assessment';
+import { bridgeFailure } from '../support/bridge-failure';
+import { editedStep } from '../support/edited-script';
 import { labPool } from '../transport/pool-fixture';
 
 const TENANT_ID = '4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d';
@@ -125,4 +130,84 @@ describe('clients.sample against the lab', () => {
     expect(byName['PC-OFF']).toMatch(/WinRM/);
     expect((await new EstateStore(file).read()).mutations).toEqual({});
   });
+});
+
+describe('clients.sample against the lab: dead devices and non-English devices', () => {
+  /** Simulated time runs 50 times faster: the default 3-minute OpenTimeout costs 3.6 s, the step's 10 minutes are 12 s. */
+  const TIME_SCALE = 50;
+  const DEAD = Array.from({ length: 100 }, (_, i) => `PC-DEAD-${String(i + 1).padStart(3, '0')}`);
+  let dir: string;
+  let pool: PowerShellPool;
+  let withoutSessionOption: typeof clientsSampleStep;
+  let messageOnly: typeof clientsSampleStep;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cloudtrust-clients-scale-'));
+    const file = path.join(dir, 'estate.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...estate,
+        timeScale: TIME_SCALE,
+        devices: [
+          { name: 'PC-DE-CLOUD', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'cloud-trust', language: 'de-DE' },
+          { name: 'PC-DE-NEW', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'not-provisioned', language: 'de-DE' },
+          ...DEAD.map((name) => ({ name, domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'cloud-trust', reachable: false })),
+        ],
+      }),
+    );
+    // The old script: no session option (the 3-minute default OpenTimeout), and only the rendered message of each event.
+    withoutSessionOption = editedStep(dir, 'test.clients-default-session-option', clientsSampleStep, '-ThrottleLimit 32 -SessionOption $sessionOption ', '-ThrottleLimit 32 ');
+    messageOnly = editedStep(dir, 'test.clients-message-only', clientsSampleStep, "                    Xml         = [string]$_.ToXml()\n", '');
+    pool = new PowerShellPool({
+      executable: resolveExecutable({ ...process.env, CLOUDTRUST_LAB_ESTATE: file, CLOUDTRUST_POWERSHELL: 'lab' }),
+      scripts: hostScripts([clientsSampleStep, withoutSessionOption, messageOnly]),
+      size: 1,
+      startTimeoutMs: 60_000,
+    });
+    await pool.warm();
+  }, 90_000);
+  afterAll(async () => {
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('review row 16: dead devices hold a throttle slot for a 15 s OpenTimeout, not 3 minutes; a sample with 100 of them finishes within the step timeout', async () => {
+    const scaledTimeoutMs = clientsSampleStep.timeoutMs / TIME_SCALE;
+    const computerName = ['PC-DE-CLOUD', ...DEAD];
+    // 100 dead devices, 32 at a time: 4 waves of the default 3 minutes = 12 minutes > the step's 10.
+    const old = await bridgeFailure(runStep(pool, withoutSessionOption, { computerName }, { timeoutMs: scaledTimeoutMs }));
+    expect(old.kind).toBe('Timeout');
+
+    // The killed process is replaced; its first call loads the lab's stub modules, which is no part of the step.
+    await runStep(pool, clientsSampleStep, { computerName: ['PC-DE-CLOUD'] });
+    const out = await runStep(pool, clientsSampleStep, { computerName }, { timeoutMs: scaledTimeoutMs });
+    expect(out.result.devices).toHaveLength(101);
+    expect(out.result.devices[0]).toMatchObject({ name: 'PC-DE-CLOUD', reachable: true });
+    for (const device of out.result.devices.slice(1)) expect(device).toMatchObject({ reachable: false, error: expect.stringMatching(/WinRM cannot complete the operation/) });
+    expect(out.durationMs).toBeLessThan(scaledTimeoutMs);
+  }, 60_000);
+
+  test("review row 23: a German client's prerequisite evidence is read from the language-neutral EventData, not the localized message", async () => {
+    const computerName = ['PC-DE-CLOUD', 'PC-DE-NEW'];
+    const out = await runStep(pool, clientsSampleStep, { computerName });
+    const [cloud, fresh] = out.result.devices;
+    const launched = cloud.events.find((e) => e.id === 358)!;
+    expect(launched.message).toMatch(/^Die Bereitstellung von Windows Hello for Business wird gestartet\./);
+    expect(launched.message).not.toMatch(/Cloud trust for on premise auth policy/);
+    expect(launched.data).toMatchObject({ DeviceIsJoined: 'Yes', LogonCertRequired: 'No', CloudTrustPolicyEnabled: 'Yes', CloudTgtPresent: 'Yes', MachinePolicySource: 'none' });
+    expect(cloud.events.find((e) => e.id === 300)!.data).toMatchObject({ UPN: 'user@corp.contoso.com', Attestation: 'ATT_SOFT' });
+
+    // Sampled remotely, NgcSet and OnPremTgt describe the remoting account: the machine-wide events decide.
+    const remoteSession = { ngcSet: false, onPremTgt: null };
+    expect(assessClient({ ...cloud, ...remoteSession }, { tenantId: TENANT_ID }).assessment).toBe('cloud-trust');
+    expect(assessClient(fresh, { tenantId: TENANT_ID }).reasons.join(' | ')).toMatch(/the user account has no cloud TGT/);
+
+    // With only the rendered message, the German text gives no evidence: the verdict falls back to key trust.
+    const old = await runStep(pool, messageOnly, { computerName });
+    const [oldCloud, oldFresh] = old.result.devices;
+    expect(oldCloud.events.find((e) => e.id === 358)!.data).toEqual({});
+    expect(assessClient({ ...oldCloud, ...remoteSession }, { tenantId: TENANT_ID })).toMatchObject({ assessment: 'key-trust', reasons: expect.arrayContaining([expect.stringMatching(/no evidence of cloud Kerberos trust/)]) });
+    expect(assessClient(oldFresh, { tenantId: TENANT_ID }).reasons.join(' | ')).not.toMatch(/no cloud TGT/);
+  }, 60_000);
 });

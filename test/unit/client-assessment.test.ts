@@ -83,6 +83,16 @@ describe('prerequisite events', () => {
   test('messages of older builds without the cloud-trust lines read as unknown', () => {
     expect(readPrerequisiteEvent(event(360, 1, prerequisiteText(false, null, null)))).toMatchObject({ cloudTrustPolicy: null, cloudTgt: null });
   });
+
+  test('review row 23: the EventData fields decide, whatever language the message is rendered in', () => {
+    const german = 'Die Bereitstellung von Windows Hello for Business wird gestartet.\nBenutzerkonto verfügt über Cloud-TGT: Yes';
+    const data = { DeviceIsJoined: 'Yes', LogonCertRequired: 'No', CloudTrustPolicyEnabled: 'Yes', CloudTgtPresent: 'Not Tested', MachinePolicySource: 'mobile device management' };
+    expect(readPrerequisiteEvent({ ...event(358, 1, german), data })).toMatchObject({ cloudTrustPolicy: 'yes', cloudTgt: 'not-tested', certificatePolicy: 'no', governedBy: 'mobile device management' });
+    // Without EventData (an older sample), the English message is the fallback; a German one tells nothing.
+    expect(readPrerequisiteEvent(event(358, 1, german))).toMatchObject({ cloudTrustPolicy: null, cloudTgt: null, certificatePolicy: null, governedBy: null });
+    // A field the event carries wins over its message.
+    expect(readPrerequisiteEvent({ ...event(360, 1, prerequisiteText(false, 'Yes', 'Yes')), data: { CloudTrustPolicyEnabled: 'No' } })).toMatchObject({ cloudTrustPolicy: 'no', cloudTgt: 'yes' });
+  });
 });
 
 describe('assessClient', () => {

@@ -33,6 +33,18 @@ describe('domain controller minimums (build and UBR, not Get-HotFix)', () => {
 });
 
 describe('domain assessment', () => {
+  test('a DC that answered but whose registry could not be read is reported reachable with an unknown build, not unreachable', () => {
+    const result = assessDomain({
+      domain: { dnsRoot: 'corp.example.com' },
+      forestSites: ['HQ'],
+      controllers: [dc({ hostName: 'dc1' }), dc({ hostName: 'dc2', currentBuild: null, ubr: null, error: 'Access is denied.' }), dc({ hostName: 'dc3', reachable: false, currentBuild: null, ubr: null, error: 'WinRM cannot complete the operation' })],
+    });
+    expect(result.findings).toEqual([
+      { severity: 'warning', code: 'dc-build-unknown', target: 'dc2', message: 'dc2 answered, but its build and UBR could not be read: Access is denied.' },
+      { severity: 'warning', code: 'dc-unreachable', target: 'dc3', message: 'dc3: WinRM cannot complete the operation' },
+    ]);
+  });
+
   test('a site whose only DC is read-only blocks the domain', () => {
     const result = assessDomain({
       domain: { dnsRoot: 'corp.example.com' },

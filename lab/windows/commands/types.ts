@@ -25,6 +25,8 @@ export interface LabObject {
   $t: 'object';
   types: string[];
   props: Record<string, unknown>;
+  /** Methods declared by the type (catalog `methods`) that return a fixed string, e.g. EventLogRecord.ToXml(). */
+  methods?: Record<string, string>;
 }
 
 export interface ErrorOptions {
@@ -44,7 +46,7 @@ export interface CommandContext {
   update<T>(change: (estate: LabEstate) => T | Promise<T>): Promise<T>;
   now(): Date;
   /** An object of a catalog type, with exactly its documented properties (a missing one is null; an undeclared one is a lab defect). */
-  object(typeName: string, props: Record<string, unknown>, options?: { requested?: string[] }): LabObject;
+  object(typeName: string, props: Record<string, unknown>, options?: { requested?: string[]; methods?: Record<string, string> }): LabObject;
   /** Ends the command with a terminating error declared in the catalog (`errors`), its {placeholders} filled from `fill`. */
   fail(errorKey: string, fill?: Record<string, string | number>, options?: ErrorOptions): never;
   /** Writes a non-terminating error (the command goes on), as Write-Error in a binary cmdlet. */

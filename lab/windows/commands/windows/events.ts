@@ -11,6 +11,10 @@ interface EventDefinition {
   level: number;
   levelDisplayName: string;
   message: string;
+  /** The message in other OS display languages (language tag -> template). */
+  localizedMessages?: Record<string, string>;
+  /** EventData field name -> the message placeholder whose value it carries (null: an empty field), in template order. */
+  eventData?: Record<string, string | null>;
 }
 
 interface LogDefinition {
@@ -26,18 +30,33 @@ function logDefinitions(): Record<string, LogDefinition> {
 }
 
 /** The message with its placeholders filled; a line whose placeholder is null is not printed (older builds). */
-function render(template: string, fill: Record<string, string | null>): { message: string; values: string[] } {
-  const values: string[] = [];
+function render(template: string, fill: Record<string, string | null>): string {
   const lines = template.split('\r\n').filter((line) => ![...line.matchAll(/\{([A-Za-z]+)\}/g)].some(([, name]) => fill[name] === null));
-  const message = lines
-    .join('\r\n')
-    .replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
-      const value = fill[name];
-      if (value === undefined || value === null) return whole;
-      values.push(value);
-      return value;
-    });
-  return { message, values };
+  return lines.join('\r\n').replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => fill[name] ?? whole);
+}
+
+/** The EventData fields (name, value) in template order; a field whose placeholder is null is absent (older builds). */
+function eventData(definition: EventDefinition, fill: Record<string, string | null>): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  for (const [name, placeholder] of Object.entries(definition.eventData ?? {})) {
+    if (placeholder === null) fields.push([name, '']);
+    else if (fill[placeholder] !== null && fill[placeholder] !== undefined) fields.push([name, fill[placeholder] as string]);
+  }
+  return fields;
+}
+
+const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
+
+/** EventRecord.ToXml(): the event in the event schema, attribute values in single quotes as Windows writes them. */
+function eventXml(record: { id: number; level: number; recordId: number; provider: string; providerId: string; time: Date; activityId: string; processId: number; threadId: number; computer: string; data: Array<[string, string]> }): string {
+  const data = record.data.map(([name, value]) => (value === '' ? `<Data Name='${xmlEscape(name)}'></Data>` : `<Data Name='${xmlEscape(name)}'>${xmlEscape(value)}</Data>`)).join('');
+  return (
+    `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='${xmlEscape(record.provider)}' Guid='{${record.providerId}}'/>` +
+    `<EventID>${record.id}</EventID><Version>0</Version><Level>${record.level}</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords>` +
+    `<TimeCreated SystemTime='${record.time.toISOString().replace('Z', '0000Z')}'/><EventRecordID>${record.recordId}</EventRecordID><Correlation ActivityID='{${record.activityId.toUpperCase()}}'/>` +
+    `<Execution ProcessID='${record.processId}' ThreadID='${record.threadId}'/><Channel>${xmlEscape(LOG)}</Channel><Computer>${xmlEscape(record.computer)}</Computer><Security UserID='S-1-5-18'/></System>` +
+    `<EventData>${data}</EventData></Event>`
+  );
 }
 
 interface Candidate {
@@ -49,7 +68,7 @@ interface Candidate {
   record: () => LabObject;
 }
 
-function candidates(lab: CommandContext, computerId: string, fqdn: string, events: RegistrationEvent[]): Candidate[] {
+function candidates(lab: CommandContext, computerId: string, fqdn: string, language: string, events: RegistrationEvent[]): Candidate[] {
   const log = logDefinitions()[LOG];
   if (!log) throw new Error(`the catalog documents no event log ${LOG}`);
   const now = lab.now();
@@ -59,32 +78,43 @@ function candidates(lab: CommandContext, computerId: string, fqdn: string, event
     if (!definition) throw new Error(`the catalog documents no event ${event.id} in ${LOG}`);
     const time = new Date(now.getTime() - event.minutesAgo * 60_000);
     const record = () => {
-      const { message, values } = render(definition.message, event.fill);
-      return lab.object('System.Diagnostics.Eventing.Reader.EventLogRecord', {
-        Message: message,
-        Id: event.id,
-        Version: 0,
-        Level: definition.level,
-        Task: 0,
-        Opcode: 0,
-        RecordId: firstRecord + events.length - index,
-        ProviderName: log.providerName,
-        ProviderId: log.providerId.toLowerCase(),
-        LogName: LOG,
-        ProcessId: 1000 + stableNumber(`pid:${computerId}`, 8000),
-        ThreadId: 2000 + stableNumber(`tid:${computerId}:${index}`, 8000),
-        MachineName: fqdn,
-        UserId: 'S-1-5-18',
-        // TimeCreated is local time (DateTimeKind.Local): an offset makes PowerShell re-create it as such.
-        TimeCreated: time.toISOString().replace('Z', '+00:00'),
-        ActivityId: stableGuid(`activity:${computerId}:${event.id}:${index}`),
-        ContainerLog: LOG,
-        MatchedQueryIds: [],
-        LevelDisplayName: definition.levelDisplayName,
-        OpcodeDisplayName: 'Info',
-        KeywordsDisplayNames: [],
-        Properties: values.map((value) => lab.object('System.Diagnostics.Eventing.Reader.EventProperty', { Value: value })),
-      });
+      // The message in the OS display language (English where the catalog has no rendering); EventData is language-neutral.
+      const message = render(definition.localizedMessages?.[language] ?? definition.message, event.fill);
+      const data = eventData(definition, event.fill);
+      const recordId = firstRecord + events.length - index;
+      const processId = 1000 + stableNumber(`pid:${computerId}`, 8000);
+      const threadId = 2000 + stableNumber(`tid:${computerId}:${index}`, 8000);
+      const activityId = stableGuid(`activity:${computerId}:${event.id}:${index}`);
+      const xml = eventXml({ id: event.id, level: definition.level, recordId, provider: log.providerName, providerId: log.providerId, time, activityId, processId, threadId, computer: fqdn, data });
+      return lab.object(
+        'System.Diagnostics.Eventing.Reader.EventLogRecord',
+        {
+          Message: message,
+          Id: event.id,
+          Version: 0,
+          Level: definition.level,
+          Task: 0,
+          Opcode: 0,
+          RecordId: recordId,
+          ProviderName: log.providerName,
+          ProviderId: log.providerId.toLowerCase(),
+          LogName: LOG,
+          ProcessId: processId,
+          ThreadId: threadId,
+          MachineName: fqdn,
+          UserId: 'S-1-5-18',
+          // TimeCreated is local time (DateTimeKind.Local): an offset makes PowerShell re-create it as such.
+          TimeCreated: time.toISOString().replace('Z', '+00:00'),
+          ActivityId: activityId,
+          ContainerLog: LOG,
+          MatchedQueryIds: [],
+          LevelDisplayName: definition.levelDisplayName,
+          OpcodeDisplayName: 'Info',
+          KeywordsDisplayNames: [],
+          Properties: data.map(([, value]) => lab.object('System.Diagnostics.Eventing.Reader.EventProperty', { Value: value })),
+        },
+        { methods: { ToXml: xml } },
+      );
     };
     return { id: event.id, level: definition.level, providerName: log.providerName, logName: LOG, time, record };
   });
@@ -133,7 +163,8 @@ export const getWinEvent: CommandSimulation = async (call, lab) => {
   const computer = await remoteComputer(call, lab);
   const estate = await lab.read();
   const knownLogs = Object.keys(logDefinitions());
-  const all = candidates(lab, computer.id, computer.fqdn, whfbState(estate, computer).events);
+  const language = (computer.kind === 'device' ? computer.device.language : undefined) ?? 'en-US';
+  const all = candidates(lab, computer.id, computer.fqdn, language, whfbState(estate, computer).events);
   let filters: Array<(c: Candidate) => boolean>;
   if (call.parameterSet === 'HashQuerySet') {
     filters = list(call.get('FilterHashtable')).map((table) => hashFilter(lab, table as Record<string, unknown>, knownLogs));

@@ -70,6 +70,8 @@ function prerequisiteFill(p: { joined: boolean; cloudTrustPolicy: string | null;
     postLogonEnabled: 'Yes',
     hardwareMet: 'Yes',
     notRemote: 'Yes',
+    // EventData UserIsRemote, the negation of the message's "not connected ... via Remote Desktop" line.
+    userIsRemote: 'No',
     certTrustPolicy: 'No',
     enrollmentEndpointReady: 'Not Tested',
     certTemplate: 'Not Tested',

@@ -117,6 +117,13 @@ function ConvertFrom-LabWire {
             foreach ($key in $Value['props'].Keys) {
                 $object.PSObject.Properties.Add([psnoteproperty]::new($key, (ConvertFrom-LabWire -Value $Value['props'][$key])))
             }
+            if ($Value.Contains('methods')) {
+                # A documented method that returns a fixed string (EventLogRecord.ToXml()): a closure over the text.
+                foreach ($key in $Value['methods'].Keys) {
+                    $text = [string]$Value['methods'][$key]
+                    $object.PSObject.Methods.Add([psscriptmethod]::new($key, { $text }.GetNewClosure()))
+                }
+            }
             return $object
         }
         $null {
@@ -346,7 +353,8 @@ function Invoke-LabRemoting {
     # per computer whether the connection succeeds (name, reachability, listener, credentials); the script block
     # then runs in a fresh runspace standing for that computer (its registry, event log and dsregcmd are the
     # lab's), so it sees nothing of the caller's variables, as in real remoting. At most -ThrottleLimit (default
-    # 32) connections are open at once; what crosses them is serialized as remoting serializes it.
+    # 32) connections are open at once; what crosses them is serialized as remoting serializes it. The session
+    # option's timeouts go to the service, which makes an unreachable computer cost the OpenTimeout.
     param(
         [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
         [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
@@ -381,6 +389,16 @@ function Invoke-LabRemoting {
     foreach ($key in $Bound.Keys) {
         if ($script:CommonParameters.Contains($key) -or $key -in 'ScriptBlock', 'ArgumentList', 'SessionOption', 'FilePath', 'ComputerName', 'ThrottleLimit', 'HideComputerName') { continue }
         $connect[$key] = ConvertTo-LabWire -Value $Bound[$key]
+    }
+    # The timeouts in effect: -SessionOption, else the caller's $PSSessionOption, else PSSessionOption's defaults (3 minutes).
+    $option = $null
+    if ($Bound.ContainsKey('SessionOption')) { $option = $Bound['SessionOption'] } else { $option = $Caller.SessionState.PSVariable.GetValue('PSSessionOption') }
+    if ($null -eq $option) { $option = [System.Management.Automation.Remoting.PSSessionOption]::new() }
+    $option = [System.Management.Automation.Remoting.PSSessionOption]$option
+    $connect['SessionOption'] = [ordered]@{
+        OpenTimeout      = [long]$option.OpenTimeout.TotalMilliseconds
+        OperationTimeout = [long]$option.OperationTimeout.TotalMilliseconds
+        CancelTimeout    = [long]$option.CancelTimeout.TotalMilliseconds
     }
     $pending = [System.Collections.Generic.Queue[string]]::new([string[]]$computers)
     $active = [System.Collections.Generic.List[object]]::new()
@@ -439,6 +457,25 @@ function Invoke-LabRemoting {
     }
 }
 
+function New-LabSessionOption {
+    # New-PSSessionOption as Windows has it (PowerShell 7 on Linux has only -SkipCACheck and -SkipCNCheck): the
+    # real PSSessionOption, its timeouts given in milliseconds; -MaximumRedirection sets MaximumConnectionRedirectionCount.
+    param(
+        [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
+        [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
+    )
+    $option = [System.Management.Automation.Remoting.PSSessionOption]::new()
+    foreach ($key in $Bound.Keys) {
+        if ($script:CommonParameters.Contains($key)) { continue }
+        $value = $Bound[$key]
+        if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        if ($key -in 'OpenTimeout', 'OperationTimeout', 'CancelTimeout', 'IdleTimeout') { $value = [timespan]::FromMilliseconds([int]$value) }
+        if ($key -eq 'MaximumRedirection') { $key = 'MaximumConnectionRedirectionCount' }
+        $option.$key = $value
+    }
+    $Caller.WriteObject($option)
+}
+
 function Initialize-LabRemoteHost {
     # Inside a simulated remote computer: a C: drive and dsregcmd.exe where Windows keeps them.
     if ($null -eq (Get-PSDrive -Name 'C' -ErrorAction SilentlyContinue)) {
@@ -460,4 +497,4 @@ function Invoke-LabNative {
 }
 
 Initialize-LabExceptionTypes
-Export-ModuleMember -Function 'Invoke-LabCommand', 'Invoke-LabRemoting', 'Invoke-LabNative', 'Initialize-LabRemoteHost'
+Export-ModuleMember -Function 'Invoke-LabCommand', 'Invoke-LabRemoting', 'New-LabSessionOption', 'Invoke-LabNative', 'Initialize-LabRemoteHost'
