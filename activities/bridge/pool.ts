@@ -75,6 +75,11 @@ export class PowerShellPool {
     return [...this.sets.values()].flatMap((set) => set.pids());
   }
 
+  /** What each live process reported when it started, its edition the one it is (or, in the lab, stands for). */
+  hostInfos(): Record<string, unknown>[] {
+    return [...this.sets.values()].flatMap((set) => set.hostInfos());
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.sets.values()].map((set) => set.close()));
   }
@@ -116,9 +121,12 @@ class ProcessSet {
     return { size: this.options.size, live, busy: live - this.idle.length, waiting: this.waiters.length, started: this.started, replaced: this.replaced };
   }
 
-  /** The process ids of live sessions (for diagnostics and tests). */
   pids(): number[] {
     return [...this.sessions].filter((s) => s.alive).map((s) => s.pid);
+  }
+
+  hostInfos(): Record<string, unknown>[] {
+    return [...this.sessions].filter((s) => s.alive).map((s) => s.hostInfo);
   }
 
   async close(): Promise<void> {
