@@ -98,6 +98,6 @@ export function resolveExecutable(env: NodeJS.ProcessEnv = process.env, platform
   }
   if (choice === 'powershell') return fixed('powershell', choice, 'desktop');
   const executable = path.resolve(choice);
-  const edition: PowerShellEdition = /^powershell(\.exe)?$/i.test(path.basename(executable)) ? 'desktop' : 'core';
+  const edition: PowerShellEdition = /(^|[\\/])powershell(\.exe)?$/i.test(choice) ? 'desktop' : 'core';
   return { ...fixed('custom', executable, edition), ...(edition === 'core' && windowsPowerShell ? { otherEdition: windowsPowerShell } : {}) };
 }
