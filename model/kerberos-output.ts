@@ -18,7 +18,8 @@ export function kerberosMismatches(s: KerberosHalves): string[] {
   const problems: string[] = [];
   if (s.id !== s.cloudId) problems.push(`Id ${shown(s.id)} differs from CloudId ${shown(s.cloudId)}`);
   if (s.keyVersion !== s.cloudKeyVersion) problems.push(`KeyVersion ${shown(s.keyVersion)} differs from CloudKeyVersion ${shown(s.cloudKeyVersion)}`);
-  if (s.domainDnsName !== s.cloudDomainDnsName) problems.push(`DomainDnsName ${shown(s.domainDnsName)} differs from CloudDomainDnsName ${shown(s.cloudDomainDnsName)}`);
+  // DNS names compare case-insensitively (as the scripts' -ne does).
+  if ((s.domainDnsName ?? '').toLowerCase() !== (s.cloudDomainDnsName ?? '').toLowerCase() || (s.domainDnsName === null) !== (s.cloudDomainDnsName === null)) problems.push(`DomainDnsName ${shown(s.domainDnsName)} differs from CloudDomainDnsName ${shown(s.cloudDomainDnsName)}`);
   return problems;
 }
 
@@ -27,11 +28,16 @@ export interface PastedKerberosState {
   problems: string[];
 }
 
+/** Get-AzureADKerberosServer's properties as the module spells them (the Entra sample prints "ID"). */
+const PROPERTY_NAMES = ['Id', 'UserAccount', 'ComputerAccount', 'DisplayName', 'DomainDnsName', 'KeyVersion', 'KeyUpdatedOn', 'KeyUpdatedFrom', 'CloudDisplayName', 'CloudDomainDnsName', 'CloudId', 'CloudKeyVersion', 'CloudKeyUpdatedOn', 'CloudTrustDisplay'];
+const canonicalName = new Map(PROPERTY_NAMES.map((name) => [name.toLowerCase(), name]));
+
+/** `fields` is keyed by the property names as spelled above, whatever case the pasted text uses (PowerShell's names are case-insensitive). */
 export function checkPastedKerberosOutput(text: string, domain: string): PastedKerberosState {
   const fields: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const match = /^\s*([A-Za-z]+)\s*:\s?(.*?)\s*$/.exec(line);
-    if (match) fields[match[1]] = match[2];
+    if (match) fields[canonicalName.get(match[1].toLowerCase()) ?? match[1]] = match[2];
   }
   const value = (name: string) => fields[name] ?? '';
   if (!value('Id')) return { fields, problems: ['the output has no Id: the object is not configured, or this is not Get-AzureADKerberosServer output'] };

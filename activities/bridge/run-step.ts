@@ -21,7 +21,7 @@ export interface RunStepOptions {
 
 /**
  * Runs one step: input checked against the contract before anything is sent, the script run through the
- * pool, the envelope mapped to a typed failure when not ok, the result checked against the contract.
+ * pool's process set of the edition the contract needs, the envelope mapped to a typed failure when not ok, the result checked against the contract.
  */
 export async function runStep<I extends z.ZodType, O extends z.ZodType>(
   pool: PowerShellPool,
@@ -40,7 +40,7 @@ export async function runStep<I extends z.ZodType, O extends z.ZodType>(
     ? setInterval(() => options.heartbeat!({ scriptId: contract.id, elapsedMs: Date.now() - started }), options.heartbeatEveryMs ?? 5_000)
     : undefined;
   try {
-    const outcome = await pool.run(contract.id, args, { timeoutMs: options.timeoutMs ?? contract.timeoutMs, signal: options.signal, secrets });
+    const outcome = await pool.run(contract.id, args, { timeoutMs: options.timeoutMs ?? contract.timeoutMs, signal: options.signal, secrets, edition: contract.edition ?? 'any' });
     const { envelope } = outcome;
     if (!envelope.ok) throw classifyStepErrors(contract.id, envelope.errors);
     const parsedOutput = contract.output.safeParse(envelope.result);

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { powershellDir } from '../bridge/paths';
+import type { PowerShellEdition } from '../bridge/executable';
 import type { HostModule, HostScript } from '../bridge/protocol';
+
+/** The PowerShell a step needs: Windows PowerShell 5.1 (`desktop`), PowerShell 7 (`core`), or either (`any`). */
+export type StepEdition = PowerShellEdition | 'any';
 
 /**
  * A step's contract: the allow-listed script id, the reviewed .ps1 that implements it, and zod schemas for
@@ -19,10 +23,12 @@ export interface StepContract<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   /** Input keys holding { userName, password }: rebuilt as PSCredential inside PowerShell. */
   credentialFields?: readonly string[];
   timeoutMs: number;
+  /** The PowerShell edition the script needs; default 'any' (the pool's main executable). */
+  edition?: StepEdition;
 }
 
 export function defineStep<I extends z.ZodType, O extends z.ZodType>(contract: StepContract<I, O>): StepContract<I, O> {
-  return contract;
+  return { ...contract, edition: contract.edition ?? 'any' };
 }
 
 /** Maps validated input to the script's parameters: PascalCase names, credentials wrapped for the dispatcher. */

@@ -16,6 +16,12 @@ const signIn = {
   domainCredential: domainCredentialSchema.optional(),
 };
 const credentialFields = ['cloudCredential', 'domainCredential'] as const;
+/**
+ * AzureADHybridAuthenticationManagement is a .NET Framework module: under PowerShell 7 its cmdlets fail with
+ * "Operation is not supported on this platform" (MicrosoftDocs/azure-docs#110070), so its four steps run in
+ * Windows PowerShell 5.1 (fidelity review row 4).
+ */
+const edition = 'desktop' as const;
 const text = z.string().nullable();
 
 /** Get-AzureADKerberosServer's properties; all null when the object is not configured. */
@@ -55,6 +61,7 @@ const keyStateSchema = z.object({
 
 export const getKerberosServerStep = defineStep({
   id: 'kerberos.get',
+  edition,
   script: 'kerberos/Get-KerberosServerState.ps1',
   description: 'Read the Azure AD Kerberos server object (both halves)',
   input: z.object(signIn),
@@ -65,6 +72,7 @@ export const getKerberosServerStep = defineStep({
 
 export const ensureKerberosServerStep = defineStep({
   id: 'kerberos.ensure',
+  edition,
   script: 'kerberos/Set-KerberosServer.ps1',
   description: 'Create the Azure AD Kerberos server object, or repair it when its halves disagree',
   input: z.object({ ...signIn, ...planOnlyInput }),
@@ -75,6 +83,7 @@ export const ensureKerberosServerStep = defineStep({
 
 export const rotateKerberosKeyStep = defineStep({
   id: 'kerberos.rotate',
+  edition,
   script: 'kerberos/Update-KerberosServerKey.ps1',
   description: 'Rotate the Azure AD Kerberos server key (once per 24 h unless forced)',
   input: z.object({
@@ -96,6 +105,7 @@ export const rotateKerberosKeyStep = defineStep({
 
 export const removeKerberosServerStep = defineStep({
   id: 'kerberos.remove',
+  edition,
   script: 'kerberos/Remove-KerberosServer.ps1',
   description: 'Remove the Azure AD Kerberos server object (only when explicitly confirmed)',
   input: z.object({ ...signIn, confirmRemoval: z.literal(true, { message: 'removal must be confirmed explicitly' }), ...planOnlyInput }),

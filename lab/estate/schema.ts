@@ -100,6 +100,15 @@ export const labKerberosServerSchema = z.object({
   replicationDelaySeconds: z.number().nonnegative().default(5),
   /** Per DC host name, a different delay (a slow link, a branch site). */
   replicationDelayOverrides: z.record(z.string(), z.number().nonnegative()).default({}),
+  /**
+   * After each Set-AzureADKerberosServer, how many Get-AzureADKerberosServer calls bind to a DC the new objects
+   * have not replicated to yet (the DC locator's pick; replication timing of this object: azure-docs#82666).
+   */
+  staleReadsAfterSet: z.number().int().nonnegative().default(0),
+  /** Of those, how many are still to come (the lab's bookkeeping). */
+  staleReadsRemaining: z.number().int().nonnegative().default(0),
+  /** The DateTimeKind of KeyUpdatedOn/CloudKeyUpdatedOn as the module returns them (undocumented: the sample output carries no zone). */
+  keyUpdatedOnKind: z.enum(['Utc', 'Unspecified']).default('Utc'),
 });
 
 export const labDomainSchema = z.object({
@@ -111,7 +120,7 @@ export const labDomainSchema = z.object({
   ous: z.array(labOuSchema).default([]),
   groups: z.array(labGroupSchema).default([]),
   gpos: z.array(labGpoSchema).default([]),
-  kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicationDelaySeconds: 5, replicationDelayOverrides: {} }),
+  kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicationDelaySeconds: 5, replicationDelayOverrides: {}, staleReadsAfterSet: 0, staleReadsRemaining: 0, keyUpdatedOnKind: 'Utc' }),
   /** Free text for people reading the estate, e.g. which policy channel the domain is meant for. */
   notes: z.string().optional(),
 });

@@ -40,7 +40,19 @@ export function errorIdOf(fullyQualifiedErrorId: string): string {
   return cut > 0 ? fullyQualifiedErrorId.slice(0, cut) : fullyQualifiedErrorId;
 }
 
-export function createContext(catalog: Catalog, module: CatalogModule | undefined, command: string, store: EstateStore, recorder: CallRecorder): CommandContext {
+/** Dotted versions compared numerically, part by part (1.10 > 1.9). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** `moduleVersion`: the version of the stub module that was called; its objects lack properties added later (`propertiesSince`). */
+export function createContext(catalog: Catalog, module: CatalogModule | undefined, command: string, store: EstateStore, recorder: CallRecorder, moduleVersion: string | null = null): CommandContext {
   const errorSpec = (key: string, values: Record<string, string | number> = {}, options: ErrorOptions = {}): ErrorSpec => {
     const declared = module ? catalog.error(module, key) : undefined;
     if (!declared) throw new Error(`${command}: the simulation raised ${key}, which the catalog does not declare for ${module?.module ?? 'this command'}`);
@@ -69,6 +81,8 @@ export function createContext(catalog: Catalog, module: CatalogModule | undefine
       const requested = new Set((options.requested ?? []).map((p) => p.toLowerCase()));
       const encoded: Record<string, unknown> = {};
       for (const [name, declared] of Object.entries(type.properties)) {
+        const since = type.propertiesSince?.[name];
+        if (since && moduleVersion && compareVersions(moduleVersion, since) < 0) continue;
         encoded[name] = encodeValue(catalog, declared, props[name], `${command} -> ${typeName}.${name}`);
       }
       for (const [name, value] of Object.entries(props)) {

@@ -20,6 +20,10 @@ interface InvokeRequest {
   parameters?: Record<string, unknown>;
   computer?: string | null;
   process?: number;
+  /** What the calling process stands for (CLOUDTRUST_LAB_EDITION); absent = Desktop. */
+  edition?: string | null;
+  /** The version of the stub module the call came through. */
+  moduleVersion?: string | null;
 }
 
 export interface LabServiceOptions {
@@ -130,7 +134,8 @@ export class LabService {
           return outcome;
         }),
     } as EstateStore;
-    const context = createContext(this.catalog, declared?.module, declared?.name ?? request.command, tracked, recorder);
+    const moduleVersion = request.moduleVersion ?? null;
+    const context = createContext(this.catalog, declared?.module, declared?.name ?? request.command, tracked, recorder, moduleVersion);
 
     const failure = await this.sufferFaults(request.command, parameters, computer);
     if (failure) return answer([], failure);
@@ -152,6 +157,8 @@ export class LabService {
         parameters,
         computer,
         process: request.process ?? 0,
+        edition: request.edition === 'Core' ? 'Core' : 'Desktop',
+        moduleVersion,
         has: (name) => findKey(parameters, name) !== undefined,
         get: <T>(name: string) => {
           const key = findKey(parameters, name);

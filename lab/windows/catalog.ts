@@ -65,6 +65,8 @@ const typeSchema = z
     source: z.string().optional(),
     properties: z.record(z.string(), z.string()),
     extraProperties: z.enum(['requested', 'any']).optional(),
+    /** Property -> the first module version whose objects have it: an object written by an older version lacks it. */
+    propertiesSince: z.record(z.string(), z.string()).optional(),
     note: z.string().optional(),
   })
   .passthrough();

@@ -35,7 +35,8 @@ $changes = New-Object -TypeName System.Collections.Generic.List[string]
 if ($present) { $changes.Add(('remove the Azure AD Kerberos server object of {0} (id {1})' -f $Domain, $server.Id)) }
 
 if ($changes.Count -gt 0 -and -not $PlanOnly) {
-    Remove-AzureADKerberosServer @signIn
+    # Its output is undocumented; the step writes exactly one result (fidelity review row 12).
+    $null = Remove-AzureADKerberosServer @signIn
 }
 
 @{

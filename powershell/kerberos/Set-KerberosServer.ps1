@@ -56,11 +56,23 @@ elseif (-not $before.consistent) {
 
 $after = $before
 if ($changes.Count -gt 0 -and -not $PlanOnly) {
-    # -Force: no confirmation prompt (the process is non-interactive); the state was tested above.
-    Set-AzureADKerberosServer @signIn -Force
+    # -Force: no confirmation prompt (the process is non-interactive); the state was tested above. Its output is
+    # undocumented; the step writes exactly one result (fidelity review row 12).
+    $null = Set-AzureADKerberosServer @signIn -Force
+    # The read may bind to a DC the new objects have not replicated to yet (fidelity review row 14), and a retry of
+    # this step would Set again: read again, waiting a little longer each time, before calling the change failed.
     $after = Get-ServerSummary
+    $waited = 0
+    foreach ($seconds in @(2, 4, 8, 16, 30)) {
+        if ($after.consistent) { break }
+        Start-Sleep -Seconds $seconds
+        $waited += $seconds
+        $after = Get-ServerSummary
+    }
     if (-not $after.consistent) {
-        throw ('Set-AzureADKerberosServer completed but the object is still not consistent: {0}' -f ($after.problems -join '; '))
+        $seen = 'the AD object is not visible'
+        if ($after.configured) { $seen = $after.problems -join '; ' }
+        throw ('Set-AzureADKerberosServer completed but the object is still not consistent after {0} s: {1}' -f $waited, $seen)
     }
 }
 

@@ -27,10 +27,21 @@ Import-Module -Name 'AzureADHybridAuthenticationManagement'
 $signIn = @{ Domain = $Domain; CloudCredential = $CloudCredential }
 if ($null -ne $DomainCredential) { $signIn['DomainCredential'] = $DomainCredential }
 
+function ConvertTo-UtcInstant {
+    # KeyUpdatedOn comes from AD and from Entra, which both keep UTC; the module's DateTime may carry Kind
+    # Unspecified (the documented output prints no zone). Unspecified is that UTC value, never local time, so it is
+    # marked UTC rather than converted by the host's offset (fidelity review row 13); Local and Utc convert as usual.
+    param([AllowNull()][object]$Value)
+    if ($null -eq $Value -or ([string]$Value).Length -eq 0) { return $null }
+    if ($Value -is [datetime]) { $instant = $Value }
+    else { $instant = [datetime]::Parse([string]$Value, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal') }
+    if ($instant.Kind -eq [System.DateTimeKind]::Unspecified) { return [datetime]::SpecifyKind($instant, [System.DateTimeKind]::Utc) }
+    return $instant.ToUniversalTime()
+}
+
 function Get-KeyState {
     $server = Get-AzureADKerberosServer @signIn
-    $updated = $null
-    if (([string]$server.KeyUpdatedOn).Length -gt 0) { $updated = ([datetime]$server.KeyUpdatedOn).ToUniversalTime() }
+    $updated = ConvertTo-UtcInstant -Value $server.KeyUpdatedOn
     return [ordered]@{
         configured      = (([string]$server.Id).Length -gt 0)
         keyVersion      = [string]$server.KeyVersion
@@ -64,7 +75,8 @@ else {
 
 $after = $before
 if ($changes.Count -gt 0 -and -not $PlanOnly) {
-    Set-AzureADKerberosServer @signIn -RotateServerKey -Force
+    # Its output is undocumented; the step writes exactly one result (fidelity review row 12).
+    $null = Set-AzureADKerberosServer @signIn -RotateServerKey -Force
     $after = Get-KeyState
 }
 

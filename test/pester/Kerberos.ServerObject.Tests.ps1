@@ -23,9 +23,11 @@ Describe 'Set-KerberosServer' {
     }
 
     BeforeEach {
+        # Each read takes the next object; the last one stays (a DC that has caught up, or never will).
         $TestServers = New-Object -TypeName System.Collections.Queue
-        Mock Get-AzureADKerberosServer { $TestServers.Dequeue() }
+        Mock Get-AzureADKerberosServer { if ($TestServers.Count -gt 1) { $TestServers.Dequeue() } else { $TestServers.Peek() } }
         Mock Set-AzureADKerberosServer { }
+        Mock Start-Sleep { }
     }
 
     It 'changes nothing when both halves agree' {
@@ -60,11 +62,35 @@ Describe 'Set-KerberosServer' {
         Should -Invoke Set-AzureADKerberosServer -Times 1 -Exactly
     }
 
-    It 'fails when the object still disagrees after the repair' {
+    It 'fails when the object still disagrees after the repair and a bounded wait, with one Set' {
         $TestServers.Enqueue((New-TestServer -CloudId '00000000-0000-0000-0000-000000000001'))
         $TestServers.Enqueue((New-TestServer -CloudId '00000000-0000-0000-0000-000000000001'))
 
-        { & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud } | Should -Throw '*still not consistent*'
+        { & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud } | Should -Throw '*still not consistent after 60 s*'
+        Should -Invoke Set-AzureADKerberosServer -Times 1 -Exactly
+        Should -Invoke Get-AzureADKerberosServer -Times 7 -Exactly
+    }
+
+    It 'reads again after the change until a DC shows it, before calling it failed' {
+        $TestServers.Enqueue((New-TestServer -Id '' -CloudId '' -KeyVersion 0))
+        $TestServers.Enqueue((New-TestServer -Id '' -KeyVersion 0))
+        $TestServers.Enqueue((New-TestServer))
+
+        $step = & $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud
+
+        $step.Result.after.consistent | Should -BeTrue
+        Should -Invoke Set-AzureADKerberosServer -Times 1 -Exactly
+        Should -Invoke Start-Sleep -Times 1 -Exactly
+    }
+
+    It 'discards what Set-AzureADKerberosServer writes' {
+        Mock Set-AzureADKerberosServer { [pscustomobject]@{ Id = 'written' } }
+        $TestServers.Enqueue((New-TestServer -Id '' -CloudId '' -KeyVersion 0))
+        $TestServers.Enqueue((New-TestServer))
+
+        $step = @(& $TestScript -Domain 'corp.contoso.com' -CloudCredential $TestCloud)
+
+        $step.Count | Should -Be 1
     }
 
     It 'only reports the repair in -PlanOnly' {

@@ -29,10 +29,10 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'cloudtrust-strict-kerberos-'));
 const edited = <C extends StepContract>(id: string, step: C, from: string, to: string): C => editedStep(scratch, id, step, from, to);
 
 /** A small script of this test, as a step: runs one -Action and answers with what it read. */
-function probeStep(id: string, body: string): StepContract {
+function probeStep(id: string, body: string, edition: StepContract['edition'] = 'any'): StepContract {
   const file = path.join(scratch, `${id}.ps1`);
   writeFileSync(file, `[CmdletBinding()]\nparam([string]$Action)\nSet-StrictMode -Version 2.0\n$ErrorActionPreference = 'Stop'\n$result = $null\n${body}\n@{ Changed = $false; Result = $result }\n`);
-  return defineStep({ id, script: path.relative(powershellDir(), file), description: id, input: z.object({ action: z.string() }), output: z.unknown(), timeoutMs: 60_000 });
+  return defineStep({ id, script: path.relative(powershellDir(), file), description: id, input: z.object({ action: z.string() }), output: z.unknown(), timeoutMs: 60_000, edition });
 }
 
 const packagesProbe = probeStep(
@@ -52,10 +52,12 @@ const kerberosProbe = probeStep(
   `$cloud = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList 'sync-admin@contoso.com', (ConvertTo-SecureString -String 'lab-Passw0rd-1' -AsPlainText -Force)
 switch ($Action) {
     'interactive' { $server = Get-AzureADKerberosServer -Domain 'corp.contoso.com' -UserPrincipalName 'mfa-admin@contoso.com'; $result = [ordered]@{ id = [string]$server.Id; keyVersion = [string]$server.KeyVersion } }
-    'create' { Set-AzureADKerberosServer -Domain 'corp.contoso.com' -CloudCredential $cloud }
+    'create' { $null = Set-AzureADKerberosServer -Domain 'corp.contoso.com' -CloudCredential $cloud }
     'rotate-without-force' { Set-AzureADKerberosServer -Domain 'corp.contoso.com' -CloudCredential $cloud -RotateServerKey }
     'no-role' { $null = Get-AzureADKerberosServer -Domain 'corp.contoso.com' -UserPrincipalName 'helpdesk@contoso.com' }
 }`,
+  // The Kerberos module runs in Windows PowerShell 5.1 (review row 4), as its steps do.
+  'desktop',
 );
 
 const unknownKerberosParameter = edited('test.kerberos-unknown-parameter', getKerberosServerStep, '$query = @{ Domain = $Domain;', '$query = @{ DomainName = $Domain;');

@@ -11,6 +11,14 @@ export interface CommandCall {
   computer: string | null;
   /** The PowerShell process that called ($PID): state a real module keeps per process (a Graph connection) is kept per this id. */
   process: number;
+  /**
+   * The PowerShell the calling process stands for on the management host: Desktop (Windows PowerShell 5.1) or
+   * Core (PowerShell 7); the lab's processes are all PowerShell 7 on Linux (CLOUDTRUST_LAB_EDITION, set by the
+   * bridge's lab executable per edition set; a process without it stands for Desktop).
+   */
+  edition: 'Desktop' | 'Core';
+  /** The version of the module whose stub was called (what Import-Module loaded); null outside a module. */
+  moduleVersion: string | null;
   has(name: string): boolean;
   get<T = unknown>(name: string): T | undefined;
 }

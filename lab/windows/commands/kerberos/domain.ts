@@ -1,5 +1,5 @@
 import type { LabController, LabDomain, LabEstate } from '../../../estate/schema';
-import type { CommandContext } from '../types';
+import type { CommandCall, CommandContext } from '../types';
 import { moduleError } from './errors';
 
 /** Host and domain names compare case-insensitively (DNS). */
@@ -27,4 +27,12 @@ export function bindDomain(estate: LabEstate, dnsName: string, lab: CommandConte
     moduleError(lab, 'KdcDomainControllerUnreachable', commandClass, 'ConnectToActiveDirectory', { innerMessage: 'The server is not operational.' });
   }
   return { domain, controller };
+}
+
+/**
+ * The module is a .NET Framework module: loaded in PowerShell 7 its cmdlets fail before they do anything
+ * (MicrosoftDocs/azure-docs#110070; catalog KdcPlatformNotSupported). Fidelity review row 4.
+ */
+export function requireWindowsPowerShell(call: CommandCall, lab: CommandContext, commandClass: string): void {
+  if (call.edition === 'Core') moduleError(lab, 'KdcPlatformNotSupported', commandClass, 'GetKerberosDomainSyncConfigAsync');
 }

@@ -1,5 +1,5 @@
 import type { CommandSimulation } from '../types';
-import { bindDomain } from './domain';
+import { bindDomain, findDomain, requireWindowsPowerShell } from './domain';
 import { kerberosServerObject } from './server-object';
 import { signInToDomain, signInToEntra } from './sign-in';
 
@@ -11,9 +11,19 @@ const CLASS = 'GetAzureADKerberosServer';
  * needs an Entra admin too (MicrosoftDocs/azure-docs#99883) but any AD identity of the domain.
  */
 export const getKerberosServer: CommandSimulation = async (call, lab) => {
+  requireWindowsPowerShell(call, lab, CLASS);
   const estate = await lab.read();
   const { domain, controller } = bindDomain(estate, call.get<string>('Domain')!, lab, CLASS, 'read');
   signInToDomain(call, lab, estate, domain, CLASS);
   signInToEntra(call, lab, estate, CLASS, 'GetKerberosDomainSyncConfigAsync');
-  return [kerberosServerObject(lab, domain, controller)];
+  // Right after a Set, the DC locator may pick a DC the new objects have not reached (staleReadsAfterSet).
+  const stale =
+    domain.kerberosServer.staleReadsRemaining > 0 &&
+    (await lab.update((current) => {
+      const server = findDomain(current, domain.dnsName)!.kerberosServer;
+      if (server.staleReadsRemaining <= 0) return false;
+      server.staleReadsRemaining -= 1;
+      return true;
+    }));
+  return [kerberosServerObject(lab, domain, controller, stale)];
 };

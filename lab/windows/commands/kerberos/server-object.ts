@@ -11,10 +11,14 @@ export const KERBEROS_SERVER_TYPE = 'Microsoft.AzureAD.Kdc.Management.KerberosSe
  */
 const KEY_VERSION_STEP = 20349;
 
-/** The AD half as one DC shows it now: a key written on another DC reaches it after the estate's replication delay. */
-export function adHalfOn(domain: LabDomain, controller: LabController, now: Date): { keyVersion: number } | null {
+/**
+ * The AD half as one DC shows it now: a key written on another DC reaches it after the estate's replication delay.
+ * `stale`: the read bound to a DC the last change has not reached (kerberosServer.staleReadsAfterSet).
+ */
+export function adHalfOn(domain: LabDomain, controller: LabController, now: Date, stale = false): { keyVersion: number } | null {
   const { ad, replicationDelaySeconds, replicationDelayOverrides } = domain.kerberosServer;
   if (!ad) return null;
+  if (stale) return ad.previousKeyVersion === null ? null : { keyVersion: ad.previousKeyVersion };
   const override = Object.entries(replicationDelayOverrides).find(([host]) => sameName(host, controller.hostName))?.[1];
   const delay = sameName(ad.keyUpdatedFrom, controller.hostName) ? 0 : (override ?? replicationDelaySeconds);
   if (now.getTime() >= new Date(ad.keyUpdatedOn).getTime() + delay * 1000) return { keyVersion: ad.keyVersion };
@@ -24,11 +28,15 @@ export function adHalfOn(domain: LabDomain, controller: LabController, now: Date
 /**
  * What Get-AzureADKerberosServer writes: one object, its AD properties read from the DC it bound to and its Cloud
  * properties from Entra; every property empty when the domain has no object (Kerberos-trust article sample).
- * CloudTrustDisplay stays empty: the lab has no Trusted Domain Object (Set -SetupCloudTrust is not simulated).
+ * CloudTrustDisplay stays empty: the lab has no Trusted Domain Object (Set -SetupCloudTrust is not simulated);
+ * an installed module older than the property lacks it (catalog propertiesSince). KeyUpdatedOn and
+ * CloudKeyUpdatedOn have the Kind the estate declares (kerberosServer.keyUpdatedOnKind).
  */
-export function kerberosServerObject(lab: CommandContext, domain: LabDomain, controller: LabController): LabObject {
-  const { ad, cloud } = domain.kerberosServer;
-  const seen = adHalfOn(domain, controller, lab.now());
+export function kerberosServerObject(lab: CommandContext, domain: LabDomain, controller: LabController, stale = false): LabObject {
+  const { ad, cloud, keyUpdatedOnKind } = domain.kerberosServer;
+  const seen = adHalfOn(domain, controller, lab.now(), stale);
+  // A DateTime of Kind Unspecified crosses to the stub as an ISO text without a zone (the instant is UTC either way).
+  const when = (iso: string | null | undefined) => (iso && keyUpdatedOnKind === 'Unspecified' ? iso.replace(/(Z|[+-]\d{2}:\d{2})$/, '') : (iso ?? null));
   return lab.object(KERBEROS_SERVER_TYPE, {
     Id: ad && seen ? ad.id : null,
     UserAccount: ad && seen ? ad.userAccount : null,
@@ -36,13 +44,13 @@ export function kerberosServerObject(lab: CommandContext, domain: LabDomain, con
     DisplayName: ad && seen ? `krbtgt_${ad.id}` : null,
     DomainDnsName: ad && seen ? domain.dnsName : null,
     KeyVersion: seen ? seen.keyVersion : null,
-    KeyUpdatedOn: ad && seen ? ad.keyUpdatedOn : null,
+    KeyUpdatedOn: ad && seen ? when(ad.keyUpdatedOn) : null,
     KeyUpdatedFrom: ad && seen ? ad.keyUpdatedFrom : null,
     CloudDisplayName: cloud?.displayName ?? null,
     CloudDomainDnsName: cloud?.domainDnsName ?? null,
     CloudId: cloud?.id ?? null,
     CloudKeyVersion: cloud?.keyVersion ?? null,
-    CloudKeyUpdatedOn: cloud?.keyUpdatedOn ?? null,
+    CloudKeyUpdatedOn: when(cloud?.keyUpdatedOn),
     CloudTrustDisplay: null,
   });
 }

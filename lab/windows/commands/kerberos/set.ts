@@ -1,8 +1,8 @@
 import { recordMutation } from '../../../estate/store';
 import type { CommandSimulation } from '../types';
-import { bindDomain, findDomain } from './domain';
+import { bindDomain, findDomain, requireWindowsPowerShell } from './domain';
 import { moduleError } from './errors';
-import { writeNewKey } from './server-object';
+import { kerberosServerObject, writeNewKey } from './server-object';
 import { signInToDomain, signInToEntra } from './sign-in';
 
 const CLASS = 'SetAzureADKerberosServer';
@@ -13,18 +13,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * a new key and publishes it again, which reconciles halves that disagree (Kerberos-trust article, -Force "to
  * repair/reconcile"). -RotateServerKey rotates the key of the object; rotating again less than 24 hours after the
  * last update needs -Force (without it the cmdlet asks for confirmation, inferred from -Force's description).
- * Writes nothing to the pipeline (no documented output). Needs a writable DC, Domain Admins / Enterprise Admins
- * and an Entra admin.
+ * Its output is undocumented: the lab writes the object as it now is (catalog note, fidelity review row 12), so
+ * a script that does not discard it fails. Afterwards the next kerberosServer.staleReadsAfterSet reads are stale.
+ * Needs a writable DC, Domain Admins / Enterprise Admins and an Entra admin.
  */
 export const setKerberosServer: CommandSimulation = async (call, lab) => {
   if (call.get<boolean>('SetupCloudTrust')) throw new Error('-SetupCloudTrust (the Trusted Domain Object) is not simulated');
+  requireWindowsPowerShell(call, lab, CLASS);
   const estate = await lab.read();
   const name = call.get<string>('Domain')!;
   const { domain: bound, controller } = bindDomain(estate, name, lab, CLASS, 'write');
   const identity = signInToDomain(call, lab, estate, bound, CLASS);
   signInToEntra(call, lab, estate, CLASS, 'SetKerberosDomainAsync');
   if (!identity.canWrite) lab.fail('KdcInsufficientAccessRights');
-  await lab.update((current) => {
+  const written = await lab.update((current) => {
     const domain = findDomain(current, name)!;
     const existing = domain.kerberosServer.ad;
     const now = lab.now();
@@ -33,7 +35,9 @@ export const setKerberosServer: CommandSimulation = async (call, lab) => {
       moduleError(lab, 'KdcConfirmationPromptNonInteractive', CLASS, 'RotateServerKey');
     }
     writeNewKey(domain, controller, now);
+    domain.kerberosServer.staleReadsRemaining = domain.kerberosServer.staleReadsAfterSet;
     recordMutation(current, rotate ? `kerberos-key:${domain.dnsName}` : `kerberos:${domain.dnsName}`);
+    return kerberosServerObject(lab, domain, controller);
   });
-  return [];
+  return [written];
 };

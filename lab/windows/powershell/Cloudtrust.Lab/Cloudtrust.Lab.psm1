@@ -211,7 +211,13 @@ function Invoke-LabCommand {
         parameters   = $parameters
         computer     = (Get-LabComputer)
         process      = $PID
+        # What the process stands for (Desktop = Windows PowerShell 5.1), and the version of the stub module that
+        # answers (the installed version Import-Module loaded): both decide how some Windows commands behave.
+        edition      = $env:CLOUDTRUST_LAB_EDITION
+        moduleVersion = $null
     }
+    $stubModule = $Caller.MyInvocation.MyCommand.Module
+    if ($null -ne $stubModule) { $request['moduleVersion'] = $stubModule.Version.ToString() }
     Write-LabAnswer -Caller $Caller -Answer (Send-LabRequest -Request $request)
 }
 
