@@ -62,3 +62,20 @@ describe('the dispatcher through real pwsh', () => {
     });
   }, 60_000);
 });
+
+describe('review row 21: warm-up imports', () => {
+  test('a module that cannot be imported at start is a warning of the start, not a dead host', async () => {
+    const session = await PowerShellSession.start(pwsh(), transportScripts(), { timeoutMs: 60_000, imports: ['Microsoft.PowerShell.Utility', 'Cloudtrust.Not.There'] });
+    try {
+      expect(session.hostInfo).toMatchObject({ imported: 1 });
+      expect(session.hostWarnings).toEqual([expect.stringMatching(/^warm-up import of Cloudtrust\.Not\.There failed: /)]);
+      expect((await session.call('diagnostics.echo', { Text: 'alive' }, { timeoutMs: 10_000 })).envelope.result).toMatchObject({ text: 'alive' });
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('a warm-up import name outside the module-name alphabet is refused before anything is sent', async () => {
+    await expect(PowerShellSession.start(pwsh(), transportScripts(), { timeoutMs: 60_000, imports: ["x'; whoami"] })).rejects.toThrow(/warm-up import/);
+  });
+});
