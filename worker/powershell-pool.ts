@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { resolveExecutable } from '../activities/bridge/executable';
 import { PowerShellPool } from '../activities/bridge/pool';
 import { allSteps } from '../activities/steps';
-import { hostScripts } from '../activities/steps/contract';
+import { hostScripts, warmUpImports } from '../activities/steps/contract';
 
 const poolSettings = z.object({
   CLOUDTRUST_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
@@ -19,6 +19,7 @@ export function createPowerShellPool(env: NodeJS.ProcessEnv = process.env): Powe
   return new PowerShellPool({
     executable: resolveExecutable(env),
     scripts: hostScripts(allSteps),
+    imports: warmUpImports(allSteps),
     size: parsed.data.CLOUDTRUST_POOL_SIZE,
     recycleAfterCalls: parsed.data.CLOUDTRUST_POOL_RECYCLE_AFTER,
   });
