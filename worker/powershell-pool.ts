@@ -20,6 +20,9 @@ export function createPowerShellPool(env: NodeJS.ProcessEnv = process.env): Powe
     executable: resolveExecutable(env),
     scripts: hostScripts(allSteps),
     imports: warmUpImports(allSteps),
+    // Importing the Graph SDK's sub-modules is reported to take minutes on Windows PowerShell 5.1
+    // (msgraph-sdk-powershell#688, #2479): a start that imports them gets that long.
+    startTimeoutMs: warmUpImports(allSteps).length > 0 ? 600_000 : undefined,
     size: parsed.data.CLOUDTRUST_POOL_SIZE,
     recycleAfterCalls: parsed.data.CLOUDTRUST_POOL_RECYCLE_AFTER,
   });
