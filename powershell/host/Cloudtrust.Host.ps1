@@ -135,6 +135,26 @@ function ConvertTo-CloudtrustError {
     return $details
 }
 
+function ConvertTo-CloudtrustScriptCommand {
+    # A verified script's text as a command that behaves like the file would: parsed with the file's path (stack
+    # traces and $PSScriptRoot name it) and named after the file (a binding error's id ends in it, as on
+    # Windows); the id where two allow-listed scripts share a file name. Returns a problem text on parse errors.
+    param([string]$Text, [string]$Path, [string]$Id, [hashtable]$Taken)
+    $tokens = $null
+    $parseErrors = $null
+    try {
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, $Path, [ref]$tokens, [ref]$parseErrors)
+    }
+    catch [System.Management.Automation.MethodException] {
+        # An engine without the file-name overload: the same text, without a file name in its stack traces.
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref]$tokens, [ref]$parseErrors)
+    }
+    if (@($parseErrors).Count -gt 0) { return ('script {0}: {1}' -f $Id, (@($parseErrors | ForEach-Object -Process { $_.Message }) -join '; ')) }
+    $name = [IO.Path]::GetFileName($Path)
+    foreach ($other in $Taken.Values) { if ($other.Name -eq $name) { $name = $Id } }
+    return New-Item -Path ('function:global:' + $name) -Value $ast.GetScriptBlock() -Force
+}
+
 function Write-CloudtrustFrame {
     param(
         [Parameter(Mandatory = $true)][string]$CallId,
@@ -175,12 +195,8 @@ function Initialize-CloudtrustHost {
                 $problems.Add(('script {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.id, $entry.path))
                 continue
             }
-            try {
-                $scripts[[string]$entry.id] = [scriptblock]::Create((ConvertFrom-CloudtrustFileText -Bytes $bytes))
-            }
-            catch {
-                $problems.Add(('script {0}: {1}' -f $entry.id, $_.Exception.Message))
-            }
+            $command = ConvertTo-CloudtrustScriptCommand -Text (ConvertFrom-CloudtrustFileText -Bytes $bytes) -Path ([string]$entry.path) -Id ([string]$entry.id) -Taken $scripts
+            if ($command -is [string]) { $problems.Add($command) } else { $scripts[[string]$entry.id] = $command }
         }
         $modules = New-Object -TypeName System.Collections.Generic.List[object]
         $moduleEntries = @()
@@ -274,7 +290,7 @@ function Invoke-CloudtrustStep {
         }
         if ($null -eq $global:CloudtrustHostState) { throw 'the cloudtrust host is not initialised' }
         if (-not $global:CloudtrustHostState.Scripts.ContainsKey($ScriptId)) { throw ('unknown script id: {0}' -f $ScriptId) }
-        $block = $global:CloudtrustHostState.Scripts[$ScriptId]
+        $command = $global:CloudtrustHostState.Scripts[$ScriptId]
         $arguments = @{}
         if ($ArgumentsBase64.Length -gt 0) {
             $arguments = ConvertTo-CloudtrustArgument -Value (ConvertFrom-CloudtrustJson -Json (ConvertFrom-CloudtrustBase64 -Text $ArgumentsBase64))
@@ -283,7 +299,7 @@ function Invoke-CloudtrustStep {
         # into the output and taken out of it here; -WarningVariable would see the script's own only.
         $WarningPreference = 'Continue'
         $output = New-Object -TypeName System.Collections.Generic.List[object]
-        & $block @arguments 3>&1 | ForEach-Object -Process {
+        & $command @arguments 3>&1 | ForEach-Object -Process {
             if ($_ -is [System.Management.Automation.WarningRecord]) { $warnings.Add([string]$_.Message) }
             else { $output.Add($_) }
         }
