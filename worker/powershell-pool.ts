@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { resolveExecutable } from '../activities/bridge/executable';
 import { PowerShellPool } from '../activities/bridge/pool';
 import { allSteps } from '../activities/steps';
-import { hostScripts } from '../activities/steps/contract';
+import { hostScripts, warmUpImports } from '../activities/steps/contract';
 
 const poolSettings = z.object({
   CLOUDTRUST_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
@@ -19,6 +19,10 @@ export function createPowerShellPool(env: NodeJS.ProcessEnv = process.env): Powe
   return new PowerShellPool({
     executable: resolveExecutable(env),
     scripts: hostScripts(allSteps),
+    imports: warmUpImports(allSteps),
+    // Importing the Graph SDK's sub-modules is reported to take minutes on Windows PowerShell 5.1
+    // (msgraph-sdk-powershell#688, #2479): a start that imports them gets that long.
+    startTimeoutMs: warmUpImports(allSteps).length > 0 ? 600_000 : undefined,
     size: parsed.data.CLOUDTRUST_POOL_SIZE,
     recycleAfterCalls: parsed.data.CLOUDTRUST_POOL_RECYCLE_AFTER,
   });

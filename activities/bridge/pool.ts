@@ -9,6 +9,8 @@ export interface PoolOptions {
   scripts: HostScript[];
   /** The helper modules every process loads; default: all of them (HOST_MODULES), hashed when the pool is created. */
   modules?: HostModule[];
+  /** Modules every process imports once when it starts (warm-up; a failure is a warning, not a dead process). */
+  imports?: string[];
   /** Number of warm PowerShell processes per edition, which is also the number of calls of an edition that run at once. */
   size: number;
   /** A process is replaced after this many calls, to bound what a long-lived runspace accumulates. */
@@ -188,7 +190,7 @@ class ProcessSet {
   private async spawn(): Promise<PowerShellSession> {
     this.starting += 1;
     try {
-      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, { timeoutMs: this.options.startTimeoutMs ?? 60_000, modules: this.modules });
+      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, { timeoutMs: this.options.startTimeoutMs ?? 60_000, modules: this.modules, imports: this.options.imports });
       try {
         checkEdition(session, this.options.executable);
       } catch (error) {

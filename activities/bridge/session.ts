@@ -6,7 +6,7 @@ import { BridgeError } from './errors';
 import { envelopeSchema, type Envelope } from './envelope';
 import type { ExecutableConfig, PreparedExecutable } from './executable';
 import { dispatcherPath } from './paths';
-import { buildBootstrapLine, buildCallLine, extractEnvelope, newCallId, toBase64Json, type HostModule, type HostScript } from './protocol';
+import { buildBootstrapLine, buildCallLines, extractEnvelope, LANGUAGE_MODE_MARKER, newCallId, toBase64Json, type HostModule, type HostScript } from './protocol';
 import { redact } from './redact';
 import { logScriptRun } from './script-log';
 
@@ -57,6 +57,11 @@ class FrameCapture {
     const before = this.text.length;
     this.text += chunk;
     if (this.found) return;
+    if (LANGUAGE_MODE_MARKER.test(this.text)) {
+      this.found = true;
+      this.resolve();
+      return;
+    }
     if (this.start < 0) {
       this.start = this.text.indexOf(this.prefix, Math.max(0, before - this.prefix.length));
       if (this.start < 0) return;
@@ -85,6 +90,8 @@ export class PowerShellSession {
   calls = 0;
   /** What the host reported when it started (PowerShell version and edition). */
   hostInfo: Record<string, unknown> = {};
+  /** Warnings of the start (a warm-up import that failed). */
+  hostWarnings: string[] = [];
 
   private constructor(private readonly config: PreparedExecutable & Pick<ExecutableConfig, 'executableOptions'>) {
     if (process.env.NODE_POWERSHELL) {
@@ -107,15 +114,19 @@ export class PowerShellSession {
     );
   }
 
-  /** `options.modules`: the helper modules the dispatcher loads; default: all of them (HOST_MODULES), hashed now. */
-  static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number; modules?: HostModule[] }): Promise<PowerShellSession> {
+  /**
+   * `options.modules`: the helper modules the dispatcher loads; default: all of them (HOST_MODULES), hashed now.
+   * `options.imports`: modules imported once at start (warm-up, best effort: a failure is a warning in `hostWarnings`).
+   */
+  static async start(config: ExecutableConfig, scripts: HostScript[], options: { timeoutMs: number; modules?: HostModule[]; imports?: string[] }): Promise<PowerShellSession> {
     const prepared = await config.prepare();
     const session = new PowerShellSession({ ...prepared, executableOptions: config.executableOptions });
     try {
       for (const line of prepared.prelude) await session.runPrelude(line, options.timeoutMs);
       const callId = newCallId();
-      const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts, options.modules ?? hostModules());
+      const line = buildBootstrapLine(readFileSync(dispatcherPath(), 'utf8'), callId, scripts, options.modules ?? hostModules(), options.imports ?? []);
       const outcome = await session.send(callId, 'host bootstrap', line, { timeoutMs: options.timeoutMs });
+      session.hostWarnings = outcome.envelope.warnings;
       if (!outcome.envelope.ok) {
         throw new BridgeError('Unsupported', `the PowerShell host refused to start: ${outcome.envelope.errors.map((e) => e.message).join('; ')}`, outcome.envelope.errors);
       }
@@ -166,7 +177,7 @@ export class PowerShellSession {
 
   async call(scriptId: string, args: unknown, options: CallOptions): Promise<CallOutcome> {
     const callId = newCallId();
-    const line = buildCallLine(callId, scriptId, toBase64Json(args));
+    const line = buildCallLines(callId, scriptId, toBase64Json(args));
     const outcome = await this.send(callId, scriptId, line, options);
     logScriptRun(scriptId, this.hostInfo);
     return outcome;
@@ -206,6 +217,14 @@ export class PowerShellSession {
       const durationMs = Date.now() - started;
       const stdout = capture.text;
       const found = extractEnvelope(stdout, callId);
+      const languageMode = LANGUAGE_MODE_MARKER.exec(stdout)?.[1];
+      if (found === undefined && languageMode) {
+        this.kill('retired');
+        throw new BridgeError(
+          'Unsupported',
+          `${label}: PowerShell runs in ${languageMode} mode (WDAC/AppLocker script enforcement, or __PSLockdownPolicy); the dispatcher needs FullLanguage: allow the cloudtrust worker's PowerShell in the policy (see README, "Execution policy and signing")`,
+        );
+      }
       if (found === undefined) {
         if (this.killReason === 'timeout') throw new BridgeError('Timeout', `${label}: no answer within ${options.timeoutMs} ms; the PowerShell process was killed`);
         if (this.killReason === 'cancelled') throw new BridgeError('Cancelled', `${label}: cancelled; the PowerShell process was killed`);

@@ -25,6 +25,11 @@ export interface StepContract<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   timeoutMs: number;
   /** The PowerShell edition the script needs; default 'any' (the pool's main executable). */
   edition?: StepEdition;
+  /**
+   * Modules the host imports once per process when it starts, so their import cost stays out of this step's
+   * timeout (the Graph SDK's sub-modules take minutes on some 5.1 hosts: msgraph-sdk-powershell#688, #2479).
+   */
+  warmUpModules?: readonly string[];
 }
 
 export function defineStep<I extends z.ZodType, O extends z.ZodType>(contract: StepContract<I, O>): StepContract<I, O> {
@@ -64,4 +69,9 @@ export function hostModules(modules: readonly string[] = HOST_MODULES): HostModu
     const file = path.join(powershellDir(), module);
     return { name: path.basename(file, '.psm1'), path: file, sha256: sha256(file) };
   });
+}
+
+/** Every module the given steps want imported at warm-up, each once, in first-seen order. */
+export function warmUpImports(contracts: readonly StepContract[]): string[] {
+  return [...new Set(contracts.flatMap((contract) => contract.warmUpModules ?? []))];
 }

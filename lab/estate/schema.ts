@@ -242,6 +242,12 @@ export const labManagementHostSchema = z.object({
   /** Whether the process negotiates TLS 1.2 by default (false on an unpatched Server 2016 Windows PowerShell 5.1). */
   tls12ByDefault: z.boolean().default(false),
   galleryVersions: z.record(z.string(), z.string()).default({ AzureADHybridAuthenticationManagement: '2.4.71.0' }),
+  /**
+   * How long importing one Graph SDK or PowerShellGet script module takes here (ms; default 0). Reported: about 2
+   * minutes for Microsoft.Graph on Windows PowerShell 5.1 (microsoftgraph/msgraph-sdk-powershell#688), up to 10 for
+   * Groups/Users at its .NET Framework check (#2479); AV scanning of the large psm1 files adds to it.
+   */
+  moduleImportMs: z.number().int().nonnegative().default(0),
   /** Whether the bridge's PowerShell runs elevated ("Run as administrator"); installing for all users needs it. */
   elevated: z.boolean().default(true),
   /** The AD groups of the account the bridge runs as (what the GroupPolicy cmdlets act as); absent = Domain Admins and Enterprise Admins. */

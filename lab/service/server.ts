@@ -137,6 +137,11 @@ export class LabService {
     const moduleVersion = request.moduleVersion ?? null;
     const context = createContext(this.catalog, declared?.module, declared?.name ?? request.command, tracked, recorder, moduleVersion);
 
+    if (request.module === 'module-import') {
+      // A script module's import on the management host (its stand-in asks while it loads): what the estate says it costs.
+      await sleep((await this.store.read()).managementHost.moduleImportMs);
+      return answer([]);
+    }
     const failure = await this.sufferFaults(request.command, parameters, computer);
     if (failure) return answer([], failure);
     try {

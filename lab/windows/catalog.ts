@@ -87,6 +87,12 @@ const moduleSchema = z
     module: z.string().min(1),
     version: z.string().regex(/^\d+(\.\d+){1,3}$/).default('1.0.0'),
     source: z.string().optional(),
+    /**
+     * What the real module's commands are: compiled cmdlets (`binary`) follow the caller's preference variables;
+     * advanced functions of a script module (`script`) see only their module's and the global scope, so global
+     * strict mode reaches into them and the caller's $ErrorActionPreference/$WarningPreference does not.
+     */
+    implementation: z.enum(['binary', 'script']).default('binary'),
     commands: z.record(z.string(), commandSchema).default({}),
     types: z.record(z.string(), typeSchema).default({}),
     errors: z.record(z.string(), errorSchema).default({}),

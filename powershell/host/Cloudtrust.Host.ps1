@@ -1,14 +1,16 @@
 # cloudtrust host dispatcher.
 # Loaded once per PowerShell process (dot-sourced from base64 by the Node bridge). After that, every call
-# is one line: Invoke-CloudtrustStep with a call id, an allow-listed script id and base64 JSON arguments.
+# is two lines: "Invoke-CloudtrustStep -CallId <id> -ScriptId <allow-listed id>" and, right after it, a data
+# line "#<base64 JSON arguments>" that the already-running function reads from stdin. The arguments (credentials
+# included) are never command text, so script block logging (event 4104) and transcripts never see them.
 # No argument value is ever part of PowerShell source: values arrive as data and are splatted into a
 # reviewed script's typed param() block. Each call answers with exactly one framed line on stdout:
 #   <<cloudtrust:<callId>:<base64 of UTF-8 JSON envelope>>>
 # Envelope: { ok, changed, result, warnings[], errors[] }. Windows PowerShell 5.1 compatible.
-# The helper modules the scripts share (powershell/common/*.psm1) are loaded once, at initialisation, from the
-# very text whose SHA-256 was checked; the files are not read again.
-Set-StrictMode -Version 2.0
-$ErrorActionPreference = 'Stop'
+# The step scripts and the helper modules they share (powershell/common/*.psm1) are read once, at
+# initialisation; each runs from the very text whose SHA-256 was checked, and the files are not read again.
+# Strict mode and $ErrorActionPreference are set inside the two entry points (the helpers below run in their
+# scope), never in the global scope: script modules (PowerShellGet, the Graph SDK) see the global scope.
 $ProgressPreference = 'SilentlyContinue'
 
 $global:CloudtrustHostState = $null
@@ -133,6 +135,26 @@ function ConvertTo-CloudtrustError {
     return $details
 }
 
+function ConvertTo-CloudtrustScriptCommand {
+    # A verified script's text as a command that behaves like the file would: parsed with the file's path (stack
+    # traces and $PSScriptRoot name it) and named after the file (a binding error's id ends in it, as on
+    # Windows); the id where two allow-listed scripts share a file name. Returns a problem text on parse errors.
+    param([string]$Text, [string]$Path, [string]$Id, [hashtable]$Taken)
+    $tokens = $null
+    $parseErrors = $null
+    try {
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, $Path, [ref]$tokens, [ref]$parseErrors)
+    }
+    catch [System.Management.Automation.MethodException] {
+        # An engine without the file-name overload: the same text, without a file name in its stack traces.
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref]$tokens, [ref]$parseErrors)
+    }
+    if (@($parseErrors).Count -gt 0) { return ('script {0}: {1}' -f $Id, (@($parseErrors | ForEach-Object -Process { $_.Message }) -join '; ')) }
+    $name = [IO.Path]::GetFileName($Path)
+    foreach ($other in $Taken.Values) { if ($other.Name -eq $name) { $name = $Id } }
+    return New-Item -Path ('function:global:' + $name) -Value $ast.GetScriptBlock() -Force
+}
+
 function Write-CloudtrustFrame {
     param(
         [Parameter(Mandatory = $true)][string]$CallId,
@@ -153,7 +175,10 @@ function Initialize-CloudtrustHost {
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9]{8,64}$')][string]$CallId,
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9+/=]+$')][string]$ConfigBase64
     )
+    Set-StrictMode -Version 2.0
+    $ErrorActionPreference = 'Stop'
     $envelope = New-CloudtrustEnvelope
+    $warnings = New-Object -TypeName System.Collections.Generic.List[string]
     try {
         $config = ConvertFrom-CloudtrustJson -Json (ConvertFrom-CloudtrustBase64 -Text $ConfigBase64)
         $scripts = @{}
@@ -163,11 +188,15 @@ function Initialize-CloudtrustHost {
                 $problems.Add(('script {0}: file not found: {1}' -f $entry.id, $entry.path))
                 continue
             }
-            if ((Get-CloudtrustSha256 -Path $entry.path) -ne $entry.sha256) {
+            # Read once: what runs is the text whose hash matched, whatever becomes of the file later, and
+            # execution policy (Mark-of-the-Web, AllSigned) applies to files, not to this text.
+            $bytes = [IO.File]::ReadAllBytes($entry.path)
+            if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $entry.sha256) {
                 $problems.Add(('script {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.id, $entry.path))
                 continue
             }
-            $scripts[[string]$entry.id] = [string]$entry.path
+            $command = ConvertTo-CloudtrustScriptCommand -Text (ConvertFrom-CloudtrustFileText -Bytes $bytes) -Path ([string]$entry.path) -Id ([string]$entry.id) -Taken $scripts
+            if ($command -is [string]) { $problems.Add($command) } else { $scripts[[string]$entry.id] = $command }
         }
         $modules = New-Object -TypeName System.Collections.Generic.List[object]
         $moduleEntries = @()
@@ -181,13 +210,17 @@ function Initialize-CloudtrustHost {
                 $problems.Add(('module {0}: file not found: {1}' -f $entry.name, $entry.path))
                 continue
             }
-            # Read once: what is loaded below is the text whose hash matched, whatever becomes of the file later.
             $bytes = [IO.File]::ReadAllBytes($entry.path)
             if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $entry.sha256) {
                 $problems.Add(('module {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.name, $entry.path))
                 continue
             }
             $modules.Add(@{ Name = [string]$entry.name; Text = (ConvertFrom-CloudtrustFileText -Bytes $bytes) })
+        }
+        $imports = @()
+        if ($null -ne $config.PSObject.Properties['imports']) { $imports = @($config.imports) }
+        foreach ($name in $imports) {
+            if ([string]$name -notmatch '^[A-Za-z][A-Za-z0-9.]{0,63}$') { $problems.Add(('warm-up import {0}: not a module name' -f $name)) }
         }
         if ($problems.Count -gt 0) { throw ($problems -join '; ') }
         foreach ($module in $modules) {
@@ -198,9 +231,25 @@ function Initialize-CloudtrustHost {
                 throw ('module {0}: {1}' -f $module.Name, $_.Exception.Message)
             }
         }
+        # Windows PowerShell 5.1 caps a session at 4096 functions (the Graph sub-modules together pass it,
+        # msgraph-sdk-powershell#1488); PowerShell 7 has no such cap.
+        if ([string]$PSVersionTable.PSEdition -eq 'Desktop') { $global:MaximumFunctionCount = 32768 }
+        # Large script modules (the Graph SDK) are slow to import on 5.1; importing them here, once per process,
+        # keeps that cost out of every step's timeout. A module that fails to import is a warning: the step
+        # that needs it reports the real error.
+        $imported = 0
+        foreach ($name in $imports) {
+            try {
+                Import-Module -Name ([string]$name) -Global -ErrorAction Stop -WarningAction SilentlyContinue
+                $imported += 1
+            }
+            catch {
+                $warnings.Add(('warm-up import of {0} failed: {1}' -f $name, $_.Exception.Message))
+            }
+        }
         $global:CloudtrustHostState = @{ Scripts = $scripts }
-        # PowerShell keeps every line read from stdin in its history, each call's base64 arguments (credentials
-        # included) with it; with one entry, what remains is node-powershell's closing delimiter line.
+        # PowerShell keeps every line read from stdin in its history; with one entry, what remains is
+        # node-powershell's closing delimiter line (the arguments never are command lines).
         $global:MaximumHistoryCount = 1
         $envelope.ok = $true
         $envelope.result = [ordered]@{
@@ -208,32 +257,52 @@ function Initialize-CloudtrustHost {
             edition   = [string]$PSVersionTable.PSEdition
             scripts   = $scripts.Count
             modules   = $modules.Count
+            imported  = $imported
             pid       = $PID
         }
     }
     catch {
         $envelope.errors = @(ConvertTo-CloudtrustError -Record $_)
     }
+    $envelope.warnings = [object[]]$warnings.ToArray()
     Write-CloudtrustFrame -CallId $CallId -Envelope $envelope
 }
 
 function Invoke-CloudtrustStep {
+    # The bridge sends no -ArgumentsBase64: the arguments are the next line on stdin, read first of all so that
+    # it is never taken for a command. -ArgumentsBase64 is for in-process callers (the Pester suites).
+    [CmdletBinding(DefaultParameterSetName = 'Stdin')]
     param(
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9]{8,64}$')][string]$CallId,
         [Parameter(Mandatory = $true)][ValidatePattern('^[a-z0-9][a-z0-9.-]{0,63}$')][string]$ScriptId,
-        [Parameter(Mandatory = $true)][AllowEmptyString()][ValidatePattern('^[A-Za-z0-9+/=]*$')][string]$ArgumentsBase64
+        [Parameter(Mandatory = $true, ParameterSetName = 'Inline')][AllowEmptyString()][ValidatePattern('^[A-Za-z0-9+/=]*$')][string]$ArgumentsBase64
     )
+    $dataLine = $null
+    if ($PSCmdlet.ParameterSetName -eq 'Stdin') { $dataLine = [Console]::In.ReadLine() }
+    Set-StrictMode -Version 2.0
+    $ErrorActionPreference = 'Stop'
     $envelope = New-CloudtrustEnvelope
-    $collectedWarnings = $null
+    $warnings = New-Object -TypeName System.Collections.Generic.List[string]
     try {
+        if ($PSCmdlet.ParameterSetName -eq 'Stdin') {
+            if ($null -eq $dataLine -or $dataLine -notmatch '^#[A-Za-z0-9+/=]*$') { throw 'the arguments line of the call is missing or malformed' }
+            $ArgumentsBase64 = $dataLine.Substring(1)
+        }
         if ($null -eq $global:CloudtrustHostState) { throw 'the cloudtrust host is not initialised' }
         if (-not $global:CloudtrustHostState.Scripts.ContainsKey($ScriptId)) { throw ('unknown script id: {0}' -f $ScriptId) }
-        $path = $global:CloudtrustHostState.Scripts[$ScriptId]
+        $command = $global:CloudtrustHostState.Scripts[$ScriptId]
         $arguments = @{}
         if ($ArgumentsBase64.Length -gt 0) {
             $arguments = ConvertTo-CloudtrustArgument -Value (ConvertFrom-CloudtrustJson -Json (ConvertFrom-CloudtrustBase64 -Text $ArgumentsBase64))
         }
-        $output = @(& $path @arguments -WarningVariable collectedWarnings -WarningAction SilentlyContinue)
+        # Warnings of every depth (the script's, the binary cmdlets' it calls, the script modules') are merged
+        # into the output and taken out of it here; -WarningVariable would see the script's own only.
+        $WarningPreference = 'Continue'
+        $output = New-Object -TypeName System.Collections.Generic.List[object]
+        & $command @arguments 3>&1 | ForEach-Object -Process {
+            if ($_ -is [System.Management.Automation.WarningRecord]) { $warnings.Add([string]$_.Message) }
+            else { $output.Add($_) }
+        }
         if ($output.Count -ne 1) { throw ('script {0} wrote {1} objects to the output stream; it must write exactly one result' -f $ScriptId, $output.Count) }
         $step = $output[0]
         $envelope.ok = $true
@@ -244,8 +313,6 @@ function Invoke-CloudtrustStep {
         $envelope.ok = $false
         $envelope.errors = @(ConvertTo-CloudtrustError -Record $_)
     }
-    if ($null -ne $collectedWarnings) {
-        $envelope.warnings = @($collectedWarnings | ForEach-Object -Process { [string]$_.Message })
-    }
+    $envelope.warnings = [object[]]$warnings.ToArray()
     Write-CloudtrustFrame -CallId $CallId -Envelope $envelope
 }

@@ -73,7 +73,7 @@ const session = testStep(
   'test.graph-session',
   `switch ($Action) {
     'connect' { Connect-MgGraph -ClientId $ClientId -TenantId $TenantId -CertificateThumbprint $CertificateThumbprint -NoWelcome | Out-Null }
-    'groups' { $null = @(Get-MgGroup -All) }
+    'groups' { $null = @(Get-MgGroup -All -ErrorAction Stop) }
     'disconnect' { Disconnect-MgGraph | Out-Null }
 }
 $context = Get-MgContext

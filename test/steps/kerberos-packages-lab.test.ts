@@ -38,7 +38,7 @@ function probeStep(id: string, body: string, edition: StepContract['edition'] = 
 const packagesProbe = probeStep(
   'test.packages-probe',
   `switch ($Action) {
-    'installed-missing' { $null = Get-InstalledModule -Name 'NoSuchModule' }
+    'installed-missing' { $null = Get-InstalledModule -Name 'NoSuchModule' -ErrorAction Stop }
     'installed' { $item = @(Get-InstalledModule -Name 'AzureADHybridAuthenticationManagement')[0]; $result = [ordered]@{ version = $item.Version; repository = $item.Repository; installedLocation = $item.InstalledLocation } }
     'find' { $found = Find-Module -Name 'AzureADHybridAuthenticationManagement' -Repository 'PSGallery'; $result = [ordered]@{ version = $found.Version; hasInstalledLocation = ($null -ne $found.PSObject.Properties['InstalledLocation']) } }
     'all-users' { Install-Module -Name 'AzureADHybridAuthenticationManagement' -Scope 'AllUsers' -Repository 'PSGallery' }

@@ -32,3 +32,9 @@ export const fixtures = {
   history: fixture('history', 'History.ps1', none, z.object({ commandLines: z.array(z.string()) })),
   empty: fixture('empty', 'Empty.ps1', none, z.null()),
 };
+
+/** Probes of the lab's simulated modules (run against the lab, not plain pwsh). */
+export const labProbes = {
+  moduleWarnings: fixture('module-warnings', 'ModuleWarnings.ps1', none, z.object({ repositories: z.number().int(), providers: z.number().int() })),
+  graphGroups: fixture('graph-groups', 'GraphGroups.ps1', z.object({ stop: z.boolean().optional() }), z.object({ groups: z.number().int() })),
+};

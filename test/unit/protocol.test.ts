@@ -1,18 +1,23 @@
-import { buildBootstrapLine, buildCallLine, encodeFrame, extractEnvelope, newCallId, toBase64Json } from '../../activities/bridge/protocol';
+import { buildBootstrapLine, buildCallLines, CALL_LINE_PATTERN, DATA_LINE_PATTERN, encodeFrame, extractEnvelope, newCallId, toBase64Json } from '../../activities/bridge/protocol';
 
 describe('host protocol', () => {
-  test('a call is one line of fixed text plus base64; values never appear in it', () => {
+  test('review row 9: a call is a command line of ids only, then the arguments as a data line of base64', () => {
     const hostile = `'; Remove-Item C:\\ -Recurse; "$(whoami)"\n\`n`;
-    const line = buildCallLine(newCallId(), 'diagnostics.echo', toBase64Json({ Text: hostile }));
-    expect(line).not.toMatch(/[\r\n]/);
-    expect(line).not.toContain('Remove-Item');
-    expect(line).toMatch(/^Invoke-CloudtrustStep -CallId '[0-9a-f]{24}' -ScriptId 'diagnostics\.echo' -ArgumentsBase64 '[A-Za-z0-9+/=]+'$/);
+    const args = toBase64Json({ Text: hostile, Credential: { __pscredential: { userName: 'a@b', password: 'S3cret' } } });
+    const [command, data, ...rest] = buildCallLines(newCallId(), 'diagnostics.echo', args).split('\n');
+    expect(rest).toEqual([]);
+    expect(command).toMatch(/^Invoke-CloudtrustStep -CallId '[0-9a-f]{24}' -ScriptId 'diagnostics\.echo'$/);
+    expect(command).toMatch(CALL_LINE_PATTERN);
+    expect(command).not.toContain(args);
+    expect(data).toBe(`#${args}`);
+    expect(data).toMatch(DATA_LINE_PATTERN);
+    expect(data).not.toContain('Remove-Item');
   });
 
   test('ids outside the allowed alphabet are refused before anything is built', () => {
-    expect(() => buildCallLine(newCallId(), "echo'; rm -rf /", '')).toThrow(/script id/);
-    expect(() => buildCallLine('short', 'diagnostics.echo', '')).toThrow(/call id/);
-    expect(() => buildCallLine(newCallId(), 'diagnostics.echo', "abc'; x")).toThrow(/arguments/);
+    expect(() => buildCallLines(newCallId(), "echo'; rm -rf /", '')).toThrow(/script id/);
+    expect(() => buildCallLines('short', 'diagnostics.echo', '')).toThrow(/call id/);
+    expect(() => buildCallLines(newCallId(), 'diagnostics.echo', "abc'; x")).toThrow(/arguments/);
     expect(() => buildBootstrapLine('x', newCallId(), [{ id: 'Bad Id', path: '/x', sha256: '0' }])).toThrow(/script id/);
     expect(() => buildBootstrapLine('x', newCallId(), [], [{ name: "Bad'Name", path: '/x', sha256: '0' }])).toThrow(/module name/);
   });

@@ -195,9 +195,11 @@ function Invoke-LabCommand {
         [Parameter(Mandatory = $true)][string]$Module,
         [Parameter(Mandatory = $true)][string]$Command,
         [Parameter(Mandatory = $true)][System.Management.Automation.PSCmdlet]$Caller,
-        [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound
+        [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Bound,
+        # A function of a script module: it keeps its own module's preferences (Azure/autorest.powershell#846).
+        [switch]$ScriptModule
     )
-    Use-LabCallerPreference -Caller $Caller -Bound $Bound
+    if (-not $ScriptModule) { Use-LabCallerPreference -Caller $Caller -Bound $Bound }
     $parameters = [ordered]@{}
     foreach ($key in $Bound.Keys) {
         if ($script:CommonParameters.Contains($key)) { continue }
@@ -502,5 +504,13 @@ function Invoke-LabNative {
     foreach ($line in @($answer['output'])) { if ($null -ne $line) { [string]$line } }
 }
 
+function Wait-LabModuleImport {
+    # A script module's stand-in calls this while it is imported: the estate's moduleImportMs. Without a lab service
+    # (the Pester suites import the stand-ins to mock them) an import costs nothing.
+    param([Parameter(Mandatory = $true)][string]$Name)
+    if ([string]::IsNullOrEmpty($env:CLOUDTRUST_LAB_ENDPOINT)) { return }
+    $null = Send-LabRequest -Request ([ordered]@{ module = 'module-import'; command = $Name; parameterSet = ''; parameters = [ordered]@{}; computer = (Get-LabComputer); process = $PID })
+}
+
 Initialize-LabExceptionTypes
-Export-ModuleMember -Function 'Invoke-LabCommand', 'Invoke-LabRemoting', 'New-LabSessionOption', 'Invoke-LabNative', 'Initialize-LabRemoteHost'
+Export-ModuleMember -Function 'Invoke-LabCommand', 'Invoke-LabRemoting', 'New-LabSessionOption', 'Invoke-LabNative', 'Initialize-LabRemoteHost', 'Wait-LabModuleImport'
