@@ -24,9 +24,15 @@ export const graphConnectionInput = {
 };
 
 /**
- * The Graph steps' timeouts include a cold import of the Microsoft.Graph modules in a fresh Windows PowerShell 5.1
- * process, which can take about two minutes on its own (msgraph-sdk-powershell#688) before the first request; a
- * timeout kills the process, so a shorter limit would make every retry start cold again.
+ * The Microsoft.Graph modules the Intune scripts call. A cold import in a fresh Windows PowerShell 5.1 process can
+ * take about two minutes (msgraph-sdk-powershell#688, up to ten in #2479), so every PowerShell process of the pool
+ * imports them once when it starts, outside any step's timeout.
+ */
+const GRAPH_MODULES = ['Microsoft.Graph.Authentication', 'Microsoft.Graph.Identity.DirectoryManagement', 'Microsoft.Graph.DeviceManagement', 'Microsoft.Graph.Groups'] as const;
+
+/**
+ * Still long enough for a cold import (a process whose warm-up import failed, or a host that gained the modules
+ * after the process started): a timeout kills the process, so a shorter limit would make every retry start cold again.
  */
 const GRAPH_STEP_TIMEOUT_MS = 5 * 60_000;
 
@@ -53,6 +59,7 @@ export const intuneTenantSchema = z.object({
 
 export const intuneTenantStep = defineStep({
   id: 'intune.tenant',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Get-IntuneTenant.ps1',
   description: 'Read the tenant id and whether an active Intune licence makes device configuration usable',
   input: z.object(graphConnectionInput),
@@ -100,6 +107,7 @@ export const passportScanSchema = z.object({
 
 export const intuneScanPassportStep = defineStep({
   id: 'intune.scan-passport',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Get-IntunePassportProfile.ps1',
   description: 'Find custom OMA-URI and identity-protection profiles with WHfB settings, their assignments, and certificate-trust or WHfB-blocked conflicts',
   input: z.object(graphConnectionInput),
@@ -119,6 +127,7 @@ export const entraGroupSchema = z.object({
 
 export const intuneEnsureGroupStep = defineStep({
   id: 'intune.ensure-group',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Set-IntuneTargetGroup.ps1',
   description: 'Ensure the Entra security group that receives the cloud-trust profile exists',
   input: z.object({ ...graphConnectionInput, displayName: displayNameSchema(256), ...planOnlyInput }),
@@ -140,6 +149,7 @@ export const cloudTrustProfileSchema = z.object({
 
 export const intuneEnsureProfileStep = defineStep({
   id: 'intune.ensure-profile',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Set-IntuneCloudTrustProfile.ps1',
   description: 'Ensure the custom OMA-URI profile with UsePassportForWork (unless the tenant-wide enrollment configuration enables WHfB), UseCloudTrustForOnPremAuth and the asked PassportForWork options exists exactly',
   input: z
@@ -180,6 +190,7 @@ export const profileAssignmentSchema = z.object({
 
 export const intuneEnsureAssignmentStep = defineStep({
   id: 'intune.ensure-assignment',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Set-IntuneProfileAssignment.ps1',
   description: 'Ensure the profile is assigned to the group, keeping every other assignment (assign replaces the whole set)',
   input: z.object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema, ...planOnlyInput }),
@@ -189,6 +200,7 @@ export const intuneEnsureAssignmentStep = defineStep({
 
 export const intuneRollbackStep = defineStep({
   id: 'intune.rollback',
+  warmUpModules: GRAPH_MODULES,
   script: 'intune/Remove-IntuneCloudTrustPolicy.ps1',
   description: "Remove the group's assignment from the profile (other assignments stay), or delete the profile when asked",
   input: z
