@@ -3,11 +3,14 @@ import { resolveExecutable } from '../activities/bridge/executable';
 import { PowerShellPool } from '../activities/bridge/pool';
 import { allSteps } from '../activities/steps';
 import { hostScripts, warmUpImports } from '../activities/steps/contract';
+import { createLogger } from './log';
 
 const poolSettings = z.object({
   CLOUDTRUST_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
   CLOUDTRUST_POOL_RECYCLE_AFTER: z.coerce.number().int().min(1).default(500),
 });
+
+const log = createLogger('powershell-pool');
 
 /** The worker's warm PowerShell pool, configured from the environment (see README). */
 export function createPowerShellPool(env: NodeJS.ProcessEnv = process.env): PowerShellPool {
@@ -25,5 +28,6 @@ export function createPowerShellPool(env: NodeJS.ProcessEnv = process.env): Powe
     startTimeoutMs: warmUpImports(allSteps).length > 0 ? 600_000 : undefined,
     size: parsed.data.CLOUDTRUST_POOL_SIZE,
     recycleAfterCalls: parsed.data.CLOUDTRUST_POOL_RECYCLE_AFTER,
+    onStartWarnings: (pid, warnings) => log.warn('a PowerShell process started with warnings', { pid, warnings: [...warnings] }),
   });
 }

@@ -11,6 +11,8 @@ export interface PoolOptions {
   modules?: HostModule[];
   /** Modules every process imports once when it starts (warm-up; a failure is a warning, not a dead process). */
   imports?: string[];
+  /** Told of what a process warned about while it started (a warm-up import that failed), once per process. */
+  onStartWarnings?: (pid: number, warnings: readonly string[]) => void;
   /** Number of warm PowerShell processes per edition, which is also the number of calls of an edition that run at once. */
   size: number;
   /** A process is replaced after this many calls, to bound what a long-lived runspace accumulates. */
@@ -199,6 +201,7 @@ class ProcessSet {
       }
       this.sessions.add(session);
       this.started += 1;
+      if (session.hostWarnings.length > 0) this.options.onStartWarnings?.(session.pid, session.hostWarnings);
       return session;
     } finally {
       this.starting -= 1;

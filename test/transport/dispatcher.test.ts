@@ -5,7 +5,7 @@ import path from 'node:path';
 import { resolveExecutable, type ExecutableConfig } from '../../activities/bridge/executable';
 import { PowerShellSession } from '../../activities/bridge/session';
 import { runStep } from '../../activities/bridge/run-step';
-import type { PowerShellPool } from '../../activities/bridge/pool';
+import { PowerShellPool } from '../../activities/bridge/pool';
 import { echoStep } from '../../activities/steps/echo';
 import { pwshPool, transportScripts } from './pool-fixture';
 
@@ -72,6 +72,18 @@ describe('review row 21: warm-up imports', () => {
       expect((await session.call('diagnostics.echo', { Text: 'alive' }, { timeoutMs: 10_000 })).envelope.result).toMatchObject({ text: 'alive' });
     } finally {
       await session.dispose();
+    }
+  });
+
+  test("the pool passes each process's start warnings on once (the worker logs them)", async () => {
+    const told: Array<{ pid: number; warnings: readonly string[] }> = [];
+    const pool = new PowerShellPool({ executable: pwsh(), scripts: transportScripts(), imports: ['Cloudtrust.Not.There'], size: 1, onStartWarnings: (pid, warnings) => told.push({ pid, warnings }) });
+    try {
+      await pool.warm();
+      await runStep(pool, echoStep, { text: 'alive' });
+      expect(told).toEqual([{ pid: expect.any(Number), warnings: [expect.stringMatching(/^warm-up import of Cloudtrust\.Not\.There failed: /)] }]);
+    } finally {
+      await pool.close();
     }
   });
 
