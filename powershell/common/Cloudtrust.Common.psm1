@@ -35,3 +35,15 @@ function New-StepResult {
         }
     }
 }
+
+function ConvertTo-UtcInstant {
+    # KeyUpdatedOn comes from AD and from Entra, which both keep UTC; the module's DateTime may carry Kind
+    # Unspecified (the documented output prints no zone). Unspecified is that UTC value, never local time, so it is
+    # marked UTC rather than converted by the host's offset (fidelity review row 13); Local and Utc convert as usual.
+    param([AllowNull()][object]$Value)
+    if ($null -eq $Value -or ([string]$Value).Length -eq 0) { return $null }
+    if ($Value -is [datetime]) { $instant = $Value }
+    else { $instant = [datetime]::Parse([string]$Value, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]'AssumeUniversal, AdjustToUniversal') }
+    if ($instant.Kind -eq [System.DateTimeKind]::Unspecified) { return [datetime]::SpecifyKind($instant, [System.DateTimeKind]::Utc) }
+    return $instant.ToUniversalTime()
+}

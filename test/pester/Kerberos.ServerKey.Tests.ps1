@@ -2,6 +2,7 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     . (Get-StepScriptPath -RelativePath 'host/Cloudtrust.Host.ps1')
     Import-StandInModule -Name 'AzureADHybridAuthenticationManagement'
+    Import-HelperModule -Name 'Cloudtrust.Common'
     $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Update-KerberosServerKey.ps1'
     $TestCloud = New-TestCredential
 
