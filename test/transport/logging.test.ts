@@ -32,7 +32,7 @@ $s = [System.Net.Sockets.Socket]::new('Unix', 'Dgram', 'Unspecified')
 $s.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($Socket))
 $buffer = [byte[]]::new(1048576)
 $file = [System.IO.File]::Open($Out, 'Append', 'Write', 'ReadWrite')
-[System.IO.File]::WriteAllText($Out + '.ready', 'ready')
+[System.IO.File]::WriteAllText($Out + '.ready', [string]$PID)
 while ($true) {
     $n = $s.Receive($buffer)
     $file.Write($buffer, 0, $n)
@@ -88,6 +88,16 @@ describe('PowerShell logging never sees a call\'s arguments', () => {
   }, 60_000);
 
   afterAll(() => {
+    // The pwsh of a dotnet tool is a launcher: the receiver is its child, named in the ready file.
+    const ready = `${syslogFile}.ready`;
+    const receiverPid = existsSync(ready) ? Number(readFileSync(ready, 'utf8')) : NaN;
+    if (Number.isInteger(receiverPid) && receiverPid > 0) {
+      try {
+        process.kill(receiverPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     receiver?.kill('SIGKILL');
     if (ownDevLog && existsSync(DEV_LOG) && statSync(DEV_LOG).isSocket()) rmSync(DEV_LOG);
     rmSync(dir, { recursive: true, force: true });
