@@ -1,11 +1,10 @@
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts } from '../../activities/steps/contract';
 import { domainInventoryStep } from '../../activities/steps/domain-inventory';
 import type { LabFault } from '../../lab/estate/schema';
 import { labEstateFile } from '../steps/lab-estate';
 import { bridgeFailure } from '../support/bridge-failure';
+import { labPool } from '../transport/pool-fixture';
 
 const CORP = 'corp.contoso.com';
 const EMEA = 'emea.corp.contoso.com';
@@ -13,8 +12,7 @@ const EMEA = 'emea.corp.contoso.com';
 const COMMAND = 'Get-ADDomain';
 
 /** A lab pool that knows only the script under test. */
-const inventoryPool = (env: NodeJS.ProcessEnv) =>
-  new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([domainInventoryStep]), size: 1, startTimeoutMs: 60_000 });
+const inventoryPool = (env: NodeJS.ProcessEnv) => labPool(1, env, [domainInventoryStep]);
 
 describe('fault injection through the lab', () => {
   let pool: PowerShellPool | undefined;

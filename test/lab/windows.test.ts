@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { powershellDir } from '../../activities/bridge/paths';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { defineStep, type StepContract } from '../../activities/steps/contract';
 import { credentialSchema } from '../../activities/steps/credential';
 import { domainInventoryStep } from '../../activities/steps/domain-inventory';
 import { clientsSampleStep } from '../../activities/steps/intune';
 import { bridgeFailure } from '../support/bridge-failure';
 import { labEstateFile } from '../steps/lab-estate';
 import { editedStep } from '../support/edited-script';
+import { labPool } from '../transport/pool-fixture';
 
 /**
  * The windows family of the lab: Invoke-Command's connection rules and what crosses a connection, and the remote
@@ -241,12 +241,7 @@ describe('the windows family of the lab (remoting, registry, event log, dsregcmd
       // Each connection to the EMEA DCs takes 600 ms more: parallel connections overlap, throttled ones queue.
       estate.faults = SLOW.map((target) => ({ command: 'Invoke-Command', target, mode: 'latency' as const, latencyMs: 600 }));
     });
-    pool = new PowerShellPool({
-      executable: resolveExecutable({ ...lab.env, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([remotingProbe, hostProbe, wrongParameter, wrongRemoteParameter, wrongProperty, domainInventoryStep, clientsSampleStep]),
-      size: 1,
-      startTimeoutMs: 60_000,
-    });
+    pool = labPool(1, lab.env, [remotingProbe, hostProbe, wrongParameter, wrongRemoteParameter, wrongProperty, domainInventoryStep, clientsSampleStep]);
     await pool.warm();
   }, 90_000);
   afterAll(() => pool?.close());

@@ -1,17 +1,17 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { powershellDir } from '../../activities/bridge/paths';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts, type StepContract } from '../../activities/steps/contract';
+import { type StepContract } from '../../activities/steps/contract';
 import { gpoScanPassportStep } from '../../activities/steps/gpo';
 import { forestInventoryStep } from '../../activities/steps/host';
 import { kerberosReplicationStep } from '../../activities/steps/kerberos';
 import { bridgeFailure } from '../support/bridge-failure';
 import { editedStep } from '../support/edited-script';
 import { labEstateFile } from './lab-estate';
+import { labPool } from '../transport/pool-fixture';
 
 /**
  * The ActiveDirectory and GroupPolicy stand-ins are as strict as the real modules: a real script copied with one
@@ -56,12 +56,7 @@ describe('the AD and GPO stand-ins refuse what the real modules refuse', () => {
   let pool: PowerShellPool;
   beforeAll(async () => {
     const lab = labEstateFile('realistic');
-    pool = new PowerShellPool({
-      executable: resolveExecutable({ ...lab.env, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([unknownGpoParameter, missingGpoProperty, unknownAdParameter, missingAdProperty]),
-      size: 1,
-      startTimeoutMs: 60_000,
-    });
+    pool = labPool(1, lab.env, [unknownGpoParameter, missingGpoProperty, unknownAdParameter, missingAdProperty]);
     await pool.warm();
   }, 90_000);
   afterAll(() => pool?.close());

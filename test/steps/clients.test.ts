@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { BridgeError } from '../../activities/bridge/errors';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { createIntuneActivities } from '../../activities/intune';
 import type { SecretStore } from '../../activities/secrets';
-import { hostScripts } from '../../activities/steps/contract';
 import { clientsSampleStep } from '../../activities/steps/intune';
 import { EstateStore } from '../../lab/estate/store';
 import { assessClient } from '../../model/client-assessment';
@@ -159,12 +157,7 @@ describe('clients.sample against the lab: dead devices and non-English devices',
     // The old script: no session option (the 3-minute default OpenTimeout), and only the rendered message of each event.
     withoutSessionOption = editedStep(dir, 'test.clients-default-session-option', clientsSampleStep, '-ThrottleLimit 32 -SessionOption $sessionOption ', '-ThrottleLimit 32 ');
     messageOnly = editedStep(dir, 'test.clients-message-only', clientsSampleStep, "                    Xml         = [string]$_.ToXml()\n", '');
-    pool = new PowerShellPool({
-      executable: resolveExecutable({ ...process.env, CLOUDTRUST_LAB_ESTATE: file, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([clientsSampleStep, withoutSessionOption, messageOnly]),
-      size: 1,
-      startTimeoutMs: 60_000,
-    });
+    pool = labPool(1, { ...process.env, CLOUDTRUST_LAB_ESTATE: file }, [clientsSampleStep, withoutSessionOption, messageOnly]);
     await pool.warm();
   }, 90_000);
   afterAll(async () => {

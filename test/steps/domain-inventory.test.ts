@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts } from '../../activities/steps/contract';
 import { domainInventoryStep } from '../../activities/steps/domain-inventory';
 import { bridgeFailure } from '../support/bridge-failure';
 import { editedStep } from '../support/edited-script';
+import { labPool } from '../transport/pool-fixture';
 
 /** Simulated time runs 50 times faster: the 3-minute default OpenTimeout costs 3.6 s, the step's 5 minutes are 6 s. */
 const TIME_SCALE = 50;
@@ -58,12 +57,7 @@ describe('domain.inventory against the lab', () => {
       '$answers = @(Invoke-Command -ComputerName $hostNames -ScriptBlock $readHostFacts -ThrottleLimit 32 -SessionOption $sessionOption -ErrorAction SilentlyContinue -ErrorVariable remoteErrors @remote)',
       '$answers = @(foreach ($hostName in $hostNames) { Invoke-Command -ComputerName $hostName -ScriptBlock $readHostFacts -ErrorAction SilentlyContinue -ErrorVariable +remoteErrors @remote })',
     );
-    pool = new PowerShellPool({
-      executable: resolveExecutable({ ...process.env, CLOUDTRUST_LAB_ESTATE: file, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([domainInventoryStep, sequential]),
-      size: 1,
-      startTimeoutMs: 60_000,
-    });
+    pool = labPool(1, { ...process.env, CLOUDTRUST_LAB_ESTATE: file }, [domainInventoryStep, sequential]);
     await pool.warm();
   }, 90_000);
   afterAll(async () => {

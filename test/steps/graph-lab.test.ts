@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { powershellDir } from '../../activities/bridge/paths';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
 import { allSteps } from '../../activities/steps';
-import { defineStep, hostScripts } from '../../activities/steps/contract';
+import { defineStep } from '../../activities/steps/contract';
 import { intuneScanPassportStep, intuneTenantStep } from '../../activities/steps/intune';
 import { bridgeFailure } from '../support/bridge-failure';
+import { labPool } from '../transport/pool-fixture';
 
 /**
  * The Microsoft Graph commands of the lab behave as the SDK's: exactly the documented parameters and members, the
@@ -183,12 +183,7 @@ describe('Microsoft Graph commands in the lab', () => {
     file = path.join(dir, 'estate.json');
     write(estate());
     const env = { ...process.env, CLOUDTRUST_LAB_ESTATE: file };
-    pool = new PowerShellPool({
-      executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }),
-      scripts: hostScripts([...allSteps, wrongParameter.step, missingMember.step, session, shapes, invoke, crossCloud, catalogAndMembers]),
-      size: 1,
-      startTimeoutMs: 60_000,
-    });
+    pool = labPool(1, env, [...allSteps, wrongParameter.step, missingMember.step, session, shapes, invoke, crossCloud, catalogAndMembers]);
     await pool.warm();
   });
   afterAll(async () => {

@@ -1,11 +1,10 @@
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts } from '../../activities/steps/contract';
 import { ensureHostModuleStep, hostModuleStep, hostSteps } from '../../activities/steps/host';
 import type { LabEstate } from '../../lab/estate/schema';
 import { bridgeFailure } from '../support/bridge-failure';
 import { labEstateFile } from './lab-estate';
+import { labPool } from '../transport/pool-fixture';
 
 /**
  * The management host's bootstrap as Windows PowerShell 5.1 hosts meet it since 2025: the retired NuGet provider
@@ -23,7 +22,7 @@ describe('host bootstrap against the lab', () => {
     lab = labEstateFile('default', (estate) => {
       estate.managementHost = { ...estate.managementHost, ...host };
     });
-    pool = new PowerShellPool({ executable: resolveExecutable({ ...lab.env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(hostSteps), size: 1 });
+    pool = labPool(1, lab.env, hostSteps);
     await pool.warm();
     return pool;
   }

@@ -1,18 +1,16 @@
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts } from '../../activities/steps/contract';
 import { ensureHostModuleStep, forestInventoryStep, hostModuleStep, hostSteps } from '../../activities/steps/host';
 import type { LabEstate } from '../../lab/estate/schema';
 import { bridgeFailure } from '../support/bridge-failure';
 import { labEstateFile } from './lab-estate';
+import { labPool } from '../transport/pool-fixture';
 
 const MODULE = 'AzureADHybridAuthenticationManagement';
 const MODULE_KEY = `module:mgmt01:${MODULE}`;
 
 /** A lab pool (PowerShell 7 against the simulated estate) that knows the host family's scripts. */
-const hostPool = (env: NodeJS.ProcessEnv) =>
-  new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(hostSteps), size: 1 });
+const hostPool = (env: NodeJS.ProcessEnv) => labPool(1, env, hostSteps);
 
 describe('host steps against the lab', () => {
   let pool: PowerShellPool | undefined;

@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { resolveExecutable } from '../../activities/bridge/executable';
 import { powershellDir } from '../../activities/bridge/paths';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { defineStep, hostScripts, type StepContract } from '../../activities/steps/contract';
+import { defineStep, type StepContract } from '../../activities/steps/contract';
 import { ensureHostModuleStep, hostModuleStep } from '../../activities/steps/host';
 import { getKerberosServerStep } from '../../activities/steps/kerberos';
 import type { LabEstate } from '../../lab/estate/schema';
 import { bridgeFailure } from '../support/bridge-failure';
 import { editedStep } from '../support/edited-script';
 import { labEstateFile } from './lab-estate';
+import { labPool } from '../transport/pool-fixture';
 
 /**
  * The AzureADHybridAuthenticationManagement, PowerShellGet and PackageManagement stand-ins are as strict as the
@@ -104,7 +104,7 @@ function estateWith(host: Partial<LabEstate['managementHost']>) {
 
 async function labPoolFor(host: Partial<LabEstate['managementHost']>) {
   const lab = labEstateFile('default', estateWith(host));
-  const pool = new PowerShellPool({ executable: resolveExecutable({ ...lab.env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(steps), size: 1, startTimeoutMs: 60_000 });
+  const pool = labPool(1, lab.env, steps);
   await pool.warm();
   return { lab, pool };
 }

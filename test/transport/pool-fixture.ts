@@ -1,7 +1,7 @@
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { allSteps } from '../../activities/steps';
-import { hostScripts } from '../../activities/steps/contract';
+import { hostScripts, type StepContract } from '../../activities/steps/contract';
 import { echoStep } from '../../activities/steps/echo';
 import { waitFor as poll } from '../support/wait';
 import { fixtures } from './fixture-steps';
@@ -14,9 +14,9 @@ export function pwshPool(size = 1, env: NodeJS.ProcessEnv = process.env): PowerS
   return new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'pwsh' }), scripts: transportScripts(), size, startTimeoutMs: 60_000 });
 }
 
-/** PowerShell 7 against the lab estate, with the reviewed scripts only (the step, workflow and history suites). */
-export function labPool(size = 1, env: NodeJS.ProcessEnv = process.env): PowerShellPool {
-  return new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts(allSteps), size, startTimeoutMs: 60_000 });
+/** PowerShell 7 against the lab estate (`CLOUDTRUST_LAB_ESTATE` in `env`), allowing `steps`: by default the reviewed scripts. */
+export function labPool(size = 1, env: NodeJS.ProcessEnv = process.env, steps: readonly StepContract[] = allSteps): PowerShellPool {
+  return new PowerShellPool({ executable: resolveExecutable({ ...env, CLOUDTRUST_POWERSHELL: 'lab' }), scripts: hostScripts([...steps]), size, startTimeoutMs: 60_000 });
 }
 
 export function isProcessAlive(pid: number): boolean {
