@@ -41,7 +41,7 @@ export async function startLabWorker(options: LabWorkerOptions = {}): Promise<La
     try {
       await pool?.close();
     } finally {
-      await context.env.teardown();
+      await context.stop();
     }
   };
   try {
