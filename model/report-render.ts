@@ -36,6 +36,11 @@ function domainSection(domain: DomainReport): string[] {
     for (const f of domain.findings) lines.push(`- **${f.severity}** ${escapeCell(f.message)}`);
     lines.push('');
   }
+  if (domain.sites?.length) {
+    lines.push('Domain controllers that can serve cloud Kerberos trust, per site:', '', '| site | capable writable | required | writable | read-only | status |', '|---|---|---|---|---|---|');
+    for (const s of domain.sites) lines.push(`| ${escapeCell(s.site)} | ${s.capableWritable} | ${s.required} | ${s.writable} | ${s.readOnly} | ${escapeCell(s.status)} |`);
+    lines.push('');
+  }
   if (domain.operatorCommand && domain.status === 'waiting-operator') {
     lines.push('Waiting for an operator to run, on the management host:', '', '```powershell', domain.operatorCommand, '```', '');
     if (domain.operatorRejection) lines.push(`Last confirmation was not accepted: ${escapeCell(domain.operatorRejection)}`, '');
@@ -96,6 +101,7 @@ export function renderHtml(report: RolloutReport): string {
       (d) => `<section><h3 class="${escapeHtml(d.status)}">${escapeHtml(d.domain)} — ${escapeHtml(d.status)}</h3>
 <p>ring ${escapeHtml(d.ring)} · channel ${escapeHtml(d.channel)} · task queue ${escapeHtml(d.taskQueue)}</p>
 ${d.findings.length ? `<ul>${d.findings.map((f) => `<li><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''}
+${d.sites?.length ? `<table><tr><th>site</th><th>capable writable</th><th>required</th><th>writable</th><th>read-only</th><th>status</th></tr>${d.sites.map((s) => `<tr class="${s.status === 'ok' ? 'ok' : 'failed'}"><td>${escapeHtml(s.site)}</td><td>${s.capableWritable}</td><td>${s.required}</td><td>${s.writable}</td><td>${s.readOnly}</td><td>${escapeHtml(s.status)}</td></tr>`).join('')}</table>` : ''}
 ${d.operatorCommand && d.status === 'waiting-operator' ? `<pre>${escapeHtml(d.operatorCommand)}</pre>` : ''}
 ${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(d.steps)}</table>` : ''}</section>`,
     )

@@ -1,4 +1,4 @@
-import type { Finding } from './preflight';
+import type { Finding, SiteCapacity } from './preflight';
 
 /** What one step did, kept for the report. */
 export interface StepRecord {
@@ -26,6 +26,8 @@ export interface DomainReport {
   /** The step running now, or the last one. */
   step?: string;
   findings: Finding[];
+  /** Per site, how many DCs can serve cloud Kerberos trust (absent in runs recorded before capacity readiness). */
+  sites?: SiteCapacity[];
   steps: StepRecord[];
   /** Shown while an MFA-protected admin must run the Kerberos command by hand. */
   operatorCommand?: string;

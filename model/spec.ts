@@ -120,6 +120,8 @@ export const rolloutSpecSchema = z
         preflightConcurrency: z.number().int().min(1).max(100).default(5),
         /** A domain failing preflight halts the whole rollout instead of being skipped. */
         haltOnPreflightFailure: z.boolean().default(false),
+        /** Writable DCs at a supported build each site of a domain needs; absent = 1 (Microsoft: at least one per site). */
+        minimumCapableDcsPerSite: z.number().int().min(1).max(100).optional(),
         replicationTimeout: duration.default('30m'),
         replicationPollInterval: duration.default('30s'),
       })

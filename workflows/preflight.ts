@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { assessDomain, type PreflightAssessment } from '../model/preflight';
 
@@ -15,6 +15,8 @@ const { inventoryDomain } = proxyActivities<Activities>({
 
 export interface PreflightInput {
   domain: string;
+  /** Capable writable DCs each site needs; absent = 1. */
+  minimumCapableDcsPerSite?: number;
 }
 
 export interface PreflightReport extends PreflightAssessment {
@@ -25,6 +27,6 @@ export interface PreflightReport extends PreflightAssessment {
 /** Preflight of one domain: read its inventory through PowerShell, then judge it against the documented minimums. */
 export async function preflightDomain(input: PreflightInput): Promise<PreflightReport> {
   const inventory = await inventoryDomain({ domain: input.domain });
-  const assessment = assessDomain(inventory.result);
+  const assessment = assessDomain(inventory.result, { capacity: patched('dc-capacity-readiness'), minimumCapableWritablePerSite: input.minimumCapableDcsPerSite });
   return { ...assessment, forest: inventory.result.domain.forest, warnings: inventory.warnings };
 }

@@ -110,8 +110,9 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
     const acts = stepActivities(entry.taskQueue);
     try {
       const inventory = await acts.inventoryDomain({ domain: entry.domain });
-      const assessment = assessDomain(inventory.result);
+      const assessment = assessDomain(inventory.result, { capacity: patched('dc-capacity-readiness'), minimumCapableWritablePerSite: spec.options.minimumCapableDcsPerSite });
       entry.findings.push(...assessment.findings);
+      if (assessment.sites) entry.sites = assessment.sites;
       const writableServers = inventory.result.controllers.filter((dc) => !dc.isReadOnly && dc.reachable).map((dc) => dc.hostName);
       preflighted.set(entry.domain, { ready: assessment.ready, writableServers });
     } catch (error) {

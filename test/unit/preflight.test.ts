@@ -63,7 +63,7 @@ describe('domain assessment', () => {
     expect(withAes.findings).toEqual([]);
   });
 
-  test('a writable DC below the minimum build blocks; a patched one beside it in the same site does not rescue it', () => {
+  test('without capacity readiness (runs recorded before it), a writable DC below the minimum build blocks even beside a patched one', () => {
     const result = assessDomain({
       domain: { dnsRoot: 'c.example.com' },
       forestSites: ['HQ'],
@@ -71,5 +71,58 @@ describe('domain assessment', () => {
     });
     expect(result.ready).toBe(false);
     expect(result.findings).toEqual([expect.objectContaining({ code: 'dc-below-minimum-build', target: 'old', severity: 'blocker' })]);
+  });
+});
+
+describe('DC readiness by capacity: capable writable DCs per site', () => {
+  const capacity = { capacity: true };
+
+  test('Windows Server 2022 and 2025 builds are recognised and need no extra update', () => {
+    expect(judgeController(dc({ currentBuild: 20348, ubr: 0 }))).toMatchObject({ status: 'supported', release: 'Windows Server 2022' });
+    expect(judgeController(dc({ currentBuild: 26100, ubr: 1742 }))).toMatchObject({ status: 'supported', release: 'Windows Server 2025' });
+    expect(judgeController(dc({ currentBuild: 14393, ubr: 3000 }))).toMatchObject({ status: 'needs-update', release: 'Windows Server 2016' });
+  });
+
+  test('an unpatched writable DC is a warning while its site keeps a capable writable DC', () => {
+    const result = assessDomain({
+      domain: { dnsRoot: 'c.example.com' },
+      forestSites: ['HQ'],
+      controllers: [dc({ hostName: 'old', currentBuild: 14393, ubr: 3000 }), dc({ hostName: 'new' })],
+    }, capacity);
+    expect(result.ready).toBe(true);
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'dc-below-minimum-build', target: 'old', severity: 'warning', message: expect.stringContaining('site HQ still has 1 capable writable DC (1 required)') })]);
+    expect(result.sites).toEqual([{ site: 'HQ', writable: 2, readOnly: 0, capableWritable: 1, required: 1, status: 'ok' }]);
+  });
+
+  test('a site whose only writable DC is unpatched blocks the domain, even when another site is fine', () => {
+    const result = assessDomain({
+      domain: { dnsRoot: 'c.example.com' },
+      forestSites: ['HQ', 'Branch'],
+      controllers: [dc({ hostName: 'hq1', site: 'HQ' }), dc({ hostName: 'br1', site: 'Branch', currentBuild: 17763, ubr: 900 })],
+    }, capacity);
+    expect(result.ready).toBe(false);
+    expect(result.findings.filter((f) => f.severity === 'blocker').map((f) => [f.code, f.target])).toEqual([['dc-below-minimum-build', 'br1'], ['site-without-capable-writable-dc', 'Branch']]);
+    expect(result.sites?.find((s) => s.site === 'Branch')).toMatchObject({ capableWritable: 0, status: 'none-capable' });
+  });
+
+  test('a site below the spec\'s minimum of capable writable DCs blocks, naming the capable ones', () => {
+    const result = assessDomain({
+      domain: { dnsRoot: 'c.example.com' },
+      forestSites: ['HQ'],
+      controllers: [dc({ hostName: 'a' }), dc({ hostName: 'b', currentBuild: 14393, ubr: 3000 }), dc({ hostName: 'c', reachable: false, currentBuild: null, ubr: null, error: 'WinRM cannot complete the operation' })],
+    }, { capacity: true, minimumCapableWritablePerSite: 2 });
+    expect(result.ready).toBe(false);
+    expect(result.findings).toContainEqual({ severity: 'blocker', code: 'site-below-dc-capacity', target: 'HQ', message: 'site HQ has 1 writable DC that can serve cloud Kerberos trust (a); the spec asks for 2 per site' });
+    expect(result.findings).toContainEqual(expect.objectContaining({ code: 'dc-below-minimum-build', target: 'b', severity: 'blocker' }));
+  });
+
+  test('read-only DCs never count: an RODC-only site blocks whatever its patch level', () => {
+    const result = assessDomain({
+      domain: { dnsRoot: 'c.example.com' },
+      forestSites: ['HQ', 'Branch'],
+      controllers: [dc({ hostName: 'hq1' }), dc({ hostName: 'rodc', site: 'Branch', isReadOnly: true })],
+    }, capacity);
+    expect(result.sites?.find((s) => s.site === 'Branch')).toEqual({ site: 'Branch', writable: 0, readOnly: 1, capableWritable: 0, required: 1, status: 'read-only-only' });
+    expect(result.ready).toBe(false);
   });
 });

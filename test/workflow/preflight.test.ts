@@ -6,25 +6,43 @@ import { startLabWorker, type LabWorker } from '../support/lab-worker';
 describe('preflight workflow end to end: real Temporal server, real worker, the real scripts in the lab', () => {
   let lab: LabWorker;
   beforeAll(async () => {
-    lab = await startLabWorker({ taskQueuePrefix: 'preflight' });
+    lab = await startLabWorker({
+      taskQueuePrefix: 'preflight',
+      adjust: (estate) => {
+        // HQ keeps dc02 (2022) when dc01 falls behind; Branch-Lyon's only writable DC is dc03.
+        const corp = estate.forests[0].domains[0];
+        Object.assign(corp.controllers.find((dc) => dc.hostName === 'dc01.corp.contoso.com')!, { currentBuild: 17763, ubr: 900 });
+      },
+    });
   });
   afterAll(() => lab?.stop());
 
-  async function runPreflight(domain: string) {
+  async function runPreflight(domain: string, minimumCapableDcsPerSite?: number) {
     const workflowId = `preflight/${domain}/${randomUUID()}`;
-    const result = await lab.context.env.client.workflow.execute(preflightDomain, { taskQueue: lab.taskQueue, workflowId, args: [{ domain }] });
+    const result = await lab.context.env.client.workflow.execute(preflightDomain, { taskQueue: lab.taskQueue, workflowId, args: [{ domain, minimumCapableDcsPerSite }] });
     return { result, workflowId };
   }
 
-  test('a healthy domain is ready, with every DC judged by build and UBR', async () => {
+  test('capacity, not "every DC patched": an unpatched writable DC beside a capable one is a warning, and every DC is judged by build and UBR', async () => {
     const { result } = await runPreflight('corp.contoso.com');
     expect(result.ready).toBe(true);
     expect(result.forest).toBe('corp.contoso.com');
-    expect(result.controllers.map((c) => [c.hostName, c.status])).toEqual([
-      ['dc01.corp.contoso.com', 'supported'],
-      ['dc02.corp.contoso.com', 'supported'],
-      ['dc03.corp.contoso.com', 'supported'],
+    expect(result.controllers.map((c) => [c.hostName, c.status, c.release])).toEqual([
+      ['dc01.corp.contoso.com', 'needs-update', 'Windows Server 2019'],
+      ['dc02.corp.contoso.com', 'supported', 'Windows Server 2022'],
+      ['dc03.corp.contoso.com', 'supported', 'Windows Server 2016'],
     ]);
+    expect(result.findings).toEqual([expect.objectContaining({ severity: 'warning', code: 'dc-below-minimum-build', target: 'dc01.corp.contoso.com' })]);
+    expect(result.sites).toEqual([
+      { site: 'Branch-Lyon', writable: 1, readOnly: 0, capableWritable: 1, required: 1, status: 'ok' },
+      { site: 'HQ', writable: 2, readOnly: 0, capableWritable: 1, required: 1, status: 'ok' },
+    ]);
+  });
+
+  test('a site below the minimum of capable writable DCs the spec asks for blocks the domain', async () => {
+    const { result } = await runPreflight('corp.contoso.com', 2);
+    expect(result.ready).toBe(false);
+    expect(result.findings.filter((f) => f.severity === 'blocker').map((f) => f.target)).toEqual(['dc01.corp.contoso.com', 'Branch-Lyon', 'HQ']);
   });
 
   test('a domain whose branch site has only an unpatched RODC is not ready, with its reasons', async () => {

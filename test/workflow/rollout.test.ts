@@ -72,7 +72,13 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     ]);
     // The default estate's host has no Kerberos module yet: the plan installs it, so it cannot read the object.
     expect(corp.steps[0].changes).toEqual([expect.stringMatching(/^create or verify the Azure AD Kerberos server object for corp\.contoso\.com once the management host has AzureADHybridAuthenticationManagement/)]);
-    expect(report.domains.find((d) => d.domain === 'emea.corp.contoso.com')!.status).toBe('not-ready');
+    const emea = report.domains.find((d) => d.domain === 'emea.corp.contoso.com')!;
+    expect(emea.status).toBe('not-ready');
+    expect(emea.sites).toEqual([
+      { site: 'Branch-Lyon', writable: 0, readOnly: 1, capableWritable: 0, required: 1, status: 'read-only-only' },
+      { site: 'HQ', writable: 1, readOnly: 0, capableWritable: 1, required: 1, status: 'ok' },
+    ]);
+    expect(renderMarkdown(report)).toContain('| Branch-Lyon | 0 | 1 | 0 | 1 | read-only-only |');
     expect((await lab.store.read()).mutations).toEqual({});
   });
 
