@@ -170,6 +170,27 @@ function New-CloudtrustEnvelope {
     return [ordered]@{ ok = $false; changed = $false; result = $null; warnings = @(); errors = @() }
 }
 
+function Read-CloudtrustReviewedText {
+    # Read once: what runs is the text whose hash matched, whatever becomes of the file later, and execution policy
+    # (Mark-of-the-Web, AllSigned) applies to files, not to this text. $null, with the problem added, otherwise.
+    param(
+        [Parameter(Mandatory = $true)][string]$Label,
+        [Parameter(Mandatory = $true)][string]$Path,
+        [Parameter(Mandatory = $true)][AllowEmptyString()][string]$Sha256,
+        [Parameter(Mandatory = $true)][AllowEmptyCollection()][System.Collections.Generic.List[string]]$Problems
+    )
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
+        $Problems.Add(('{0}: file not found: {1}' -f $Label, $Path))
+        return $null
+    }
+    $bytes = [IO.File]::ReadAllBytes($Path)
+    if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $Sha256) {
+        $Problems.Add(('{0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $Label, $Path))
+        return $null
+    }
+    return (ConvertFrom-CloudtrustFileText -Bytes $bytes)
+}
+
 function Initialize-CloudtrustHost {
     param(
         [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9]{8,64}$')][string]$CallId,
@@ -184,18 +205,9 @@ function Initialize-CloudtrustHost {
         $scripts = @{}
         $problems = New-Object -TypeName System.Collections.Generic.List[string]
         foreach ($entry in @($config.scripts)) {
-            if (-not (Test-Path -LiteralPath $entry.path -PathType Leaf)) {
-                $problems.Add(('script {0}: file not found: {1}' -f $entry.id, $entry.path))
-                continue
-            }
-            # Read once: what runs is the text whose hash matched, whatever becomes of the file later, and
-            # execution policy (Mark-of-the-Web, AllSigned) applies to files, not to this text.
-            $bytes = [IO.File]::ReadAllBytes($entry.path)
-            if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $entry.sha256) {
-                $problems.Add(('script {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.id, $entry.path))
-                continue
-            }
-            $command = ConvertTo-CloudtrustScriptCommand -Text (ConvertFrom-CloudtrustFileText -Bytes $bytes) -Path ([string]$entry.path) -Id ([string]$entry.id) -Taken $scripts
+            $text = Read-CloudtrustReviewedText -Label ('script {0}' -f $entry.id) -Path ([string]$entry.path) -Sha256 ([string]$entry.sha256) -Problems $problems
+            if ($null -eq $text) { continue }
+            $command = ConvertTo-CloudtrustScriptCommand -Text $text -Path ([string]$entry.path) -Id ([string]$entry.id) -Taken $scripts
             if ($command -is [string]) { $problems.Add($command) } else { $scripts[[string]$entry.id] = $command }
         }
         $modules = New-Object -TypeName System.Collections.Generic.List[object]
@@ -206,16 +218,8 @@ function Initialize-CloudtrustHost {
                 $problems.Add(('module {0}: not a module name' -f $entry.name))
                 continue
             }
-            if (-not (Test-Path -LiteralPath $entry.path -PathType Leaf)) {
-                $problems.Add(('module {0}: file not found: {1}' -f $entry.name, $entry.path))
-                continue
-            }
-            $bytes = [IO.File]::ReadAllBytes($entry.path)
-            if ((Get-CloudtrustSha256 -Bytes $bytes) -ne $entry.sha256) {
-                $problems.Add(('module {0}: content differs from the reviewed version (sha256 mismatch): {1}' -f $entry.name, $entry.path))
-                continue
-            }
-            $modules.Add(@{ Name = [string]$entry.name; Text = (ConvertFrom-CloudtrustFileText -Bytes $bytes) })
+            $text = Read-CloudtrustReviewedText -Label ('module {0}' -f $entry.name) -Path ([string]$entry.path) -Sha256 ([string]$entry.sha256) -Problems $problems
+            if ($null -ne $text) { $modules.Add(@{ Name = [string]$entry.name; Text = $text }) }
         }
         $imports = @()
         if ($null -ne $config.PSObject.Properties['imports']) { $imports = @($config.imports) }
