@@ -8,7 +8,7 @@ $ProgressPreference = 'SilentlyContinue'
 
 # A module function sees the module's preference variables, not its caller's: a function that calls other commands
 # takes the calling script's $WarningPreference, so their warnings are shown or kept quiet as the script's own are
-# (the dispatcher runs every script with -WarningAction SilentlyContinue and collects its warnings).
+# (the dispatcher merges each script's warning stream into its output, 3>&1, and returns the warnings in the envelope).
 
 function Connect-GraphAppOnly {
     # App-only, with a certificate from the worker account's certificate store (Connect-MgGraph 2.x looks in
