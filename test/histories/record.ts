@@ -10,6 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../../activities/bridge/paths';
 import { secretStoreFromEnv } from '../../activities/secrets';
 import { startRollout } from '../../client/rollouts';
+import { startDriftCheck, startRollback, startRotateKeys } from '../../client/runbooks';
 import { domainKey, kindKey, specKey, stateKey, tenantKey } from '../../model/search-attributes';
 import { parseSpec } from '../../model/spec-file';
 import { createCloudtrustWorker } from '../../worker/create-worker';
@@ -54,16 +55,29 @@ async function main(): Promise<void> {
         }
       }
       await started.handle.result();
-      for (const [suffix, id] of [['rollout', started.workflowId], ['domain', `${started.workflowId}/domain/corp.contoso.com`]]) {
-        // The CLI's JSON form (the SDK's historyToJSON fails on a protobufjs version mismatch in 1.24.0).
-        const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', id, '--address', env.address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        const file = path.join(root, 'test', 'histories', `${label}-${mode}-${suffix}.json`);
-        writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
-        index[path.basename(file)] = id;
-        process.stdout.write(`wrote ${path.relative(root, file)} (${(JSON.parse(json).events ?? []).length} events)\n`);
-      }
+      save(`${mode}-rollout`, started.workflowId);
+      save(`${mode}-domain`, `${started.workflowId}/domain/corp.contoso.com`);
     }
+    // The runbooks on the rolled-out estate: a forced rotation (the key is minutes old), a drift check, a rollback.
+    const rotation = await startRotateKeys(env.client, { spec, mode: 'apply', force: true }, taskQueue);
+    await rotation.result();
+    save('rotate-keys-apply', rotation.workflowId);
+    const drift = await startDriftCheck(env.client, spec, taskQueue);
+    await drift.result();
+    save('drift-check', drift.workflowId);
+    const rollback = await startRollback(env.client, { spec, mode: 'apply', policy: 'unlink' }, taskQueue);
+    await rollback.result();
+    save('rollback-apply', rollback.workflowId);
   });
+
+  function save(suffix: string, id: string): void {
+    // The CLI's JSON form (the SDK's historyToJSON fails on a protobufjs version mismatch in 1.24.0).
+    const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', id, '--address', env.address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const file = path.join(root, 'test', 'histories', `${label}-${suffix}.json`);
+    writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
+    index[path.basename(file)] = id;
+    process.stdout.write(`wrote ${path.relative(root, file)} (${(JSON.parse(json).events ?? []).length} events)\n`);
+  }
   const indexFile = path.join(root, 'test', 'histories', 'workflow-ids.json');
   const existing = JSON.parse(readFileSync(indexFile, 'utf8').toString() || '{}') as Record<string, string>;
   writeFileSync(indexFile, `${JSON.stringify({ ...existing, ...index }, null, 2)}\n`);
