@@ -11,10 +11,11 @@ import { createLogger, type CloudtrustLogger } from '../worker/log';
 import { authenticate } from './auth';
 import { CodecSessions } from './codec-sessions';
 import { HookDeliveries } from './hook-deliveries';
-import { errorResponse } from './errors';
+import { ApiError, errorResponse } from './errors';
+import { reservedKeyProblems } from '../model/reserved-keys';
 import type { HookDefinition } from './hooks';
 import { buildOpenApiDocument } from './openapi';
-import { FORM_CONTENT_TYPE } from './content-types';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from './content-types';
 import { DEFAULT_BODY_LIMIT, requestContentType, type ApiContext, type ApiRoute } from './route';
 
 export { DEFAULT_BODY_LIMIT } from './route';
@@ -67,6 +68,18 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   // JSON is the only body type; Fastify would otherwise also take text/plain.
   app.removeContentTypeParser('text/plain');
+  // Fastify refuses __proto__ and constructor.prototype, but says only "not valid JSON": parse as JSON.parse does,
+  // then refuse every reserved key by where it is, before a route sees the body.
+  const parseJson = app.getDefaultJsonParser('ignore', 'ignore');
+  app.removeContentTypeParser(JSON_CONTENT_TYPE);
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, String(body), (error, value) => {
+      if (error) return done(error, undefined);
+      const problems = reservedKeyProblems(value);
+      if (problems.length > 0) return done(new ApiError(400, 'invalid-input', 'the request body uses reserved names as keys', { problems }), undefined);
+      done(null, value);
+    }),
+  );
   app.decorateRequest('apiToken', null);
   app.register(cors, {
     origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,

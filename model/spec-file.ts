@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { reservedKeyProblems } from './reserved-keys';
 import { describeIssues } from './zod-issues';
 import { rolloutSpecSchema, type RolloutSpec } from './spec';
 
@@ -22,7 +23,8 @@ export function parseSpec(text: string, source = 'spec'): RolloutSpec {
 }
 
 export function validateSpec(value: unknown, source = 'spec'): RolloutSpec {
+  const reserved = reservedKeyProblems(value);
   const parsed = rolloutSpecSchema.safeParse(value);
-  if (!parsed.success) throw new SpecError(source, describeIssues(parsed.error));
+  if (!parsed.success || reserved.length > 0) throw new SpecError(source, [...reserved, ...(parsed.success ? [] : describeIssues(parsed.error))]);
   return parsed.data;
 }

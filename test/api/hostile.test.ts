@@ -117,6 +117,21 @@ describe('HTTP API against hostile callers: real Temporal server, real worker, l
     expect(broken.json.error.message).toBe('the request body is not valid JSON');
   });
 
+  test('reserved names as keys (__proto__, constructor) → 400 naming each path, nothing started', async () => {
+    const routing = '{"forests":{"__proto__":"q1","contoso.com":"q2"},"domains":{"constructor":{"prototype":{"x":1}}}}';
+    const rawBody = JSON.stringify({ mode: 'plan', spec: { ...uniqueSpec(), routing: 'ROUTING' } }).replace('"ROUTING"', routing);
+    const response = await f.call('POST', '/rollouts', { token: f.token.operate, rawBody, headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toEqual({
+      code: 'invalid-input',
+      message: 'the request body uses reserved names as keys',
+      problems: [
+        'spec.routing.forests.__proto__: __proto__ is a reserved name in JavaScript objects and cannot be a key',
+        'spec.routing.domains.constructor: constructor is a reserved name in JavaScript objects and cannot be a key',
+      ],
+    });
+  });
+
   test('wrong types and unknown properties → 400 naming every path', async () => {
     const spec = uniqueSpec() as unknown as Record<string, unknown>;
     const body = { mode: 'deploy', spec: withValue(withValue(spec, ['rings', 0, 'concurrency'], '2'), ['options', 'requireSecurityDevice'], 'yes'), force: true };

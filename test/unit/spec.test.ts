@@ -100,6 +100,14 @@ rings:
     expect(problems).toEqual([expect.stringMatching(/cloudSignin/)]);
   });
 
+  test('reserved names as map keys (__proto__, constructor, prototype) are refused by where they are, never dropped', () => {
+    const problems = problemsOf(`${labSpec}\nrouting:\n  forests:\n    __proto__: q1\n    contoso.com: q2\n  domains:\n    constructor: q3\n`);
+    expect(problems).toEqual(expect.arrayContaining([
+      'routing.forests.__proto__: __proto__ is a reserved name in JavaScript objects and cannot be a key',
+      'routing.domains.constructor: constructor is a reserved name in JavaScript objects and cannot be a key',
+    ]));
+  });
+
   test('the published JSON Schema is up to date (npm run schema regenerates it)', () => {
     const published = JSON.parse(readFileSync(path.join(root, 'schema', 'rollout-spec.schema.json'), 'utf8'));
     expect(published).toEqual(JSON.parse(JSON.stringify(rolloutSpecJsonSchema())));
