@@ -1,3 +1,4 @@
+import { policyHtml, policyMarkdown } from './policy-render';
 import type { DomainReport, RolloutReport, StepRecord } from './report-types';
 
 const STATUS_MARK: Record<string, string> = {
@@ -36,6 +37,7 @@ function domainSection(domain: DomainReport): string[] {
     for (const f of domain.findings) lines.push(`- **${f.severity}** ${escapeCell(f.message)}`);
     lines.push('');
   }
+  if (domain.policySources) lines.push(...policyMarkdown(domain.policySources, escapeCell));
   if (domain.operatorCommand && domain.status === 'waiting-operator') {
     lines.push('Waiting for an operator to run, on the management host:', '', '```powershell', domain.operatorCommand, '```', '');
     if (domain.operatorRejection) lines.push(`Last confirmation was not accepted: ${escapeCell(domain.operatorRejection)}`, '');
@@ -96,6 +98,7 @@ export function renderHtml(report: RolloutReport): string {
       (d) => `<section><h3 class="${escapeHtml(d.status)}">${escapeHtml(d.domain)} — ${escapeHtml(d.status)}</h3>
 <p>ring ${escapeHtml(d.ring)} · channel ${escapeHtml(d.channel)} · task queue ${escapeHtml(d.taskQueue)}</p>
 ${d.findings.length ? `<ul>${d.findings.map((f) => `<li><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''}
+${d.policySources ? policyHtml(d.policySources, escapeHtml) : ''}
 ${d.operatorCommand && d.status === 'waiting-operator' ? `<pre>${escapeHtml(d.operatorCommand)}</pre>` : ''}
 ${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(d.steps)}</table>` : ''}</section>`,
     )

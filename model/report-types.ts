@@ -1,3 +1,4 @@
+import type { PolicyPicture } from './policy-conflicts';
 import type { Finding } from './preflight';
 
 /** What one step did, kept for the report. */
@@ -26,6 +27,8 @@ export interface DomainReport {
   /** The step running now, or the last one. */
   step?: string;
   findings: Finding[];
+  /** Every source that configures WHfB on the domain's devices, per setting, read before anything changes. */
+  policySources?: PolicyPicture;
   steps: StepRecord[];
   /** Shown while an MFA-protected admin must run the Kerberos command by hand. */
   operatorCommand?: string;
@@ -100,7 +103,14 @@ export interface DriftReport {
   planWorkflowId: string;
   /** in-sync: nothing would change; drift: something would; incomplete: some domains could not be planned. */
   verdict: 'in-sync' | 'drift' | 'incomplete';
-  domains: Array<{ domain: string; status: DomainStatus; changes: string[]; problem?: string }>;
+  domains: Array<{
+    domain: string;
+    status: DomainStatus;
+    changes: string[];
+    problem?: string;
+    /** The policy picture now, one line per source and value ("UseCloudTrustForOnPremAuth: GPO X (device) = 1"). */
+    policySources?: string[];
+  }>;
   /** Changes planned on the management host (module install or upgrade). */
   hostChanges: string[];
 }
