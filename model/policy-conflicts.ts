@@ -275,8 +275,9 @@ export function buildPolicyPicture(input: PictureInput): PolicyPicture {
   if (input.intune.status === 'read' && input.intune.facts.enrollmentState === 'unknown' && input.intune.facts.intuneUsable) {
     findings.push({ severity: 'info', code: 'policy-enrollment-not-read', message: 'the tenant-wide WHfB enrollment configuration could not be read (DeviceManagementServiceConfig.Read.All): its state is not in the picture' });
   }
-  for (const [channel, outcome] of [['Group Policy', input.gpo], ['Intune', input.intune]] as const) {
-    if (outcome.status !== 'read') findings.push({ severity: 'info', code: 'policy-channel-not-read', message: `${channel} was ${outcome.status === 'failed' ? 'not readable' : 'not read'}: ${outcome.note}; the policy picture lacks its sources` });
+  // Elsewhere the picture's read status says it; a failed GPO scan is a blocker of its own.
+  if (input.channel === 'intune' && input.intune.status !== 'read') {
+    findings.push({ severity: 'info', code: 'policy-channel-not-read', message: `Intune was ${input.intune.status === 'failed' ? 'not readable' : 'not read'}: ${input.intune.note}; the policy picture lacks its sources` });
   }
   const unlicensed = input.intune.status === 'read' && !input.intune.facts.intuneUsable;
   return { read: { gpo: readOf(input.gpo), intune: readOf(input.intune, unlicensed) }, sources, settings, findings };
