@@ -140,7 +140,7 @@ function gpoReach(links: GpoScanFacts['gpos'][number]['links'], input: PictureIn
     return { reach: 'none', reachNote: `linked to ${enabled.map((l) => l.target).join(', ')}, outside the targets` };
   }
   if (domainRoot) return { reach: 'domain', reachNote: `linked to the domain (${domainRoot.target})` };
-  return { reach: 'domain', reachNote: `linked to ${enabled.map((l) => l.target).join(', ')}; which Intune devices sit there is not computed` };
+  return { reach: 'domain', reachNote: `linked to ${enabled.map((l) => l.target).join(', ')}; which of the rollout's devices sit there is not computed` };
 }
 
 function gpoSources(facts: GpoScanFacts, input: PictureInput): PolicySource[] {
