@@ -1,6 +1,10 @@
 import { buildPolicyPicture, pictureLines, type GpoScanFacts, type IntuneScanFacts, type PictureInput } from '../../model/policy-conflicts';
 import { policyHtml, policyMarkdown } from '../../model/policy-render';
 import { escapeHtml, escapeMarkdownCell } from '../../model/report-render';
+import type { RolloutReport } from '../../model/report-types';
+import { planView } from '../../cli/render/plan-view';
+import { driftView } from '../../cli/render/runbook-view';
+import { createStyle } from '../../cli/style';
 
 const TARGET = 'OU=Workstations,DC=corp,DC=contoso,DC=com';
 const HKLM = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\PassportForWork';
@@ -132,5 +136,17 @@ describe('policy picture', () => {
     expect(md).toContain('| UsePassportForWork | GPO B \\| &lt;b>, device: 1 |');
     expect(md).toContain('| UseCertificateForOnPremAuth | not set |');
     expect(policyHtml(p, escapeHtml)).toContain('<div>GPO B | &lt;b&gt;, device: 1</div>');
+  });
+
+  test('the CLI plan and drift views list the picture under the domain', () => {
+    const p = picture({ gpos: [gpo('A', [value('Computer', 'UseCloudTrustForOnPremAuth', 1)])] });
+    const report: RolloutReport = {
+      name: 'x', tenant: 't', mode: 'plan', specDigest: 'd', state: 'completed', startedAt: 's', host: [], conflicts: [],
+      rings: [{ name: 'pilot', status: 'completed', failures: 0, failureBudget: 0 }],
+      domains: [{ domain: 'corp.contoso.com', ring: 'pilot', channel: 'gpo', taskQueue: 'q', status: 'planned', findings: [], steps: [], policySources: p }],
+    };
+    expect(planView(report, 'id', createStyle(false))).toContain('    policy UseCloudTrustForOnPremAuth: GPO A (device) = 1');
+    const drift = driftView({ name: 'x', tenant: 't', checkedAt: 'c', planWorkflowId: 'p', verdict: 'in-sync', hostChanges: [], domains: [{ domain: 'corp.contoso.com', status: 'planned', changes: [], policySources: pictureLines(p) }] }, 'id', createStyle(false));
+    expect(drift).toContain('    policy UseCloudTrustForOnPremAuth: GPO A (device) = 1');
   });
 });
