@@ -1,3 +1,4 @@
+import { policyHtml, policyMarkdown } from './policy-render';
 import type { DomainReport, RolloutReport, StepRecord } from './report-types';
 
 const STATUS_MARK: Record<string, string> = {
@@ -41,6 +42,7 @@ function domainSection(domain: DomainReport): string[] {
     for (const s of domain.sites) lines.push(`| ${escapeCell(s.site)} | ${s.capableWritable} | ${s.required} | ${s.writable} | ${s.readOnly} | ${escapeCell(s.status)} |`);
     lines.push('');
   }
+  if (domain.policySources) lines.push(...policyMarkdown(domain.policySources, escapeCell));
   if (domain.operatorCommand && domain.status === 'waiting-operator') {
     lines.push('Waiting for an operator to run, on the management host:', '', '```powershell', domain.operatorCommand, '```', '');
     if (domain.operatorRejection) lines.push(`Last confirmation was not accepted: ${escapeCell(domain.operatorRejection)}`, '');
@@ -102,6 +104,7 @@ export function renderHtml(report: RolloutReport): string {
 <p>ring ${escapeHtml(d.ring)} · channel ${escapeHtml(d.channel)} · task queue ${escapeHtml(d.taskQueue)}</p>
 ${d.findings.length ? `<ul>${d.findings.map((f) => `<li><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''}
 ${d.sites?.length ? `<table><tr><th>site</th><th>capable writable</th><th>required</th><th>writable</th><th>read-only</th><th>status</th></tr>${d.sites.map((s) => `<tr class="${s.status === 'ok' ? 'ok' : 'failed'}"><td>${escapeHtml(s.site)}</td><td>${s.capableWritable}</td><td>${s.required}</td><td>${s.writable}</td><td>${s.readOnly}</td><td>${escapeHtml(s.status)}</td></tr>`).join('')}</table>` : ''}
+${d.policySources ? policyHtml(d.policySources, escapeHtml) : ''}
 ${d.operatorCommand && d.status === 'waiting-operator' ? `<pre>${escapeHtml(d.operatorCommand)}</pre>` : ''}
 ${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(d.steps)}</table>` : ''}</section>`,
     )

@@ -1,3 +1,4 @@
+import type { PolicyPicture } from './policy-conflicts';
 import type { Finding, SiteCapacity } from './preflight';
 
 /** What one step did, kept for the report. */
@@ -28,6 +29,8 @@ export interface DomainReport {
   findings: Finding[];
   /** Per site, how many DCs can serve cloud Kerberos trust (absent in runs recorded before capacity readiness). */
   sites?: SiteCapacity[];
+  /** Every source that configures WHfB on the domain's devices, per setting, read before anything changes. */
+  policySources?: PolicyPicture;
   steps: StepRecord[];
   /** Shown while an MFA-protected admin must run the Kerberos command by hand. */
   operatorCommand?: string;
@@ -102,7 +105,14 @@ export interface DriftReport {
   planWorkflowId: string;
   /** in-sync: nothing would change; drift: something would; incomplete: some domains could not be planned. */
   verdict: 'in-sync' | 'drift' | 'incomplete';
-  domains: Array<{ domain: string; status: DomainStatus; changes: string[]; problem?: string }>;
+  domains: Array<{
+    domain: string;
+    status: DomainStatus;
+    changes: string[];
+    problem?: string;
+    /** The policy picture now, one line per source and value ("UseCloudTrustForOnPremAuth: GPO X (device) = 1"). */
+    policySources?: string[];
+  }>;
   /** Changes planned on the management host (module install or upgrade). */
   hostChanges: string[];
 }

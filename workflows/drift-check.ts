@@ -1,4 +1,5 @@
 import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { pictureLines } from '../model/policy-conflicts';
 import type { DriftReport, RolloutReport } from '../model/report-types';
 import { runSearchAttributes, stateKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
@@ -28,7 +29,9 @@ export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
 
 export function driftFrom(plan: RolloutReport, planWorkflowId: string): DriftReport {
   const domains = plan.domains.map((d) => {
-    const changes = d.steps.flatMap((step) => step.changes.map((change) => `${step.step}: ${change}`));
+    // A source that breaks cloud trust on the devices (certificate trust, WHfB off, GPO beside Intune) is drift from the spec.
+    const policy = (d.policySources?.findings ?? []).filter((f) => f.severity === 'blocker').map((f) => `policy sources: ${f.message}`);
+    const changes = [...d.steps.flatMap((step) => step.changes.map((change) => `${step.step}: ${change}`)), ...policy];
     const failed = d.steps.find((step) => step.status === 'failed');
     const problem =
       d.status === 'not-ready'
@@ -36,7 +39,7 @@ export function driftFrom(plan: RolloutReport, planWorkflowId: string): DriftRep
         : failed
           ? `${failed.step}: ${failed.error?.type ?? 'failed'}: ${failed.error?.message ?? ''}`
           : d.status === 'planned' ? undefined : `domain ended ${d.status}`;
-    return { domain: d.domain, status: d.status, changes, ...(problem ? { problem } : {}) };
+    return { domain: d.domain, status: d.status, changes, ...(problem ? { problem } : {}), ...(d.policySources ? { policySources: pictureLines(d.policySources) } : {}) };
   });
   const hostChanges = plan.host.flatMap((step) => step.changes);
   const incomplete = plan.state !== 'completed' || domains.some((d) => d.problem !== undefined);

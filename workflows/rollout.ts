@@ -23,6 +23,7 @@ import { domainRollout } from './domain';
 import { describeFailure } from './domain-steps';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate, rolloutProgressQuery, stopDomainSignal } from './messages';
 import { scanPolicyConflicts } from './policy-channel';
+import { scanPolicySources } from './policy-sources';
 
 export interface RolloutInput {
   spec: RolloutSpec;
@@ -121,7 +122,8 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
       preflighted.set(entry.domain, { ready: false, writableServers: [] });
     }
   });
-  const conflicts = await scanPolicyConflicts(spec, report, defaultQueue);
+  // The policy picture replaced the conflict scan after the v2 histories were recorded: same reads, other findings.
+  const conflicts = patched('policy-conflict-picture') ? await scanPolicySources(spec, report, defaultQueue) : await scanPolicyConflicts(spec, report, defaultQueue);
   report.conflicts.push(...conflicts);
   for (const entry of report.domains) {
     if (entry.findings.some((f) => f.severity === 'blocker')) {

@@ -92,6 +92,19 @@ export const passportProfileSchema = z.object({
   usePassportForWork: z.boolean().nullable(),
   certificateTrustEnabled: z.boolean(),
   assignments: z.array(assignmentTargetSchema),
+  /** The identity-protection template's WHfB members; null for a custom profile. Absent in results recorded before they were read. */
+  template: z.object({ windowsHelloForBusinessBlocked: z.boolean(), useCertificatesForOnPremisesAuthEnabled: z.boolean(), securityDeviceRequired: z.boolean() }).nullable().optional(),
+});
+
+/** A settings-catalog or Endpoint Security account-protection policy (beta configurationPolicies) with PassportForWork settings. */
+export const catalogPassportPolicySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** templateReference.templateFamily: 'none' for a plain catalog policy, 'endpointSecurityAccountProtection', … */
+  templateFamily: z.string(),
+  /** device_vendor_msft_passportforwork_{tenantid}_policies_… or user_vendor_…; value: the chosen option's itemId or a simple value. */
+  settings: z.array(z.object({ settingDefinitionId: z.string(), value: z.string().nullable() })),
+  assignments: z.array(assignmentTargetSchema),
 });
 
 export const passportScanSchema = z.object({
@@ -103,13 +116,17 @@ export const passportScanSchema = z.object({
   assignedGroupIds: z.array(z.string()),
   /** Some WHfB profile targets all devices or all licensed users: every device gets Intune WHfB settings. */
   assignedToAll: z.boolean(),
+  /** Absent in results recorded before the catalog was read. */
+  catalogPolicies: z.array(catalogPassportPolicySchema).optional(),
+  /** The tenant-wide WHfB enrollment configuration's state; unknown when the app may not read it. */
+  enrollmentState: z.enum(['enabled', 'disabled', 'notConfigured', 'unknown']).optional(),
 });
 
 export const intuneScanPassportStep = defineStep({
   id: 'intune.scan-passport',
   warmUpModules: GRAPH_MODULES,
   script: 'intune/Get-IntunePassportProfile.ps1',
-  description: 'Find custom OMA-URI and identity-protection profiles with WHfB settings, their assignments, and certificate-trust or WHfB-blocked conflicts',
+  description: 'Find custom OMA-URI, identity-protection, settings-catalog and account-protection policies with WHfB settings, their assignments, certificate-trust or WHfB-blocked conflicts, and the tenant-wide enrollment state',
   input: z.object(graphConnectionInput),
   output: passportScanSchema,
   timeoutMs: 5 * 60_000,

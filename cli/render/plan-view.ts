@@ -1,3 +1,4 @@
+import { pictureLines } from '../../model/policy-conflicts';
 import type { RolloutReport, StepRecord } from '../../model/report-types';
 import { paintStatus, type Style } from '../style';
 import { domainProblem } from './rollout-view';
@@ -24,6 +25,7 @@ export function planView(report: RolloutReport, id: string, style: Style): strin
       const problem = domainProblem(d);
       if (problem && d.status === 'not-ready') for (const f of d.findings.filter((x) => x.severity === 'blocker')) lines.push(`    ${style.red('✗')} ${f.message}`);
       for (const f of d.findings.filter((x) => x.severity === 'warning')) lines.push(`    ${style.yellow('!')} ${f.message}`);
+      if (d.policySources) for (const source of pictureLines(d.policySources)) lines.push(`    ${style.dim(`policy ${source}`)}`);
       for (const step of d.steps) lines.push(...stepLines(step, style));
     }
   }

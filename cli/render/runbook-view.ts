@@ -70,6 +70,7 @@ export function driftView(report: DriftReport, id: string, style: Style): string
     lines.push(`  ${d.domain}  ${d.changes.length > 0 ? style.yellow(`${d.changes.length} change${d.changes.length === 1 ? '' : 's'}`) : d.problem ? paintStatus(style, d.status) : style.green('in sync')}`);
     for (const change of d.changes) lines.push(`    ${style.yellow('~')} ${change}`);
     if (d.problem) lines.push(`    ${style.red('✗')} ${d.problem}`);
+    for (const source of d.policySources ?? []) lines.push(`    ${style.dim(`policy ${source}`)}`);
   }
   lines.push(`  the full plan: \`cloudtrust report ${report.planWorkflowId}\``);
   return lines;

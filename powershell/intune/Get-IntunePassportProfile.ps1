@@ -13,13 +13,20 @@
     a conflict, devices that get it never provision) and its assignments
     (Get-MgDeviceManagementDeviceConfigurationAssignment), so the caller can detect devices that would receive
     WHfB settings from both Group Policy and Intune (GPO wins; the CSP settings are ignored).
+    It also reads the settings-catalog policies (beta deviceManagement/configurationPolicies, with Invoke-MgGraphRequest:
+    plain catalog policies and Endpoint Security account-protection policies live in the same collection, told apart
+    by templateReference.templateFamily), keeping those with a PassportForWork setting in device scope
+    (device_vendor_msft_passportforwork_{tenantid}_policies_...) or user scope (user_vendor_msft_...), with their
+    values and assignments; their certificate-trust and WHfB-off settings are conflicts too. Finally the state of
+    the tenant-wide WHfB enrollment configuration (enabled, disabled, notConfigured; unknown when the app may not
+    read it).
     A tenant without an Intune licence answers "Request not applicable to target tenant": reported as
-    intuneUsable = false with no profiles. Settings-catalog and endpoint-security account-protection policies
-    (beta configurationPolicies) are not read.
-    Changes nothing. Needs DeviceManagementConfiguration.Read.All.
+    intuneUsable = false with no profiles.
+    Changes nothing. Needs DeviceManagementConfiguration.Read.All (and DeviceManagementServiceConfig.Read.All for
+    the enrollment configuration).
 .NOTES
     Helper module: Cloudtrust.Graph (Connect-GraphAppOnly, Disconnect-GraphAppOnly, Test-IntuneUnlicensed,
-    Get-TargetKind).
+    Get-TargetKind, Get-HelloEnrollmentState).
 #>
 [CmdletBinding()]
 param(
@@ -42,6 +49,8 @@ $ProgressPreference = 'SilentlyContinue'
 
 $passportPattern = '^\./(Device|User)/Vendor/MSFT/PassportForWork/'
 $identityProtectionType = '#microsoft.graph.windowsIdentityProtectionConfiguration'
+$catalogPattern = '^(device|user)_vendor_msft_passportforwork_\{tenantid\}_policies_[a-z]+$'
+$catalogRoot = 'beta/deviceManagement/configurationPolicies'
 
 function Get-OmaValueType {
     param([AllowEmptyString()][string]$ODataType)
@@ -98,6 +107,50 @@ function New-Conflict {
         kind        = $Kind
         reason      = $Reason
     }
+}
+
+function Get-CatalogPassportSetting {
+    # Every PassportForWork policy instance under a settings-catalog setting instance (group collections nest them):
+    # its definition id and the chosen option (a choice's itemId, or a simple setting's value).
+    param([Parameter(Mandatory = $true)][AllowNull()][object]$Instance, [int]$Depth = 0)
+    if ($null -eq $Instance -or $Instance -isnot [System.Collections.IDictionary] -or $Depth -gt 8) { return }
+    $definitionId = [string]$Instance['settingDefinitionId']
+    $children = New-Object -TypeName System.Collections.Generic.List[object]
+    $value = $null
+    if ($Instance.Contains('choiceSettingValue') -and $Instance['choiceSettingValue'] -is [System.Collections.IDictionary]) {
+        $value = [string]$Instance['choiceSettingValue']['value']
+        foreach ($child in @($Instance['choiceSettingValue']['children'])) { $children.Add($child) }
+    }
+    elseif ($Instance.Contains('simpleSettingValue') -and $Instance['simpleSettingValue'] -is [System.Collections.IDictionary]) {
+        $value = [string]$Instance['simpleSettingValue']['value']
+    }
+    if ($Instance.Contains('groupSettingCollectionValue')) {
+        foreach ($group in @($Instance['groupSettingCollectionValue'])) {
+            if ($group -is [System.Collections.IDictionary]) { foreach ($child in @($group['children'])) { $children.Add($child) } }
+        }
+    }
+    if ($definitionId -match $catalogPattern) {
+        [ordered]@{ settingDefinitionId = $definitionId; value = $value }
+    }
+    foreach ($child in $children) { Get-CatalogPassportSetting -Instance $child -Depth ($Depth + 1) }
+}
+
+function Get-GraphCollection {
+    # Every item of a Graph collection, following @odata.nextLink.
+    param([Parameter(Mandatory = $true)][string]$Uri)
+    $next = $Uri
+    while ($null -ne $next) {
+        $page = Invoke-MgGraphRequest -Method GET -Uri $next -OutputType HashTable -ErrorAction Stop
+        foreach ($item in @($page['value'])) { $item }
+        $next = $null
+        if ($page.ContainsKey('@odata.nextLink')) { $next = [string]$page['@odata.nextLink'] }
+    }
+}
+
+function Test-CatalogEnabled {
+    # A choice itemId ends in _true/_1 when the setting is on; a simple setting carries the value itself.
+    param([AllowNull()][string]$Value)
+    return ([string]$Value -match '(^|_)(true|1)$')
 }
 
 function ConvertTo-TargetSummary {
@@ -165,6 +218,14 @@ try {
             if ($assignment.targetType -eq 'allDevices' -or $assignment.targetType -eq 'allLicensedUsers') { $assignedToAll = $true }
         }
 
+        $template = $null
+        if ($odataType -eq $identityProtectionType) {
+            $template = [ordered]@{
+                windowsHelloForBusinessBlocked          = (Get-TemplateFlag -Configuration $configuration -Name 'windowsHelloForBusinessBlocked')
+                useCertificatesForOnPremisesAuthEnabled = (Get-TemplateFlag -Configuration $configuration -Name 'useCertificatesForOnPremisesAuthEnabled')
+                securityDeviceRequired                  = (Get-TemplateFlag -Configuration $configuration -Name 'securityDeviceRequired')
+            }
+        }
         $profiles.Add([ordered]@{
                 id                      = [string]$configuration.Id
                 displayName             = [string]$configuration.DisplayName
@@ -174,7 +235,55 @@ try {
                 usePassportForWork      = $usePassportForWork
                 certificateTrustEnabled = (@($found | Where-Object -FilterScript { $_.kind -eq 'certificateTrust' }).Count -gt 0)
                 assignments             = [object[]]$assignments
+                template                = $template
             })
+    }
+
+    $catalogPolicies = New-Object -TypeName System.Collections.Generic.List[object]
+    $enrollmentState = 'unknown'
+    if ($intuneUsable) {
+        foreach ($listed in @(Get-GraphCollection -Uri ($catalogRoot + '?$select=id,name'))) {
+            $policyId = [string]$listed['id']
+            $policy = Invoke-MgGraphRequest -Method GET -Uri ('{0}/{1}?$expand=settings' -f $catalogRoot, $policyId) -OutputType HashTable -ErrorAction Stop
+            $catalogSettings = @(foreach ($setting in @($policy['settings'])) {
+                    if ($setting -is [System.Collections.IDictionary]) { Get-CatalogPassportSetting -Instance $setting['settingInstance'] }
+                })
+            if ($catalogSettings.Count -eq 0) { continue }
+            $family = 'none'
+            if ($policy['templateReference'] -is [System.Collections.IDictionary] -and $null -ne $policy['templateReference']['templateFamily']) {
+                $family = [string]$policy['templateReference']['templateFamily']
+            }
+            $policyName = [string]$policy['name']
+            foreach ($setting in $catalogSettings) {
+                if ($setting.settingDefinitionId -match '_policies_usecertificateforonpremauth$' -and (Test-CatalogEnabled -Value $setting.value)) {
+                    $conflicts.Add((New-Conflict -Configuration ([pscustomobject]@{ Id = $policyId; DisplayName = $policyName }) -Setting $setting.settingDefinitionId -Kind 'certificateTrust' -Reason ('UseCertificateForOnPremAuth is enabled: ' + $certificateTrustReason)))
+                }
+                if ($setting.settingDefinitionId -match '_policies_usepassportforwork$' -and -not (Test-CatalogEnabled -Value $setting.value)) {
+                    $conflicts.Add((New-Conflict -Configuration ([pscustomobject]@{ Id = $policyId; DisplayName = $policyName }) -Setting $setting.settingDefinitionId -Kind 'whfbBlocked' -Reason ('UsePassportForWork is false: ' + $blockedReason)))
+                }
+            }
+            $catalogAssignments = @(foreach ($assignment in @(Get-GraphCollection -Uri ('{0}/{1}/assignments' -f $catalogRoot, $policyId))) {
+                    $target = $assignment['target']
+                    $groupId = $null
+                    if ($target.ContainsKey('groupId')) { $groupId = [string]$target['groupId'] }
+                    [ordered]@{ targetType = (Get-TargetKind -ODataType ([string]$target['@odata.type'])); groupId = $groupId }
+                })
+            foreach ($assignment in $catalogAssignments) {
+                if ($assignment.targetType -eq 'group' -and -not $groupIds.Contains($assignment.groupId)) { $groupIds.Add($assignment.groupId) }
+                if ($assignment.targetType -eq 'allDevices' -or $assignment.targetType -eq 'allLicensedUsers') { $assignedToAll = $true }
+            }
+            $catalogPolicies.Add([ordered]@{
+                    id             = $policyId
+                    name           = $policyName
+                    templateFamily = $family
+                    settings       = [object[]]$catalogSettings
+                    assignments    = [object[]]$catalogAssignments
+                })
+        }
+        $enrollmentState = Get-HelloEnrollmentState -WarningAction SilentlyContinue
+        if ($enrollmentState -eq 'unknown') {
+            Write-Warning -Message 'The app may not read the tenant-wide Windows Hello for Business enrollment configuration (grant DeviceManagementServiceConfig.Read.All): its state is not part of the policy picture'
+        }
     }
 
     @{
@@ -185,6 +294,8 @@ try {
             conflicts        = [object[]]$conflicts.ToArray()
             assignedGroupIds = [object[]]$groupIds.ToArray()
             assignedToAll    = $assignedToAll
+            catalogPolicies  = [object[]]$catalogPolicies.ToArray()
+            enrollmentState  = $enrollmentState
         }
     }
 }

@@ -211,10 +211,43 @@ describe('intune steps against the lab', () => {
       expect(out.result.conflicts).toEqual([{ profileId: '11111111-0000-4000-8000-000000000005', displayName: 'No Hello', omaUri: `${PASSPORT}/UsePassportForWork`, kind: 'whfbBlocked', reason: expect.stringMatching(/UsePassportForWork is false/) }]);
     });
 
+    test('settings-catalog and account-protection policies are read in both scopes, beside a custom profile, with the enrollment state', async () => {
+      const choice = (id: string, option: string) => ({ '@odata.type': '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance', settingDefinitionId: id, choiceSettingValue: { value: `${id}_${option}`, children: [] } });
+      const group = (root: string, children: Json[]) => ({ settingInstance: { '@odata.type': '#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance', settingDefinitionId: root, groupSettingCollectionValue: [{ children }] } });
+      const device = 'device_vendor_msft_passportforwork_{tenantid}';
+      const user = 'user_vendor_msft_passportforwork_{tenantid}';
+      const defender = { settingInstance: { '@odata.type': '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance', settingDefinitionId: 'device_vendor_msft_policy_config_defender_allowcloudprotection', choiceSettingValue: { value: 'device_vendor_msft_policy_config_defender_allowcloudprotection_1', children: [] } } };
+      write(
+        estate({
+          helloForBusinessEnrollment: { state: 'disabled' },
+          deviceConfigurations: [customProfile('11111111-0000-4000-8000-000000000001', PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], [GROUP_PILOT])],
+          configurationPolicies: [
+            { id: '77777777-0000-4000-8000-000000000001', name: 'WHfB catalog', settings: [group(device, [choice(`${device}_policies_usepassportforwork`, 'true'), choice(`${device}_policies_usecloudtrustforonpremauth`, 'true')])], assignments: [{ groupId: GROUP_PILOT }] },
+            { id: '77777777-0000-4000-8000-000000000002', name: 'ES account protection', templateFamily: 'endpointSecurityAccountProtection', settings: [group(device, [choice(`${device}_policies_usepassportforwork`, 'true'), choice(`${device}_policies_usecertificateforonpremauth`, 'true')])], assignments: [{ groupId: GROUP_FINANCE }] },
+            { id: '77777777-0000-4000-8000-000000000003', name: 'WHfB user', settings: [group(user, [choice(`${user}_policies_usepassportforwork`, 'false')])], assignments: [] },
+            { id: '77777777-0000-4000-8000-000000000004', name: 'Defender', settings: [defender], assignments: [{ groupId: GROUP_OTHER }] },
+          ],
+        }),
+      );
+      const out = await runStep(pool, intuneScanPassportStep, graph);
+      expect(out.result.catalogPolicies).toEqual([
+        { id: '77777777-0000-4000-8000-000000000001', name: 'WHfB catalog', templateFamily: 'none', settings: [{ settingDefinitionId: `${device}_policies_usepassportforwork`, value: `${device}_policies_usepassportforwork_true` }, { settingDefinitionId: `${device}_policies_usecloudtrustforonpremauth`, value: `${device}_policies_usecloudtrustforonpremauth_true` }], assignments: [{ targetType: 'group', groupId: GROUP_PILOT }] },
+        { id: '77777777-0000-4000-8000-000000000002', name: 'ES account protection', templateFamily: 'endpointSecurityAccountProtection', settings: [{ settingDefinitionId: `${device}_policies_usepassportforwork`, value: `${device}_policies_usepassportforwork_true` }, { settingDefinitionId: `${device}_policies_usecertificateforonpremauth`, value: `${device}_policies_usecertificateforonpremauth_true` }], assignments: [{ targetType: 'group', groupId: GROUP_FINANCE }] },
+        { id: '77777777-0000-4000-8000-000000000003', name: 'WHfB user', templateFamily: 'none', settings: [{ settingDefinitionId: `${user}_policies_usepassportforwork`, value: `${user}_policies_usepassportforwork_false` }], assignments: [] },
+      ]);
+      expect(out.result.conflicts.map((c) => [c.displayName, c.kind, c.omaUri])).toEqual([
+        ['ES account protection', 'certificateTrust', `${device}_policies_usecertificateforonpremauth`],
+        ['WHfB user', 'whfbBlocked', `${user}_policies_usepassportforwork`],
+      ]);
+      expect(out.result.profiles.map((p) => p.displayName)).toEqual([PROFILE]);
+      expect(out.result.assignedGroupIds).toEqual([GROUP_PILOT, GROUP_FINANCE]);
+      expect(out.result.enrollmentState).toBe('disabled');
+    });
+
     test('without an Intune licence there is nothing to scan: reported, not failed', async () => {
       write(estate({ intuneLicensed: false }));
       const out = await runStep(pool, intuneScanPassportStep, graph);
-      expect(out.result).toEqual({ intuneUsable: false, profiles: [], conflicts: [], assignedGroupIds: [], assignedToAll: false });
+      expect(out.result).toEqual({ intuneUsable: false, profiles: [], conflicts: [], assignedGroupIds: [], assignedToAll: false, catalogPolicies: [], enrollmentState: 'unknown' });
       expect(out.warnings[0]).toMatch(/Request not applicable to target tenant/);
     });
   });

@@ -17,9 +17,9 @@ describe('preflight workflow end to end: real Temporal server, real worker, the 
   });
   afterAll(() => lab?.stop());
 
-  async function runPreflight(domain: string, minimumCapableDcsPerSite?: number) {
+  async function runPreflight(domain: string, more: { targets?: string[]; minimumCapableDcsPerSite?: number } = {}) {
     const workflowId = `preflight/${domain}/${randomUUID()}`;
-    const result = await lab.context.env.client.workflow.execute(preflightDomain, { taskQueue: lab.taskQueue, workflowId, args: [{ domain, minimumCapableDcsPerSite }] });
+    const result = await lab.context.env.client.workflow.execute(preflightDomain, { taskQueue: lab.taskQueue, workflowId, args: [{ domain, ...more }] });
     return { result, workflowId };
   }
 
@@ -40,7 +40,7 @@ describe('preflight workflow end to end: real Temporal server, real worker, the 
   });
 
   test('a site below the minimum of capable writable DCs the spec asks for blocks the domain', async () => {
-    const { result } = await runPreflight('corp.contoso.com', 2);
+    const { result } = await runPreflight('corp.contoso.com', { minimumCapableDcsPerSite: 2 });
     expect(result.ready).toBe(false);
     expect(result.findings.filter((f) => f.severity === 'blocker').map((f) => f.target)).toEqual(['dc01.corp.contoso.com', 'Branch-Lyon', 'HQ']);
   });
@@ -54,6 +54,27 @@ describe('preflight workflow end to end: real Temporal server, real worker, the 
         expect.objectContaining({ severity: 'warning', code: 'dc-below-minimum-build', target: 'emea-dc02.emea.corp.contoso.com' }),
       ]),
     );
+  });
+
+  test('the policy picture: a GPO above the targets that enables certificate trust makes the domain not ready; one elsewhere does not', async () => {
+    const key = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\PassportForWork';
+    const gpo = (id: string, displayName: string, target: string) => ({ id, displayName, status: 'AllSettingsEnabled' as const, registryValues: [{ key, valueName: 'UseCertificateForOnPremAuth', type: 'DWord' as const, value: 1 }], links: [{ target, order: 1, enabled: true, enforced: false }], permissions: [] });
+    await lab.store.update((estate) => {
+      const corp = estate.forests.flatMap((f) => f.domains).find((d) => d.dnsName === 'corp.contoso.com')!;
+      corp.gpos.push(gpo('bbbbbbbb-0000-4000-8000-000000000001', 'Cert trust (domain)', 'DC=corp,DC=contoso,DC=com'), gpo('bbbbbbbb-0000-4000-8000-000000000002', 'Cert trust (servers)', 'OU=Servers,DC=corp,DC=contoso,DC=com'));
+    });
+    try {
+      const { result } = await runPreflight('corp.contoso.com', { targets: ['OU=Workstations,DC=corp,DC=contoso,DC=com'] });
+      expect(result.ready).toBe(false);
+      expect(result.findings.filter((f) => f.code.startsWith('policy-')).map((f) => [f.severity, f.code, f.target])).toEqual([['blocker', 'policy-certificate-trust', 'Cert trust (domain)']]);
+      expect(result.policySources!.settings.find((s) => s.setting === 'UseCertificateForOnPremAuth')!.entries.map((e) => e.source)).toEqual(['GPO Cert trust (domain)']);
+      expect(result.policySources!.sources.find((s) => s.name === 'Cert trust (servers)')!.reach).toBe('none');
+      expect(result.policySources!.read.intune.status).toBe('not-read');
+    } finally {
+      await lab.store.update((estate) => {
+        for (const domain of estate.forests.flatMap((f) => f.domains)) domain.gpos = domain.gpos.filter((g) => !g.displayName.startsWith('Cert trust'));
+      });
+    }
   });
 
   test('payloads in the history are encrypted: no domain name or DC name in clear', async () => {
