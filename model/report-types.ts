@@ -1,4 +1,5 @@
 import type { Finding } from './preflight';
+import type { DomainReadiness } from './user-readiness';
 
 /** What one step did, kept for the report. */
 export interface StepRecord {
@@ -43,6 +44,8 @@ export interface RingReport {
   failures: number;
   failureBudget: number;
   approvedBy?: string;
+  /** Users of the ring's userGroups who cannot use cloud trust, per domain, read before the ring's changes. */
+  readiness?: DomainReadiness[];
 }
 
 export interface RolloutReport {

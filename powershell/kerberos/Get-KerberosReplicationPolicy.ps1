@@ -9,7 +9,8 @@
     denied groups (Get-ADGroupMember, group by group, across the forest's domains), then for each named user group
     says whether the group itself is denied (listed, or nested in a denied group) and how many of its users
     (Get-ADGroupMember -Recursive) are on the denied side. Never changes the policy: Microsoft says not to relax it.
-    When the object does not exist yet, nothing is read and present is false.
+    When the object does not exist yet (present false), the lists are the default policy it will get, read as
+    the domain's groups of those well-known SIDs.
 #>
 [CmdletBinding()]
 param(
@@ -45,17 +46,19 @@ function Get-ServerOf {
 }
 
 $present = $null -ne (Get-ADObject -Server $Domain -SearchBase ('OU=Domain Controllers,' + $domainDn) -SearchScope 'OneLevel' -LDAPFilter '(cn=AzureADKerberos)' @directory)
-if (-not $present) {
-    Write-Warning -Message ('{0} does not exist yet: its password replication policy is read once Set-AzureADKerberosServer has created it.' -f $objectDn)
-    @{
-        Changed = $false
-        Result  = [ordered]@{ domain = $Domain; objectDn = $objectDn; present = $false; allowed = [object[]]@(); denied = [object[]]@(); deniedGroupCount = 0; groups = [object[]]@() }
-    }
-    return
+if ($present) {
+    $allowed = @(Get-ADDomainControllerPasswordReplicationPolicy -Identity $objectDn -Allowed -Server $Domain @directory)
+    $denied = @(Get-ADDomainControllerPasswordReplicationPolicy -Identity $objectDn -Denied -Server $Domain @directory)
 }
-
-$allowed = @(Get-ADDomainControllerPasswordReplicationPolicy -Identity $objectDn -Allowed -Server $Domain @directory)
-$denied = @(Get-ADDomainControllerPasswordReplicationPolicy -Identity $objectDn -Denied -Server $Domain @directory)
+else {
+    # Not created yet: the policy it will get, so a plan can say who will fail. Microsoft documents the RODC rules
+    # (Denied RODC Password Replication Group and the privileged built-in groups denied); Domain Users on the
+    # allowed list is inferred from the requirement that users be members of Domain Users.
+    Write-Warning -Message ('{0} does not exist yet: users are checked against the default policy it will get.' -f $objectDn)
+    $domainSid = [string](Get-ADDomain -Identity $Domain -Server $Domain @directory).DomainSID
+    $allowed = @(($domainSid + '-571'), ($domainSid + '-513') | ForEach-Object -Process { Get-ADGroup -Identity $_ -Server $Domain @directory })
+    $denied = @(($domainSid + '-572'), 'S-1-5-32-548', 'S-1-5-32-549', 'S-1-5-32-551', 'S-1-5-32-544' | ForEach-Object -Process { Get-ADGroup -Identity $_ -Server $Domain @directory })
+}
 
 # Every group on or under the denied list (by DN), with the listed principal it comes from, and every account under it.
 $deniedGroups = @{}
@@ -105,7 +108,7 @@ foreach ($name in $UserGroups) {
     Result  = [ordered]@{
         domain           = $Domain
         objectDn         = $objectDn
-        present          = $true
+        present          = $present
         allowed          = [object[]]@($allowed | ForEach-Object -Process { ConvertTo-Principal -Principal $_ })
         denied           = [object[]]@($denied | ForEach-Object -Process { ConvertTo-Principal -Principal $_ })
         deniedGroupCount = $deniedGroups.Count
