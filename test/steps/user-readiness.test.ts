@@ -1,7 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
+import { ensureKerberosServerStep } from '../../activities/steps/kerberos';
 import { kerberosReplicationPolicyStep, userReadinessStep } from '../../activities/steps/user-readiness';
 import type { LabEstate } from '../../lab/estate/schema';
+import { bridgeFailure } from '../support/bridge-failure';
+import { editedStep } from '../support/edited-script';
 import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
 
@@ -107,5 +113,52 @@ describe('AzureADKerberos password replication policy and user readiness against
     const out = await runStep(pool, userReadinessStep, { domain: DOMAIN, userGroups: ['WHfB-Pilot-Users'], maxUsers: 3 });
     expect(out.result).toMatchObject({ totalUsers: 7, checked: 3, entraChecked: false });
     expect(out.result.users.flatMap((u) => u.reasons).some((r) => /Entra/.test(r))).toBe(false);
+  });
+});
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'cloudtrust-prp-'));
+/** The AzureADKerberos object by a bare name, and both parameter sets at once: the policy cmdlet is as strict as the real one. */
+const byBareName = editedStep(scratch, 'test.prp-bare-name', kerberosReplicationPolicyStep, '-Identity $objectDn -Allowed', "-Identity 'AzureADKerberos' -Allowed");
+const bothLists = editedStep(scratch, 'test.prp-both-sets', kerberosReplicationPolicyStep, '-Identity $objectDn -Allowed', '-Identity $objectDn -Allowed -Denied');
+const cloudAdmin = { userName: 'sync-admin@contoso.com', password: 'lab-Passw0rd-1' };
+
+describe('the password replication policy before and after Set-AzureADKerberosServer creates the object', () => {
+  let pool: PowerShellPool;
+  beforeAll(async () => {
+    const lab = labEstateFile('default', (estate) => {
+      pilotEstate(estate);
+      const domain = estate.forests[0].domains.find((d) => d.dnsName === DOMAIN)!;
+      domain.kerberosServer.ad = null;
+      domain.kerberosServer.passwordReplicationPolicy = undefined;
+      estate.tenant.admins.push({ userPrincipalName: cloudAdmin.userName, password: cloudAdmin.password, mfaEnforced: false, entraRoles: ['Hybrid Identity Administrator'], adGroups: [] });
+      estate.managementHost.modules = [{ name: 'AzureADHybridAuthenticationManagement', version: '2.4.71.0' }];
+    });
+    pool = labPool(1, lab.env, [kerberosReplicationPolicyStep, ensureKerberosServerStep, byBareName, bothLists]);
+    await pool.warm();
+  });
+  afterAll(() => pool.close());
+
+  const DEFAULT_DENIED = ['Denied RODC Password Replication Group', 'Account Operators', 'Server Operators', 'Backup Operators', 'Administrators'];
+
+  test('no object yet: the default policy it will get, so a plan can say who will fail', async () => {
+    const out = await runStep(pool, kerberosReplicationPolicyStep, { domain: DOMAIN, userGroups: ['WHfB-Pilot-Users'] });
+    expect(out.result.present).toBe(false);
+    expect(out.warnings).toEqual([expect.stringMatching(/does not exist yet: users are checked against the default policy it will get/)]);
+    expect(out.result.denied.map((p) => p.name)).toEqual(DEFAULT_DENIED);
+    expect(out.result.groups[0]).toMatchObject({ deniedVia: null, deniedUsers: 1, deniedExamples: ['dana.admin (via Denied RODC Password Replication Group)'] });
+  });
+
+  test('Set-AzureADKerberosServer gives the object that policy; a DC name that is not one, and both lists at once, fail as on Windows', async () => {
+    await runStep(pool, ensureKerberosServerStep, { domain: DOMAIN, cloudCredential: cloudAdmin });
+    const out = await runStep(pool, kerberosReplicationPolicyStep, { domain: DOMAIN });
+    expect(out.result.present).toBe(true);
+    expect(out.result.allowed.map((p) => p.name)).toEqual(['Allowed RODC Password Replication Group', 'Domain Users']);
+    expect(out.result.denied.map((p) => p.name)).toEqual(DEFAULT_DENIED);
+
+    const notFound = await bridgeFailure(runStep(pool, byBareName, { domain: DOMAIN }));
+    expect(notFound.errors[0].fullyQualifiedErrorId).toMatch(/^ActiveDirectoryCmdlet:Microsoft\.ActiveDirectory\.Management\.ADIdentityNotFoundException,/);
+    expect(notFound.message).toContain(`Cannot find an object with identity: 'AzureADKerberos' under: '${BASE}'.`);
+    const ambiguous = await bridgeFailure(runStep(pool, bothLists, { domain: DOMAIN }));
+    expect(ambiguous.errors[0].fullyQualifiedErrorId).toMatch(/^AmbiguousParameterSet,/);
   });
 });
