@@ -38,7 +38,7 @@ export async function checkRingReadiness(spec: RolloutSpec, ring: RingSpec, entr
         return { ...g, deniedVia: prp?.deniedVia ?? null, deniedUsers: prp?.deniedUsers ?? 0 };
       });
       Object.assign(readiness, { totalUsers: checked.totalUsers, checked: checked.checked, ready: checked.ready, failingCount: checked.failingCount, failing: checked.failing, entraChecked: checked.entraChecked });
-      if (!policy.present) entry.findings.push({ severity: 'warning', code: 'replication-policy-unread', message: `ring ${ring.name}: the AzureADKerberos object does not exist yet: users were checked against the default password replication policy it will get` });
+      if (!policy.present) entry.findings.push({ severity: 'warning', code: 'replication-policy-default', message: `ring ${ring.name}: the AzureADKerberos object does not exist yet: users were checked against the default password replication policy it will get` });
     } catch (error) {
       const failure = describeFailure(error);
       readiness.error = `${failure.type}: ${failure.message}`;
