@@ -6,6 +6,7 @@ import { createGpoActivities } from './gpo';
 import { createHostActivities } from './host';
 import { createIntuneActivities } from './intune';
 import { createKerberosActivities } from './kerberos';
+import { createUserReadinessActivities } from './user-readiness';
 import { domainInventoryStep } from './steps/domain-inventory';
 
 export type DomainInventory = z.infer<typeof domainInventoryStep.output>;
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createKerberosActivities(deps),
     ...createGpoActivities(deps),
     ...createIntuneActivities(deps),
+    ...createUserReadinessActivities(deps),
   };
 }
 

@@ -1,4 +1,5 @@
 import { policyHtml, policyMarkdown } from './policy-render';
+import { readinessHtml, readinessMarkdown } from './readiness-render';
 import type { DomainReport, RolloutReport, StepRecord } from './report-types';
 
 const STATUS_MARK: Record<string, string> = {
@@ -73,6 +74,7 @@ export function renderMarkdown(report: RolloutReport): string {
     ...report.rings.map((r) => `| ${escapeCell(r.name)} | ${escapeCell(r.status)} | ${r.failures} / ${r.failureBudget} | ${r.approvedBy ? escapeCell(r.approvedBy) : '—'} |`),
     '',
   ];
+  lines.push(...readinessMarkdown(report, escapeCell));
   if (report.host.length > 0) lines.push('## Management host', '', '| step | result | changes and warnings |', '|---|---|---|', ...report.host.map(stepLine), '');
   if (report.conflicts.length > 0) {
     lines.push('## Tenant-wide findings', '');
@@ -117,7 +119,7 @@ ${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warni
 <h2>Rings</h2><table><tr><th>ring</th><th>status</th><th>failures / budget</th><th>approved by</th></tr>${report.rings.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.status)}</td><td>${escapeHtml(String(r.failures))} / ${escapeHtml(String(r.failureBudget))}</td><td>${escapeHtml(r.approvedBy ?? '—')}</td></tr>`).join('')}</table>
 ${report.host.length ? `<h2>Management host</h2><table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(report.host)}</table>` : ''}
 ${report.conflicts.length ? `<h2>Tenant-wide findings</h2><ul>${report.conflicts.map((f) => `<li><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)}</li>`).join('')}</ul>` : ''}
-<h2>Domains</h2>
+${readinessHtml(report, escapeHtml)}<h2>Domains</h2>
 ${domains}
 </body></html>
 `;

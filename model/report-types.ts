@@ -1,5 +1,6 @@
 import type { PolicyPicture } from './policy-conflicts';
 import type { Finding, SiteCapacity } from './preflight';
+import type { DomainReadiness } from './user-readiness';
 
 /** What one step did, kept for the report. */
 export interface StepRecord {
@@ -48,6 +49,8 @@ export interface RingReport {
   failures: number;
   failureBudget: number;
   approvedBy?: string;
+  /** Users of the ring's userGroups who cannot use cloud trust, per domain, read before the ring's changes. */
+  readiness?: DomainReadiness[];
 }
 
 export interface RolloutReport {

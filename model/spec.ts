@@ -88,6 +88,10 @@ export const ringSpecSchema = z
     failureBudget: z.number().int().min(0).default(0),
     /** An approval gate before this ring starts. */
     approval: z.object({ required: z.literal(true), timeout: duration.optional() }).strict().optional(),
+    /** AD groups (names, resolved in each of the ring's domains) whose users are checked before the ring starts. */
+    userGroups: z.array(objectName).min(1).max(50).optional(),
+    /** What a user who cannot use cloud trust does to the ring: warn (absent) reports it; block halts before the ring's changes. */
+    userReadiness: z.enum(['warn', 'block']).optional(),
   })
   .strict();
 

@@ -24,6 +24,7 @@ import { describeFailure } from './domain-steps';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate, rolloutProgressQuery, stopDomainSignal } from './messages';
 import { scanPolicyConflicts } from './policy-channel';
 import { scanPolicySources } from './policy-sources';
+import { checkRingReadiness } from './user-readiness';
 
 export interface RolloutInput {
   spec: RolloutSpec;
@@ -165,6 +166,16 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
     if (cancelled) {
       ringReport.status = 'skipped';
       continue;
+    }
+    // Added after the v1 histories were recorded: before the ring's changes and its gate, who will fail to sign in.
+    if (ring.userGroups && ring.userGroups.length > 0 && patched('ring-user-readiness')) {
+      const entries = ring.domains.map(domainReport).filter((entry) => entry.status !== 'not-ready');
+      const { readiness, blocked } = await checkRingReadiness(spec, ring, entries);
+      ringReport.readiness = readiness;
+      if (blocked && !planOnly) {
+        ringReport.status = 'halted';
+        return halt(`ring ${ring.name}: users of ${ring.userGroups.join(', ')} cannot use cloud Kerberos trust and the ring's userReadiness is block`);
+      }
     }
     if (ring.approval && !planOnly) {
       ringReport.status = 'waiting-approval';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labReplicationPolicySchema, labUserSchema } from './accounts-schema';
 
 /**
  * The simulated hybrid estate behind the lab's Windows commands: a tenant, forests of domains, the management host, sample
@@ -109,6 +110,8 @@ export const labKerberosServerSchema = z.object({
   staleReadsRemaining: z.number().int().nonnegative().default(0),
   /** The DateTimeKind of KeyUpdatedOn/CloudKeyUpdatedOn as the module returns them (undocumented: the sample output carries no zone). */
   keyUpdatedOnKind: z.enum(['Utc', 'Unspecified']).default('Utc'),
+  /** The password replication policy of CN=AzureADKerberos; absent = the one Set-AzureADKerberosServer creates (password-replication.ts). */
+  passwordReplicationPolicy: labReplicationPolicySchema.optional(),
 });
 
 export const labDomainSchema = z.object({
@@ -120,6 +123,7 @@ export const labDomainSchema = z.object({
   ous: z.array(labOuSchema).default([]),
   groups: z.array(labGroupSchema).default([]),
   gpos: z.array(labGpoSchema).default([]),
+  users: z.array(labUserSchema).default([]),
   kerberosServer: labKerberosServerSchema.default({ ad: null, cloud: null, replicationDelaySeconds: 5, replicationDelayOverrides: {}, staleReadsAfterSet: 0, staleReadsRemaining: 0, keyUpdatedOnKind: 'Utc' }),
   /** Free text for people reading the estate, e.g. which policy channel the domain is meant for. */
   notes: z.string().optional(),

@@ -91,6 +91,21 @@ rings:
     expect(problemsOf(spec('GCCHigh'))).toEqual(['tenant.graph.environment: must be a Microsoft Graph environment: Global, USGov (GCC High), USGovDoD (DoD) or China (21Vianet)']);
   });
 
+  test('rings[].userGroups are AD group names; userReadiness is warn or block', () => {
+    const spec = (ring: string) => `
+name: x
+tenant: { id: 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d }
+cloudSignIn: { secret: k }
+domains:
+  - { name: a.contoso.com, channel: gpo, gpo: { targets: ["DC=a,DC=contoso,DC=com"], computerGroup: G } }
+rings:
+  - { name: one, domains: [a.contoso.com], ${ring} }
+`;
+    expect(parseSpec(spec('userGroups: [WHfB-Pilot-Users], userReadiness: block'), 'test.yaml').rings[0]).toMatchObject({ userGroups: ['WHfB-Pilot-Users'], userReadiness: 'block' });
+    expect(problemsOf(spec(`userGroups: ["Pilot'; Remove-ADUser x"]`))).toEqual([expect.stringMatching(/^rings\[0\]\.userGroups\[0\]: must be a name of letters, digits/)]);
+    expect(problemsOf(spec('userGroups: [], userReadiness: stop'))).toEqual([expect.stringMatching(/^rings\[0\]\.userGroups: /), expect.stringMatching(/^rings\[0\]\.userReadiness: /)]);
+  });
+
   test('YAML syntax errors name the line', () => {
     expect(problemsOf('name: x\n  bad: [indent')[0]).toMatch(/^line \d+, column \d+: /);
   });

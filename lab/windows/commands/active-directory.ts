@@ -1,6 +1,7 @@
 import { getADDomainController } from './active-directory/domain-controller';
 import { getADDomain, getADForest } from './active-directory/domain';
 import { getADGroupMember, getADReplicationSite } from './active-directory/members';
+import { getADDomainControllerPasswordReplicationPolicy } from './active-directory/password-replication';
 import { searchCommands } from './active-directory/search';
 import type { CommandSimulation } from './types';
 
@@ -12,4 +13,5 @@ export const activeDirectoryCommands: Record<string, CommandSimulation> = {
   ...searchCommands,
   'Get-ADGroupMember': getADGroupMember,
   'Get-ADReplicationSite': getADReplicationSite,
+  'Get-ADDomainControllerPasswordReplicationPolicy': getADDomainControllerPasswordReplicationPolicy,
 };

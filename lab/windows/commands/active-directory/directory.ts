@@ -1,6 +1,7 @@
 import type { LabController, LabDomain, LabEstate, LabForest, LabGpo } from '../../../estate/schema';
 import { dnKey, parentDn, rdnValue, sameDn, sameText, stableGuid } from './names';
-import { DOMAIN_RIDS, ROOT_ONLY, domainSid, principalSid, rootDomain } from './principals';
+import { generatedGroupDn, replicationPolicyOf, rodcGroupMembers, tokenGroupsOf, userAttributes, userDn, usersIn } from './accounts';
+import { BUILTIN_RIDS, DOMAIN_RIDS, ROOT_ONLY, domainSid, principalSid, rootDomain } from './principals';
 
 /**
  * The directory of one domain, derived from the estate in one place: the domain head, its well-known containers,
@@ -42,6 +43,7 @@ export const CLASSES = {
   user: ['top', 'person', 'organizationalPerson', 'user'],
   computer: ['top', 'person', 'organizationalPerson', 'user', 'computer'],
   gpo: ['top', 'container', 'groupPolicyContainer'],
+  builtinDomain: ['top', 'builtinDomain'],
 };
 
 /** objectCategory of each structural class (the defaultObjectCategory of its schema class). */
@@ -53,10 +55,11 @@ const CATEGORIES: Record<string, string> = {
   user: 'Person',
   computer: 'Computer',
   groupPolicyContainer: 'Group-Policy-Container',
+  builtinDomain: 'Builtin-Domain',
 };
 
 /** groupType flags (MS-ADTS §2.2.12): security + scope. */
-const GROUP_TYPE: Record<string, number> = { Global: -2147483646, DomainLocal: -2147483644, Universal: -2147483640 };
+const GROUP_TYPE: Record<string, number> = { Global: -2147483646, DomainLocal: -2147483644, Universal: -2147483640, BuiltinLocal: -2147483643 };
 
 /** userAccountControl (MS-ADTS §2.2.16): NORMAL_ACCOUNT, ACCOUNTDISABLE, WORKSTATION_TRUST, SERVER_TRUST, TRUSTED_FOR_DELEGATION, PARTIAL_SECRETS. */
 const UAC = { user: 0x200, disabledUser: 0x202, workstation: 0x1000, dc: 0x82000, rodc: 0x5001000, azureAdKerberos: 0x4001000 };
@@ -102,11 +105,13 @@ export function domainAccounts(estate: LabEstate, domain: LabDomain) {
 
 export function buildDirectory(estate: LabEstate, forest: LabForest, domain: LabDomain, controller: LabController, now: Date): Directory {
   const objects: DirectoryObject[] = [];
+  const keys = new Set<string>();
   const root = rootDomain(forest);
   const schema = `CN=Schema,${configurationDn(forest)}`;
   const base = domain.distinguishedName;
   const add = (dn: string, objectClass: string[], attributes: Record<string, AttributeValue | undefined>) => {
-    if (objects.some((o) => sameDn(o.distinguishedName, dn))) return;
+    if (keys.has(dnKey(dn))) return;
+    keys.add(dnKey(dn));
     const structural = objectClass[objectClass.length - 1];
     const rdnType = dn.slice(0, dn.indexOf('=')).toLowerCase();
     const all: Record<string, AttributeValue | undefined> = {
@@ -151,6 +156,13 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
     const sam = admin.userPrincipalName.slice(0, admin.userPrincipalName.indexOf('@'));
     add(accountDn(sam), CLASSES.user, { sAMAccountName: sam, userPrincipalName: admin.userPrincipalName, objectSid: principalSid(forest, domain, sam), userAccountControl: UAC.user });
   }
+  for (const user of domain.users) {
+    add(userDn(domain, user), CLASSES.user, userAttributes(forest, domain, user));
+    for (let n = 1; n <= user.generatedGroups; n += 1) {
+      const dn = generatedGroupDn(domain, user, n);
+      add(dn, CLASSES.group, { sAMAccountName: rdnValue(dn), groupType: GROUP_TYPE.Global, objectSid: principalSid(forest, domain, rdnValue(dn)), member: [userDn(domain, user)] });
+    }
+  }
   const kerberosVersion = kerberosVersionOn(domain, controller, now);
   const kerberos = domain.kerberosServer.ad;
   if (kerberos && kerberosVersion !== null) {
@@ -182,6 +194,8 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
       objectSid: principalSid(forest, domain, `${rdnValue(kerberos.computerAccount)}$`),
       userAccountControl: UAC.azureAdKerberos,
       primaryGroupID: 521,
+      'msDS-RevealOnDemandGroup': replicationPolicyOf(domain).allowed,
+      'msDS-NeverRevealGroup': replicationPolicyOf(domain).denied,
     });
   }
   const memberDns = domain.groups.flatMap((g) => g.members);
@@ -197,8 +211,9 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
   }
   // A group can only hold objects that exist: members the estate names without a device stand for computers.
   for (const dn of memberDns) {
+    if (domain.groups.some((g) => sameDn(g.distinguishedName, dn))) continue;
     const parent = parentDn(dn);
-    if (!parent || !objects.some((o) => sameDn(o.distinguishedName, parent))) continue;
+    if (!parent || !keys.has(dnKey(parent))) continue;
     const name = rdnValue(dn);
     add(dn, CLASSES.computer, { sAMAccountName: `${name}$`, objectSid: principalSid(forest, domain, `${name}$`), userAccountControl: UAC.workstation, primaryGroupID: 515 });
   }
@@ -209,7 +224,7 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
       sAMAccountName: group.name,
       groupType: GROUP_TYPE[group.scope],
       objectSid: principalSid(forest, domain, group.name),
-      member: group.members.length > 0 ? [...group.members] : undefined,
+      member: group.members.length + usersIn(domain, group.name).length > 0 ? [...group.members, ...usersIn(domain, group.name)] : undefined,
     });
   }
   const admins = (group: string, domains: LabDomain[]) =>
@@ -221,24 +236,48 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
     'Enterprise Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`, ...admins('Enterprise Admins', forest.domains)],
     'Schema Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`],
     'Group Policy Creator Owners': [accountDn('Administrator')],
+    ...rodcGroupMembers(forest, domain),
   };
   for (const name of Object.keys(DOMAIN_RIDS)) {
     if (name === 'Administrator' || name === 'krbtgt') continue;
     if (ROOT_ONLY.has(name) && domain !== root) continue;
     if (domain.groups.some((g) => sameText(g.name, name))) continue;
-    const members = builtinMembers[name] ?? [];
+    const members = [...(builtinMembers[name] ?? []), ...usersIn(domain, name)];
     add(accountDn(name), CLASSES.group, {
       sAMAccountName: name,
-      groupType: ROOT_ONLY.has(name) ? GROUP_TYPE.Universal : name === 'Cert Publishers' ? GROUP_TYPE.DomainLocal : GROUP_TYPE.Global,
+      groupType: ROOT_ONLY.has(name) ? GROUP_TYPE.Universal : name === 'Cert Publishers' || name.endsWith('RODC Password Replication Group') ? GROUP_TYPE.DomainLocal : GROUP_TYPE.Global,
       objectSid: principalSid(forest, domain, name),
       member: members.length > 0 ? members : undefined,
     });
   }
 
+  add(`CN=Builtin,${base}`, CLASSES.builtinDomain, {});
+  for (const name of Object.keys(BUILTIN_RIDS)) {
+    if (domain.groups.some((g) => sameText(g.name, name))) continue;
+    const members = [...(builtinMembers[name] ?? []), ...usersIn(domain, name)];
+    add(`CN=${name},CN=Builtin,${base}`, CLASSES.group, { sAMAccountName: name, groupType: GROUP_TYPE.BuiltinLocal, objectSid: principalSid(forest, domain, name), member: members.length > 0 ? members : undefined });
+  }
+
   // memberOf is the back link of member (MS-ADTS §3.1.1.2.2.4): computed over this domain's groups.
+  const groupsOf = new Map<string, string[]>();
+  for (const group of objects.filter((g) => g.objectClass.includes('group'))) {
+    for (const member of new Set(((group.attributes.member as string[] | undefined) ?? []).map(dnKey))) {
+      const of = groupsOf.get(member);
+      if (of) of.push(group.distinguishedName);
+      else groupsOf.set(member, [group.distinguishedName]);
+    }
+  }
   for (const object of objects) {
-    const of = objects.filter((g) => g.objectClass.includes('group') && ((g.attributes.member as string[] | undefined) ?? []).some((m) => sameDn(m, object.distinguishedName)));
-    if (of.length > 0) object.attributes.memberOf = of.map((g) => g.distinguishedName);
+    const of = groupsOf.get(dnKey(object.distinguishedName)) ?? [];
+    if (of.length > 0) object.attributes.memberOf = of;
+  }
+  const lowerDns = new Map(objects.map((o) => [o.distinguishedName.toLowerCase(), o]));
+  const domainUsers = lowerDns.get(`cn=domain users,cn=users,${base}`.toLowerCase());
+  for (const object of objects.filter((o) => o.objectClass.includes('user') && !o.objectClass.includes('computer'))) {
+    // Every account has these; the built-in and admin accounts get a password set when the forest was created.
+    object.attributes.primaryGroupID ??= 513;
+    object.attributes.pwdLastSet ??= (new Date(CREATED).getTime() + 11_644_473_600_000) * 10_000;
+    object.attributes.tokenGroups = tokenGroupsOf(object, lowerDns, domainUsers);
   }
 
   const byDn = new Map(objects.map((o) => [dnKey(o.distinguishedName), o]));

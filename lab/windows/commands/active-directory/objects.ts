@@ -68,6 +68,8 @@ const EXTENDED: Record<string, (object: DirectoryObject) => unknown> = {
   OperatingSystemVersion: (o) => get(o, 'operatingSystemVersion'),
   EmailAddress: (o) => get(o, 'mail'),
   SIDHistory: () => undefined,
+  PasswordExpired: (o) => (o.objectClass.includes('user') ? (Number(get(o, 'msDS-User-Account-Control-Computed') ?? 0) & 0x800000) !== 0 : undefined),
+  PasswordNeverExpires: (o) => (o.objectClass.includes('user') ? (Number(get(o, 'userAccountControl') ?? 0) & 0x10000) !== 0 : undefined),
 };
 
 /** How a property reads for -Filter: the object model's names first, then LDAP attributes. */

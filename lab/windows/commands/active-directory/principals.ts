@@ -38,6 +38,15 @@ export const DOMAIN_RIDS: Record<string, number> = {
   'Enterprise Admins': 519,
   'Group Policy Creator Owners': 520,
   'Read-only Domain Controllers': 521,
+  'Allowed RODC Password Replication Group': 571,
+  'Denied RODC Password Replication Group': 572,
+};
+/** The built-in domain local groups of CN=Builtin that an RODC's default policy denies (S-1-5-32-<rid>, MS-DTYP §2.4.2.4). */
+export const BUILTIN_RIDS: Record<string, number> = {
+  Administrators: 544,
+  'Account Operators': 548,
+  'Server Operators': 549,
+  'Backup Operators': 551,
 };
 export const ROOT_ONLY = new Set(['Schema Admins', 'Enterprise Admins']);
 
@@ -51,6 +60,8 @@ export function rootDomain(forest: LabForest): LabDomain {
 
 /** The SID of a domain principal by its sAMAccountName (a computer's ends with $). */
 export function principalSid(forest: LabForest, domain: LabDomain, samAccountName: string): string {
+  const local = Object.keys(BUILTIN_RIDS).find((name) => sameText(name, samAccountName));
+  if (local) return `S-1-5-32-${BUILTIN_RIDS[local]}`;
   const builtin = Object.keys(DOMAIN_RIDS).find((name) => sameText(name, samAccountName));
   if (builtin) return `${domainSid(ROOT_ONLY.has(builtin) ? rootDomain(forest) : domain)}-${DOMAIN_RIDS[builtin]}`;
   return `${domainSid(domain)}-${1100 + stableNumber(samAccountName, 1_000_000)}`;

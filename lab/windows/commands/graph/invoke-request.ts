@@ -19,6 +19,7 @@ import { graphRequest, type GraphRequest } from './request';
 import { PAGE_SIZE } from './sdk';
 import { connectionOf, GRAPH_ENDPOINTS, type GraphConnection } from './session';
 import { assignPolicy, createPolicy, getPolicy, getPolicyAssignment, listPolicies, listPolicyAssignments } from './settings-catalog';
+import { listUsers } from './users';
 
 /**
  * Invoke-MgGraphRequest (InvokeMgGraphRequest.cs): a raw request on the signed-in process's Graph client. -Uri is
@@ -68,6 +69,7 @@ const GUID = '([0-9a-fA-F-]{36})';
 const ROUTES: Route[] = [
   { method: 'GET', path: /^organization$/, handle: async (r, _m, q) => ok(collection(r, 'organization', await listOrganization(r, q), q)) },
   { method: 'GET', path: new RegExp(`^organization/${GUID}$`), handle: async (r, m, q) => ok(entity(r, 'organization', await getOrganization(r, m[1], q.select))) },
+  { method: 'GET', path: /^users$/, handle: async (r, _m, q) => ok(collection(r, 'users', await listUsers(r, q), q)) },
   { method: 'GET', path: /^groups$/, handle: async (r, _m, q) => ok(collection(r, 'groups', await listGroups(r, q), q)) },
   { method: 'POST', path: /^groups$/, handle: async (r, _m, _q, b) => ok(entity(r, 'groups', await createGroup(r, asObject(b))), 201) },
   { method: 'GET', path: new RegExp(`^groups/${GUID}$`), handle: async (r, m, q) => ok(entity(r, 'groups', await getGroup(r, m[1], q.select))) },

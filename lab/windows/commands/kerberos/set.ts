@@ -1,4 +1,5 @@
 import { recordMutation } from '../../../estate/store';
+import { defaultReplicationPolicy } from '../active-directory/accounts';
 import type { CommandSimulation } from '../types';
 import { bindDomain, findDomain, requireWindowsPowerShell } from './domain';
 import { moduleError } from './errors';
@@ -35,6 +36,7 @@ export const setKerberosServer: CommandSimulation = async (call, lab) => {
       moduleError(lab, 'KdcConfirmationPromptNonInteractive', CLASS, 'RotateServerKey');
     }
     writeNewKey(domain, controller, now);
+    if (existing === null) domain.kerberosServer.passwordReplicationPolicy = defaultReplicationPolicy(domain);
     domain.kerberosServer.staleReadsRemaining = domain.kerberosServer.staleReadsAfterSet;
     recordMutation(current, rotate ? `kerberos-key:${domain.dnsName}` : `kerberos:${domain.dnsName}`);
     return kerberosServerObject(lab, domain, controller);
