@@ -4,7 +4,8 @@ import { echoStep } from './echo';
 import { gpoSteps } from './gpo';
 import { hostSteps } from './host';
 import { intuneSteps } from './intune';
+import { intuneCatalogSteps } from './intune-catalog';
 import { kerberosSteps } from './kerberos';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps];
+export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps, ...intuneCatalogSteps];
