@@ -2,11 +2,8 @@ import { z } from 'zod';
 import type { StepContract } from './contract';
 import { defineStep } from './contract';
 import { planOnlyInput, setResultSchema } from './set-result';
+export { catalogSetting, PASSPORT_GROUP } from '../../model/intune-delivery';
 import { assignmentTargetSchema, displayNameSchema, GRAPH_MODULES, GRAPH_STEP_TIMEOUT_MS, graphConnectionInput, guidSchema } from './intune';
-
-/** The settings-catalog ids of the PassportForWork policies (the literal `{tenantid}` is part of each id). */
-export const PASSPORT_GROUP = 'device_vendor_msft_passportforwork_{tenantid}';
-export const catalogSetting = (name: 'usepassportforwork' | 'usecloudtrustforonpremauth' | 'requiresecuritydevice') => `${PASSPORT_GROUP}_policies_${name}`;
 
 export const catalogChoiceSchema = z.object({ settingDefinitionId: z.string(), value: z.string().nullable() });
 
