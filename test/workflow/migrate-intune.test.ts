@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LabEstate } from '../../lab/estate/schema';
 import type { RunbookDomainReport, RunbookReport } from '../../model/report-types';
 import { validateSpec } from '../../model/spec-file';
+import { driftCheck } from '../../workflows/drift-check';
 import { migrateIntune, rollback, type MigrateIntuneInput, type RollbackInput } from '../../workflows/runbooks';
 import { readLabDefaultSpec } from '../support/lab-spec';
 import { startLabWorker, type LabWorker } from '../support/lab-worker';
@@ -112,6 +113,28 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     if (failure instanceof ApplicationFailure) expect(failure.type).toBe('InvalidInput');
     else expect(failure).toMatchObject({ type: 'InvalidInput' });
   });
+
+  test('drift check: the migrated catalog policy is in sync; a lost assignment or a changed setting is drift', async () => {
+    const intuneDrift = async () => {
+      const report = await lab.context.env.client.workflow.execute(driftCheck, { taskQueue: lab.taskQueue, workflowId: `drift/${randomUUID()}`, args: [{ spec, specDigest: 'test' }] });
+      return report.domains.find((d) => d.domain === CORP)!.changes.filter((c) => c.startsWith('intune-'));
+    };
+    expect(await intuneDrift()).toEqual([]);
+    await lab.store.update((estate) => {
+      const policy = estate.tenant.configurationPolicies.find((p) => p.name === POLICY)!;
+      policy.assignments = [];
+      const group = policy.settings[0].settingInstance as { groupSettingCollectionValue: Array<{ children: Array<{ choiceSettingValue: { value: string } }> }> };
+      for (const child of group.groupSettingCollectionValue[0].children) child.choiceSettingValue.value = child.choiceSettingValue.value.replace(/_true$/, '_false');
+    });
+    expect(await intuneDrift()).toEqual([
+      expect.stringMatching(/^intune-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usepassportforwork = .*_true$/),
+      expect.stringMatching(/^intune-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usecloudtrustforonpremauth = .*_true$/),
+      expect.stringMatching(/^intune-catalog-assignment: assign policy/),
+    ]);
+    const again = await migrate({ spec, mode: 'apply' });
+    expect(entry(again).status).toBe('succeeded');
+    expect(await intuneDrift()).toEqual([]);
+  }, 300_000);
 
   test('rollback unassigns the catalog policy from the group, then removes it', async () => {
     const report = await roll({ spec, mode: 'apply', policy: 'unlink' });
