@@ -15,11 +15,14 @@ const REQUEST =
  * without a gap: the catalog policy is created and assigned to the domain's group and read back first; only then is
  * the group unassigned from the custom profile, which is deleted when no other assignment is left. Every state in
  * between has the group receiving at least one of the two; every step is idempotent, so a failed or interrupted run
- * is simply run again. Plan mode reports every step's changes and changes nothing.
+ * is simply run again. Domains are migrated one at a time. Plan mode reports every step's changes and changes nothing.
  */
 export async function migrateIntune(input: MigrateIntuneInput): Promise<RunbookReport> {
   const { spec } = input;
-  return runRunbook('migrate-intune', input, REQUEST, async (d) => {
+  // Domains usually share the policy and the profile by name, and /assign replaces a whole set read just before:
+  // one domain at a time, so no domain's assignment is lost to another's and the last one removes the profile.
+  const oneAtATime = { ...input, spec: { ...spec, options: { ...spec.options, preflightConcurrency: 1 } } };
+  return runRunbook('migrate-intune', oneAtATime, REQUEST, async (d) => {
     if (d.domain.channel !== 'intune') {
       d.steps.note('migrate-intune', { status: 'skipped', detail: 'a gpo-channel domain has no Intune policy' });
       return 'skipped';

@@ -24,12 +24,22 @@ const spec = validateSpec({
   rings: [{ name: 'all', domains: [CORP] }],
 });
 
+const EMEA = 'emea.corp.contoso.com';
+const EMEA_GROUP = { id: '7d2c4e6f-8a0b-4c1d-9e3f-5a7b9c1d3e5f', displayName: 'WHfB-Intune-EMEA' };
+/** Two domains sharing the policy and the profile by name, each through its own group. */
+const twoDomains = validateSpec({
+  ...spec,
+  domains: [spec.domains[0], { name: EMEA, channel: 'intune', intune: { group: EMEA_GROUP.displayName } }],
+  rings: [{ name: 'all', domains: [CORP, EMEA] }],
+});
+
 /** The custom OMA-URI profile an earlier Intune rollout left, assigned to the pilot group. */
 function seedCustomProfile(estate: LabEstate): void {
   const { clientId, certificateThumbprint } = spec.tenant.graph!;
   estate.tenant.applications.push({ appId: clientId, displayName: 'cloudtrust Intune automation', certificateThumbprints: [certificateThumbprint], roles: ['Organization.Read.All', 'Group.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'] });
   estate.managementHost.certificates.push({ thumbprint: certificateThumbprint, subject: 'CN=cloudtrust Intune automation', store: 'CurrentUser\\My' });
   estate.tenant.groups.push({ ...PILOT_GROUP, mailNickname: 'WHfB-Intune-Pilot', securityEnabled: true, members: [] });
+  estate.tenant.groups.push({ ...EMEA_GROUP, mailNickname: 'WHfB-Intune-EMEA', securityEnabled: true, members: [] });
   const policies = `./Device/Vendor/MSFT/PassportForWork/${tenantId}/Policies`;
   estate.tenant.deviceConfigurations.push({
     id: PROFILE_ID,
@@ -142,4 +152,32 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     expect(step(report, 'intune-catalog-remove')).toMatchObject({ status: 'ok', changed: true });
     expect((await lab.store.read()).tenant.configurationPolicies).toEqual([]);
   });
+
+  test('two domains sharing the profile: both groups end on the catalog policy; the profile goes with the last one', async () => {
+    await lab.store.update((estate) => {
+      seedProfileAgain(estate, [PILOT_GROUP.id, EMEA_GROUP.id]);
+    });
+    const report = await migrate({ spec: twoDomains, mode: 'apply' });
+    expect(report.domains.map((d) => [d.domain, d.status])).toEqual([
+      [CORP, 'succeeded'],
+      [EMEA, 'succeeded'],
+    ]);
+    expect(entry(report).steps.find((s) => s.step === 'intune-profile-remove')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/1 other assignment/) });
+    expect(report.domains[1].steps.find((s) => s.step === 'intune-profile-remove')).toMatchObject({ status: 'ok', changed: true });
+    const tenant = (await lab.store.read()).tenant;
+    expect(tenant.configurationPolicies.find((p) => p.name === POLICY)!.assignments.map((a) => a.groupId).sort()).toEqual([PILOT_GROUP.id, EMEA_GROUP.id].sort());
+    expect(tenant.deviceConfigurations.filter((c) => c.displayName === POLICY)).toEqual([]);
+  });
 });
+
+function seedProfileAgain(estate: LabEstate, groupIds: string[]): void {
+  const policies = `./Device/Vendor/MSFT/PassportForWork/${tenantId}/Policies`;
+  estate.tenant.deviceConfigurations.push({
+    id: PROFILE_ID,
+    displayName: POLICY,
+    description: '',
+    odataType: '#microsoft.graph.windows10CustomConfiguration',
+    omaSettings: [{ displayName: 'UseCloudTrustForOnPremAuth', omaUri: `${policies}/UseCloudTrustForOnPremAuth`, valueType: 'boolean', value: true }],
+    assignments: groupIds.map((groupId) => ({ groupId })),
+  });
+}
