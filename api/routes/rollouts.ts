@@ -183,7 +183,7 @@ const rollbackRoute = defineRoute({
   operationId: 'startRollback',
   tag: 'runbooks',
   summary: "Roll a spec's domains back: the policy, and the Kerberos object only when asked twice (plan by default)",
-  description: 'GPOs and Intune profiles are never deleted. Removing the Azure AD Kerberos server object (removeKerberosObject with confirmRemoval) needs the admin scope.',
+  description: 'GPOs and custom Intune profiles are never deleted; a settings-catalog policy left with no assignment is. Removing the Azure AD Kerberos server object (removeKerberosObject with confirmRemoval) needs the admin scope.',
   auth: { kind: 'bearer', scope: 'operate' },
   body: rollbackBody,
   responses: {

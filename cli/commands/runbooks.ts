@@ -88,8 +88,9 @@ export const rollbackCommand: CommandSpec = {
     follow: { type: 'boolean', short: 'f', description: 'follow the rollback until it ends; the exit code is its outcome' },
   },
   details: [
-    'One rollback per spec at a time (cloudtrust-rollback:<name>; a plan adds :plan). GPOs and Intune profiles are',
-    'never deleted. A domain whose policy step fails keeps its Kerberos object. Try it with --plan first.',
+    'One rollback per spec at a time (cloudtrust-rollback:<name>; a plan adds :plan). GPOs and custom Intune profiles',
+    'are never deleted; a settings-catalog policy left with no assignment is. A domain whose policy step fails keeps',
+    'its Kerberos object. Try it with --plan first.',
   ],
   async run(ctx, input) {
     const policy = input.string('policy');
