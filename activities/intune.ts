@@ -14,6 +14,7 @@ import {
   intuneScanPassportStep,
   intuneTenantStep,
 } from './steps/intune';
+import { intuneCatalogReadStep, intuneCatalogRollbackStep, intuneEnsureCatalogAssignmentStep, intuneEnsureCatalogPolicyStep } from './steps/intune-catalog';
 
 export type SampledClient = z.infer<typeof clientFactsSchema> & ClientVerdict;
 
@@ -38,6 +39,10 @@ export function createIntuneActivities(deps: ActivityDependencies) {
     ensureIntuneProfile: stepActivity(deps, intuneEnsureProfileStep),
     ensureIntuneAssignment: stepActivity(deps, intuneEnsureAssignmentStep),
     rollbackIntunePolicy: stepActivity(deps, intuneRollbackStep),
+    readIntuneCatalogPolicy: stepActivity(deps, intuneCatalogReadStep),
+    ensureIntuneCatalogPolicy: stepActivity(deps, intuneEnsureCatalogPolicyStep),
+    ensureIntuneCatalogAssignment: stepActivity(deps, intuneEnsureCatalogAssignmentStep),
+    rollbackIntuneCatalogPolicy: stepActivity(deps, intuneCatalogRollbackStep),
 
     /** Samples the named devices and assesses each: cloud trust, key trust by mistake, not provisioned, not eligible, unreachable. */
     async sampleClients(input: SampleClientsInput): Promise<StepOutcome<{ devices: SampledClient[] }>> {

@@ -70,6 +70,15 @@ export const rollbackBody = z
     path: ['confirmRemoval'],
   });
 
+export const migrateIntuneBody = z
+  .object({
+    spec: rolloutSpecSchema,
+    mode: modeSchema.default('plan').describe('plan (the default) reports what would change; apply migrates'),
+    domains: z.array(dnsNameSchema).min(1).optional(),
+  })
+  .strict()
+  .superRefine(addUndeclaredDomainIssues);
+
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */
 export const payloadSchema = z.object({ metadata: z.record(z.string().min(1).max(256), base64).optional(), data: base64.optional() }).strict();

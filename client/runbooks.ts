@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { driftCheck } from '../workflows/drift-check';
+import { migrateIntune } from '../workflows/runbook-migrate';
 import { rollback } from '../workflows/runbook-rollback';
 import { rotateKeys } from '../workflows/runbook-rotate';
 import { TriggerError } from './errors';
@@ -9,6 +10,7 @@ import { specDigest } from './rollouts';
 
 export const rotateKeysWorkflowId = (spec: RolloutSpec) => `cloudtrust-rotate:${spec.name}`;
 export const rollbackWorkflowId = (spec: RolloutSpec) => `cloudtrust-rollback:${spec.name}`;
+export const migrateIntuneWorkflowId = (spec: RolloutSpec) => `cloudtrust-migrate-intune:${spec.name}`;
 export const driftCheckWorkflowId = (spec: RolloutSpec) => `cloudtrust-drift:${spec.name}`;
 
 export interface RotateKeysRequest {
@@ -54,15 +56,28 @@ export function startRollback(client: Client, request: RollbackRequest, taskQueu
   return startRunbookOnce(client, rollback, input, `${rollbackWorkflowId(spec)}${mode === 'plan' ? ':plan' : ''}`, 'rollback', taskQueue);
 }
 
-const RUNBOOK_WORDS = { 'rotate-keys': 'a key rotation', rollback: 'a rollback' } as const;
+export interface MigrateIntuneRequest {
+  spec: RolloutSpec;
+  mode: 'plan' | 'apply';
+  domains?: string[];
+}
+
+/** Starts the Intune delivery migration (custom OMA-URI profile -> settings-catalog policy); one at a time per spec. */
+export function startMigrateIntune(client: Client, request: MigrateIntuneRequest, taskQueue: string): Promise<WorkflowHandle<typeof migrateIntune>> {
+  const { spec, mode } = request;
+  const input = { spec, mode, ...(request.domains ? { domains: request.domains } : {}) };
+  return startRunbookOnce(client, migrateIntune, input, `${migrateIntuneWorkflowId(spec)}${mode === 'plan' ? ':plan' : ''}`, 'migrate-intune', taskQueue);
+}
+
+const RUNBOOK_WORDS = { 'rotate-keys': 'a key rotation', rollback: 'a rollback', 'migrate-intune': 'an Intune migration' } as const;
 
 /** Starts a runbook under its fixed workflow id; one already running under that id is a conflict. */
-async function startRunbookOnce<W extends typeof rotateKeys | typeof rollback>(
+async function startRunbookOnce<W extends typeof rotateKeys | typeof rollback | typeof migrateIntune>(
   client: Client,
   workflow: W,
   input: Parameters<W>[0],
   workflowId: string,
-  kind: 'rotate-keys' | 'rollback',
+  kind: 'rotate-keys' | 'rollback' | 'migrate-intune',
   taskQueue: string,
 ): Promise<WorkflowHandle<W>> {
   const spec = input.spec;

@@ -9,8 +9,8 @@ import { TriggerError } from './errors';
 import { rolloutProgress } from './rollouts';
 
 /** What cloudtrust starts: a rollout (apply), a plan, a runbook or a drift check. */
-export type RunKind = 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'drift-check';
-export const RUN_KINDS: RunKind[] = ['rollout', 'plan', 'rotate-keys', 'rollback', 'drift-check'];
+export type RunKind = 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'migrate-intune' | 'drift-check';
+export const RUN_KINDS: RunKind[] = ['rollout', 'plan', 'rotate-keys', 'rollback', 'migrate-intune', 'drift-check'];
 
 export interface RunSummary {
   /** The workflow id; runs of one id (rollouts, manual runbooks) are told apart by runId. */
@@ -29,7 +29,7 @@ export interface RunSummary {
 
 export type RunReport =
   | { kind: 'rollout' | 'plan'; report: RolloutReport }
-  | { kind: 'rotate-keys' | 'rollback'; report: RunbookReport }
+  | { kind: 'rotate-keys' | 'rollback' | 'migrate-intune'; report: RunbookReport }
   | { kind: 'drift-check'; report: DriftReport };
 
 function summary(d: WorkflowExecutionDescription): RunSummary | undefined {
@@ -102,6 +102,7 @@ export async function runReport(client: Client, id: string, described?: RunSumma
         return { run, kind: run.kind, report: await rolloutProgress(client, id) };
       case 'rotate-keys':
       case 'rollback':
+      case 'migrate-intune':
         return { run, kind: run.kind, report: await handle.query(runbookProgressQuery) };
       case 'drift-check':
         throw new TriggerError('not-found', `drift check ${id} is still running; its report exists once it has finished`, `its plan runs as ${id}/plan`);

@@ -86,7 +86,7 @@ export interface RunbookDomainReport {
 }
 
 export interface RunbookReport {
-  runbook: 'rotate-keys' | 'rollback';
+  runbook: 'rotate-keys' | 'rollback' | 'migrate-intune';
   /** The spec's name. */
   name: string;
   tenant: string;

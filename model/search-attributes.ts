@@ -16,7 +16,7 @@ export const tenantKey = defineSearchAttributeKey('CloudtrustTenant', SearchAttr
 export const stateKey = defineSearchAttributeKey('CloudtrustState', SearchAttributeType.KEYWORD);
 
 /** What every cloudtrust run is listed by: its kind, spec and tenant, and (for rollouts and plans) the state it starts in. */
-export function runSearchAttributes(kind: 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'drift-check', spec: { name: string; tenant: { id: string } }, state?: string) {
+export function runSearchAttributes(kind: 'rollout' | 'plan' | 'rotate-keys' | 'rollback' | 'migrate-intune' | 'drift-check', spec: { name: string; tenant: { id: string } }, state?: string) {
   return [
     { key: kindKey, value: kind },
     { key: specKey, value: spec.name },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
+import { INTUNE_DELIVERIES } from './intune-delivery';
 
 /**
  * The rollout spec: the one input of a rollout. Pure (no Node built-ins) so workflows can import it.
@@ -62,7 +63,16 @@ export const domainSpecSchema = z
       })
       .strict()
       .optional(),
-    intune: z.object({ group: objectName, profile: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust') }).strict().optional(),
+    intune: z
+      .object({
+        group: objectName,
+        /** The policy's name: the settings-catalog policy, or the custom OMA-URI profile. */
+        profile: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust'),
+        /** How the policy reaches the devices: a settings-catalog policy (Microsoft's primary path) or a custom OMA-URI profile. */
+        delivery: z.enum(INTUNE_DELIVERIES).default('settings-catalog'),
+      })
+      .strict()
+      .optional(),
     /** AD admin for this domain, by secret name; absent = the worker's own logon. */
     domainCredential: z.object({ secret: secretName }).strict().optional(),
     cloudSignIn: cloudSignInSchema.optional(),

@@ -1,6 +1,6 @@
 export { preflightDomain } from './preflight';
 export { rollout } from './rollout';
 export { domainRollout } from './domain';
-export { rotateKeys, rollback } from './runbooks';
+export { rotateKeys, rollback, migrateIntune } from './runbooks';
 export { driftCheck } from './drift-check';
 export { runbookLock } from './runbook-lock';

@@ -1,4 +1,5 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { intuneDeliveryOf } from '../model/intune-delivery';
 import type { Finding } from '../model/preflight';
 import type { RolloutReport } from '../model/report-types';
 import type { RolloutSpec } from '../model/spec';
@@ -6,12 +7,13 @@ import { stepActivities } from './activity-options';
 import { boundedAll } from './bounded';
 import type { DomainRolloutInput } from './domain';
 import { describeFailure, type StepRecorder } from './domain-steps';
+import { applyCatalogPolicy, verifyCatalogPolicy } from './policy-catalog';
 
 type Acts = ReturnType<typeof stepActivities>;
 
 const CHARACTER_RULE = { allow: 0, require: 1, disallow: 2 } as const;
 
-function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
+export function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
   const graph = input.tenant.graph;
   if (!graph) throw ApplicationFailure.nonRetryable('the intune channel needs tenant.graph in the spec', 'InvalidSpec');
   return graphConnection(input.tenant.id, graph);
@@ -22,7 +24,7 @@ function graphConnection(tenantId: string, graph: NonNullable<RolloutSpec['tenan
   return { tenantId, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) };
 }
 
-const WHFB_ENABLED_BY = {
+export const WHFB_ENABLED_BY = {
   profile: 'WHfB enabled by policy (UsePassportForWork in the profile)',
   enrollmentConfiguration: 'WHfB enabled by the enrollment configuration (tenant-wide Windows Hello for Business: enabled)',
 } as const;
@@ -67,6 +69,10 @@ export async function applyPolicyChannel(acts: Acts, input: DomainRolloutInput, 
   }
   const intune = input.domain.intune!;
   const graph = graphOf(input);
+  if (intuneDeliveryOf(intune) === 'settings-catalog') {
+    await applyCatalogPolicy(acts, input, steps);
+    return;
+  }
   const group = await steps.run('intune-group', () => acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly }));
   const profile = await steps.run('intune-profile', () =>
     acts.ensureIntuneProfile({
@@ -113,6 +119,8 @@ export async function verifyPolicyChannel(acts: Acts, input: DomainRolloutInput,
       }
     }
     for (const conflict of scan.result.certificateTrustGpos) problems.push(`GPO ${conflict.displayName} sets UseCertificateForOnPremAuth: certificate trust takes precedence`);
+  } else if (intuneDeliveryOf(input.domain.intune) === 'settings-catalog') {
+    problems.push(...(await verifyCatalogPolicy(acts, input, steps)));
   } else {
     const intune = input.domain.intune!;
     const scan = await steps.run('verify-policy', () => acts.scanIntunePassport(graphOf(input)));

@@ -12,7 +12,7 @@ export async function runbookLock(): Promise<void> {
 
 export const runbookLockId = (runbook: string, specName: string) => `cloudtrust-lock:${runbook}:${specName}`;
 
-export async function holdRunbookLock(runbook: 'rotate-keys' | 'rollback', specName: string): Promise<void> {
+export async function holdRunbookLock(runbook: 'rotate-keys' | 'rollback' | 'migrate-intune', specName: string): Promise<void> {
   const workflowId = runbookLockId(runbook, specName);
   try {
     await startChild(runbookLock, { workflowId });

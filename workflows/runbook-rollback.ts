@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { intuneDeliveryOf } from '../model/intune-delivery';
 import type { RunbookReport } from '../model/report-types';
 import type { RolloutSpec } from '../model/spec';
 import { invalidInput, needsOperator, runRunbook, unattendedSignIn, type RunbookDomain, type RunbookInputBase } from './runbook-common';
@@ -14,7 +15,8 @@ export interface RollbackInput extends RunbookInputBase {
 /**
  * Rolls a domain back: the policy first (GPO unlink or disable; Intune assignment removed), then — only when both
  * removeKerberosObject and confirmRemoval are set — the Azure AD Kerberos server object. A domain whose policy step
- * fails keeps its object. GPOs and profiles are never deleted. Plan mode changes nothing.
+ * fails keeps its object. GPOs and custom profiles are never deleted; a settings-catalog policy left with no
+ * assignment is deleted after it is unassigned. Plan mode changes nothing.
  */
 export async function rollback(input: RollbackInput): Promise<RunbookReport> {
   const { spec, policy } = input;
@@ -25,7 +27,7 @@ export async function rollback(input: RollbackInput): Promise<RunbookReport> {
   const removeObject = input.removeKerberosObject === true && input.confirmRemoval === true;
   const request = [
     policy === 'unlink' ? 'unlink the GPO from its targets' : 'disable Windows Hello for Business in the GPO',
-    "remove the Intune profile's assignment to the group",
+    "remove the Intune profile's assignment to the group (a settings-catalog policy left unassigned is deleted)",
     removeObject ? 'remove the Azure AD Kerberos server object' : 'keep the Azure AD Kerberos server object',
   ].join('; ');
 
@@ -63,8 +65,25 @@ async function rollbackIntune(d: RunbookDomain, spec: RolloutSpec, policy: Rollb
     d.steps.note('intune-rollback', { status: 'skipped', detail: `group ${intune.group} does not exist: the profile is not assigned through it` });
     return;
   }
-  await d.steps.run('intune-rollback', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, groupId, planOnly: d.planOnly }));
+  if (intuneDeliveryOf(intune) === 'settings-catalog') {
+    await rollbackCatalog(d, graph, intune.profile, groupId);
+  } else {
+    await d.steps.run('intune-rollback', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, groupId, planOnly: d.planOnly }));
+  }
   if (policy === 'disable') d.steps.lastRecord()!.warnings.push('the Intune channel has no disable: the assignment to the group is removed instead (the profile stays)');
+}
+
+/** The group's assignment first; then, when no other assignment is left, the policy itself. */
+async function rollbackCatalog(d: RunbookDomain, graph: ReturnType<typeof graphOf>, policyName: string, groupId: string): Promise<void> {
+  const unassigned = await d.steps.run('intune-catalog-rollback', () => d.acts.rollbackIntuneCatalogPolicy({ ...graph, policyName, groupId, planOnly: d.planOnly }));
+  const state = unassigned.result.before;
+  if (!state) return;
+  const others = state.assignments.filter((a) => !(a.targetType === 'group' && a.groupId?.toLowerCase() === groupId.toLowerCase()));
+  if (others.length > 0) {
+    d.steps.note('intune-catalog-remove', { status: 'skipped', detail: `kept: policy ${policyName} has ${others.length} other assignment(s)` });
+    return;
+  }
+  await d.steps.run('intune-catalog-remove', () => d.acts.rollbackIntuneCatalogPolicy({ ...graph, policyName, deletePolicy: true, planOnly: d.planOnly }));
 }
 
 function graphOf(spec: RolloutSpec) {

@@ -4,8 +4,9 @@ import { echoStep } from './echo';
 import { gpoSteps } from './gpo';
 import { hostSteps } from './host';
 import { intuneSteps } from './intune';
+import { intuneCatalogSteps } from './intune-catalog';
 import { kerberosSteps } from './kerberos';
 import { userReadinessSteps } from './user-readiness';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps, ...userReadinessSteps];
+export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps, ...intuneCatalogSteps, ...userReadinessSteps];

@@ -28,16 +28,16 @@ export const graphConnectionInput = {
  * take about two minutes (msgraph-sdk-powershell#688, up to ten in #2479), so every PowerShell process of the pool
  * imports them once when it starts, outside any step's timeout.
  */
-const GRAPH_MODULES = ['Microsoft.Graph.Authentication', 'Microsoft.Graph.Identity.DirectoryManagement', 'Microsoft.Graph.DeviceManagement', 'Microsoft.Graph.Groups'] as const;
+export const GRAPH_MODULES = ['Microsoft.Graph.Authentication', 'Microsoft.Graph.Identity.DirectoryManagement', 'Microsoft.Graph.DeviceManagement', 'Microsoft.Graph.Groups'] as const;
 
 /**
  * Still long enough for a cold import (a process whose warm-up import failed, or a host that gained the modules
  * after the process started): a timeout kills the process, so a shorter limit would make every retry start cold again.
  */
-const GRAPH_STEP_TIMEOUT_MS = 5 * 60_000;
+export const GRAPH_STEP_TIMEOUT_MS = 5 * 60_000;
 
 /** Graph display names: no control characters, something visible. */
-const displayNameSchema = (max: number) =>
+export const displayNameSchema = (max: number) =>
   z
     .string()
     .min(1)

@@ -1,6 +1,6 @@
 import { startRollout } from '../../client/rollouts';
 import { controlRollout, describeRun, hasReport, listRuns, noReportReason, runReport, type RolloutControl } from '../../client/runs';
-import { startRollback, startRotateKeys } from '../../client/runbooks';
+import { startMigrateIntune, startRollback, startRotateKeys } from '../../client/runbooks';
 import { renderHtml, renderMarkdown } from '../../model/report-render';
 import type { RolloutReport } from '../../model/report-types';
 import { ApiError } from '../errors';
@@ -8,6 +8,7 @@ import { grants } from '../scopes';
 import { defineRoute, type ApiRoute, type ResponseDoc, type RouteCall } from '../route';
 import {
   rollbackBody,
+  migrateIntuneBody,
   approveBody,
   cancelBody,
   controlResultSchema,
@@ -182,7 +183,7 @@ const rollbackRoute = defineRoute({
   operationId: 'startRollback',
   tag: 'runbooks',
   summary: "Roll a spec's domains back: the policy, and the Kerberos object only when asked twice (plan by default)",
-  description: 'GPOs and Intune profiles are never deleted. Removing the Azure AD Kerberos server object (removeKerberosObject with confirmRemoval) needs the admin scope.',
+  description: 'GPOs and custom Intune profiles are never deleted; a settings-catalog policy left with no assignment is. Removing the Azure AD Kerberos server object (removeKerberosObject with confirmRemoval) needs the admin scope.',
   auth: { kind: 'bearer', scope: 'operate' },
   body: rollbackBody,
   responses: {
@@ -201,6 +202,27 @@ const rollbackRoute = defineRoute({
   },
 });
 
+const migrateIntuneRoute = defineRoute({
+  method: 'POST',
+  path: '/migrate-intune',
+  operationId: 'startMigrateIntune',
+  tag: 'runbooks',
+  summary: "Move a spec's intune domains from the custom OMA-URI profile to the settings-catalog policy (plan by default)",
+  description: 'The catalog policy is created, assigned and read back before the group is removed from the custom profile, which is deleted once nothing else is assigned to it. Every step is idempotent: a failed migration is started again.',
+  auth: { kind: 'bearer', scope: 'operate' },
+  body: migrateIntuneBody,
+  responses: {
+    201: { description: 'started', schema: startedRunSchema },
+    400: invalid,
+    409: { description: 'an Intune migration of this spec is already running', schema: errorSchema },
+  },
+  async handle({ body }, { client, taskQueue }) {
+    const { spec, mode, domains } = body;
+    const handle = await startMigrateIntune(client, { spec, mode, ...(domains ? { domains } : {}) }, taskQueue);
+    return { status: 201, body: { id: handle.workflowId, started: true, mode }, headers: { location: runLocation(handle.workflowId) } };
+  },
+});
+
 export const rolloutRoutes: ApiRoute[] = [
   startRolloutRoute,
   listRunsRoute,
@@ -212,4 +234,5 @@ export const rolloutRoutes: ApiRoute[] = [
   cancelRoute,
   rotateKeysRoute,
   rollbackRoute,
+  migrateIntuneRoute,
 ];

@@ -3,7 +3,7 @@ import { approveCommand, cancelCommand, pauseCommand, resumeCommand } from './co
 import { kerberosDoneCommand } from './operator';
 import { labInitCommand, labResetCommand, labShowCommand } from './lab';
 import { applyCommand, planCommand } from './rollouts';
-import { driftCheckCommand, rollbackCommand, rotateKeysCommand } from './runbooks';
+import { driftCheckCommand, migrateIntuneCommand, rollbackCommand, rotateKeysCommand } from './runbooks';
 import { listCommand, reportCommand, statusCommand } from './runs';
 import { scheduleCreateCommand, scheduleDeleteCommand, scheduleListCommand, scheduleTriggerCommand } from './schedules';
 import { validateCommand } from './validate';
@@ -26,6 +26,7 @@ export const COMMANDS: CommandSpec[] = [
   kerberosDoneCommand,
   rotateKeysCommand,
   rollbackCommand,
+  migrateIntuneCommand,
   driftCheckCommand,
   scheduleCreateCommand,
   scheduleListCommand,

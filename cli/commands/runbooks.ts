@@ -1,6 +1,6 @@
 import { TriggerError } from '../../client/errors';
 import type { Client } from '@temporalio/client';
-import { startDriftCheck, startRollback, startRotateKeys } from '../../client/runbooks';
+import { startDriftCheck, startMigrateIntune, startRollback, startRotateKeys } from '../../client/runbooks';
 import type { RunbookReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
 import type { CommandInput, CommandSpec } from '../command';
@@ -88,8 +88,9 @@ export const rollbackCommand: CommandSpec = {
     follow: { type: 'boolean', short: 'f', description: 'follow the rollback until it ends; the exit code is its outcome' },
   },
   details: [
-    'One rollback per spec at a time (cloudtrust-rollback:<name>; a plan adds :plan). GPOs and Intune profiles are',
-    'never deleted. A domain whose policy step fails keeps its Kerberos object. Try it with --plan first.',
+    'One rollback per spec at a time (cloudtrust-rollback:<name>; a plan adds :plan). GPOs and custom Intune profiles',
+    'are never deleted; a settings-catalog policy left with no assignment is. A domain whose policy step fails keeps',
+    'its Kerberos object. Try it with --plan first.',
   ],
   async run(ctx, input) {
     const policy = input.string('policy');
@@ -109,6 +110,31 @@ export const rollbackCommand: CommandSpec = {
       ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}),
     } as const;
     return runRunbook(ctx, input, mode, 'rollback', (client, taskQueue) => startRollback(client, request, taskQueue));
+  },
+};
+
+export const migrateIntuneCommand: CommandSpec = {
+  name: 'migrate-intune',
+  group: 'runbooks',
+  summary: "move intune domains from the custom OMA-URI profile to the settings-catalog policy, without a gap",
+  args: ['<spec>'],
+  options: {
+    domain: { type: 'string', multiple: true, value: 'DOMAIN', description: 'only this domain (comma-separated works too)' },
+    plan: { type: 'boolean', description: 'report what would change, change nothing, and wait for the answer' },
+    follow: { type: 'boolean', short: 'f', description: 'follow the migration until it ends; the exit code is its outcome' },
+  },
+  details: [
+    'Creates and assigns the settings-catalog policy, reads it back, and only then unassigns the group from the',
+    'custom profile (deleted once nothing else is assigned to it): the group always receives one of the two.',
+    'Re-run a failed migration: every step is idempotent. One per spec at a time (cloudtrust-migrate-intune:<name>;',
+    'a plan adds :plan). The spec must not say intune.delivery: custom-profile.',
+  ],
+  async run(ctx, input) {
+    const spec = await readSpec(input.positionals[0]);
+    const domains = listValues(input.strings('domain'));
+    const mode = input.flag('plan') ? 'plan' : 'apply';
+    const request = { spec, mode, ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}) } as const;
+    return runRunbook(ctx, input, mode, 'Intune migration', (client, taskQueue) => startMigrateIntune(client, request, taskQueue));
   },
 };
 

@@ -69,6 +69,7 @@ async function oneRun(ctx: CliContext, id: string): Promise<number> {
       break;
     case 'rotate-keys':
     case 'rollback':
+    case 'migrate-intune':
       ctx.io.out(runbookView(found.report, id, style, { full: true }).join('\n'));
       break;
     case 'drift-check':
@@ -124,6 +125,7 @@ function renderReport(found: RunReport, format: (typeof FORMATS)[number], id: st
       return format === 'md' ? renderMarkdown(found.report) : renderHtml(found.report);
     case 'rotate-keys':
     case 'rollback':
+    case 'migrate-intune':
     case 'drift-check':
       if (format === 'html') throw new TriggerError('invalid-input', `HTML reports exist for rollouts and plans; ${id} is a ${found.kind}`, 'use --format md or --format json');
       return found.kind === 'drift-check' ? driftMarkdown(found.report, id) : runbookMarkdown(found.report, id);

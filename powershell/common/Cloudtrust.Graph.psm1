@@ -178,3 +178,129 @@ function Send-AssignmentSet {
     $uri = 'v1.0/deviceManagement/deviceConfigurations/{0}/assign' -f $ProfileId
     Invoke-MgGraphRequest -Method POST -Uri $uri -Body $body -ContentType 'application/json' -ErrorAction Stop | Out-Null
 }
+
+# ---------------------------------------------------------------- settings catalog (beta configurationPolicies)
+# No cmdlet of the v1.0 modules covers them; every call is Invoke-MgGraphRequest on beta, relative, so it follows
+# the signed-in cloud.
+
+function Invoke-GraphPage {
+    # Every item of a collection, following @odata.nextLink.
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][string]$Uri)
+    $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
+    $next = $Uri
+    while ($null -ne $next) {
+        $page = Invoke-MgGraphRequest -Method GET -Uri $next -OutputType HashTable -ErrorAction Stop
+        foreach ($item in @($page['value'])) { $item }
+        $next = $null
+        if ($page.ContainsKey('@odata.nextLink')) { $next = [string]$page['@odata.nextLink'] }
+    }
+}
+
+function Find-CatalogPolicy {
+    # Every configuration policy with this name (Intune does not keep names unique), with its settings.
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][string]$Name, [string]$Tenant)
+    $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
+    try {
+        $all = @(Invoke-GraphPage -Uri 'beta/deviceManagement/configurationPolicies?$select=id,name')
+    }
+    catch {
+        Stop-IfIntuneUnlicensed -Record $_ -Tenant $Tenant
+        throw
+    }
+    foreach ($policy in @($all | Where-Object -FilterScript { [string]$_['name'] -eq $Name })) {
+        Invoke-MgGraphRequest -Method GET -Uri ('beta/deviceManagement/configurationPolicies/{0}?$expand=settings' -f [string]$policy['id']) -OutputType HashTable -ErrorAction Stop
+    }
+}
+
+function Get-CatalogChoiceValue {
+    # The choice values of a policy's settings, flattened: settingDefinitionId -> chosen option (group collections
+    # are walked into; other setting kinds are reported with a null value).
+    param([Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$Settings)
+    $found = New-Object -TypeName System.Collections.Generic.List[object]
+    $queue = New-Object -TypeName System.Collections.Generic.Queue[object]
+    foreach ($setting in $Settings) { if ($null -ne $setting -and $setting.ContainsKey('settingInstance')) { $queue.Enqueue($setting['settingInstance']) } }
+    while ($queue.Count -gt 0) {
+        $instance = $queue.Dequeue()
+        $type = [string]$instance['@odata.type']
+        if ($type -eq '#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance') {
+            foreach ($value in @($instance['groupSettingCollectionValue'])) {
+                foreach ($child in @($value['children'])) { if ($null -ne $child) { $queue.Enqueue($child) } }
+            }
+            continue
+        }
+        $chosen = $null
+        if ($type -eq '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance' -and $instance.ContainsKey('choiceSettingValue')) { $chosen = [string]$instance['choiceSettingValue']['value'] }
+        $found.Add([ordered]@{ settingDefinitionId = [string]$instance['settingDefinitionId']; value = $chosen })
+    }
+    return [object[]]$found.ToArray()
+}
+
+function ConvertTo-CatalogPolicyState {
+    param([Parameter(Mandatory = $true)][System.Collections.IDictionary]$Policy)
+    $family = 'none'
+    if ($Policy.ContainsKey('templateReference') -and $null -ne $Policy['templateReference'] -and $null -ne $Policy['templateReference']['templateFamily']) { $family = [string]$Policy['templateReference']['templateFamily'] }
+    $settings = @()
+    if ($Policy.ContainsKey('settings')) { $settings = @($Policy['settings']) }
+    return [ordered]@{
+        id             = [string]$Policy['id']
+        name           = [string]$Policy['name']
+        description    = [string]$Policy['description']
+        platforms      = [string]$Policy['platforms']
+        technologies   = [string]$Policy['technologies']
+        templateFamily = $family
+        settings       = [object[]](Get-CatalogChoiceValue -Settings $settings)
+    }
+}
+
+function Get-CatalogAssignmentTarget {
+    # The policy's assignment targets exactly as Graph describes them, ready to be posted back.
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][string]$PolicyId)
+    $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
+    foreach ($assignment in @(Invoke-GraphPage -Uri ('beta/deviceManagement/configurationPolicies/{0}/assignments' -f $PolicyId))) {
+        $target = @{}
+        foreach ($key in $assignment['target'].Keys) {
+            $value = $assignment['target'][$key]
+            if ($key -eq 'deviceAndAppManagementAssignmentFilterId' -and $null -eq $value) { continue }
+            if ($key -eq 'deviceAndAppManagementAssignmentFilterType' -and ($null -eq $value -or [string]$value -eq 'none')) { continue }
+            $target[[string]$key] = $value
+        }
+        $target
+    }
+}
+
+function ConvertTo-CatalogAssignmentState {
+    param(
+        [Parameter(Mandatory = $true)][System.Collections.IDictionary]$Policy,
+        [Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$Targets,
+        [Parameter(Mandatory = $true)][AllowEmptyString()][string]$GroupId
+    )
+    $summaries = @($Targets | ForEach-Object -Process {
+            $groupIdOfTarget = $null
+            if ($_.ContainsKey('groupId')) { $groupIdOfTarget = [string]$_['groupId'] }
+            [ordered]@{ targetType = (Get-TargetKind -ODataType ([string]$_['@odata.type'])); groupId = $groupIdOfTarget }
+        })
+    $assigned = @($Targets | Where-Object -FilterScript { Test-IsGroupTarget -Target $_ -GroupId $GroupId }).Count -gt 0
+    return [ordered]@{
+        policyId      = [string]$Policy['id']
+        policyName    = [string]$Policy['name']
+        assignments   = [object[]]$summaries
+        groupAssigned = $assigned
+    }
+}
+
+function Send-CatalogAssignmentSet {
+    # Posts the policy's whole set of targets to its /assign action, which REPLACES the policy's assignments.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)][string]$PolicyId,
+        [Parameter(Mandatory = $true)][AllowEmptyCollection()][object[]]$Targets
+    )
+    $WarningPreference = $PSCmdlet.GetVariableValue('WarningPreference')
+    $assignments = New-Object -TypeName System.Collections.Generic.List[object]
+    foreach ($target in $Targets) { $assignments.Add(@{ target = $target }) }
+    $body = ConvertTo-Json -InputObject @{ assignments = [object[]]$assignments.ToArray() } -Depth 10 -Compress
+    Invoke-MgGraphRequest -Method POST -Uri ('beta/deviceManagement/configurationPolicies/{0}/assign' -f $PolicyId) -Body $body -ContentType 'application/json' -ErrorAction Stop | Out-Null
+}

@@ -252,6 +252,21 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     expect((await f.lab.store.read()).mutations).toEqual(before);
   }, 60_000);
 
+  test('migrate-intune: plan by default, operate scope, a strict body; gpo domains are skipped and nothing changes', async () => {
+    const spec = uniqueSpec();
+    const before = (await f.lab.store.read()).mutations;
+    const unknownField = await f.call('POST', '/migrate-intune', { token: f.token.operate, body: { spec, from: 'custom-profile' } });
+    expect(unknownField.status).toBe(400);
+    expect((await f.call('POST', '/migrate-intune', { token: f.token.read, body: { spec } })).status).toBe(403);
+
+    const started = await f.call('POST', '/migrate-intune', { token: f.token.operate, body: { spec } });
+    expectDocumented('startMigrateIntune', started);
+    expect(started.json).toEqual({ id: `cloudtrust-migrate-intune:${spec.name}:plan`, started: true, mode: 'plan' });
+    const done = await finished(started.json.id);
+    expect(done.json).toMatchObject({ kind: 'migrate-intune', run: { status: 'COMPLETED' }, report: { runbook: 'migrate-intune', domains: [{ status: 'skipped' }, { status: 'skipped' }] } });
+    expect((await f.lab.store.read()).mutations).toEqual(before);
+  }, 60_000);
+
   describe('webhooks', () => {
     const deliver = (hook: string, body: string, headers: Record<string, string>) => f.call('POST', `/hooks/${hook}`, { rawBody: body, headers: { 'content-type': 'application/json', ...headers } });
     const now = () => Math.floor(Date.now() / 1000);

@@ -24,7 +24,7 @@ describe('usage', () => {
   test('help lists every command family and the exit codes', async () => {
     const result = await runCli(['help']);
     expect(result.code).toBe(0);
-    for (const command of ['validate <spec>', 'plan <spec>', 'apply <spec>', 'status [id]', 'report <id>', 'approve <id>', 'rotate-keys <spec>', 'schedule create <name>', 'lab show', 'worker', 'server', 'token create <name>']) {
+    for (const command of ['validate <spec>', 'plan <spec>', 'apply <spec>', 'status [id]', 'report <id>', 'approve <id>', 'rotate-keys <spec>', 'migrate-intune <spec>', 'schedule create <name>', 'lab show', 'worker', 'server', 'token create <name>']) {
       expect(result.stdout).toContain(command);
     }
     expect(result.stdout).toMatch(/Exit codes:\n\s+0 {2}success/);

@@ -143,9 +143,13 @@ try {
     $setting = @{
         '@odata.type'   = '#microsoft.graph.deviceManagementConfigurationSetting'
         settingInstance = @{
-            '@odata.type'       = '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance'
-            settingDefinitionId = 'device_vendor_msft_passportforwork_{tenantid}_policies_usecloudtrustforonpremauth'
-            choiceSettingValue  = @{ value = 'device_vendor_msft_passportforwork_{tenantid}_policies_usecloudtrustforonpremauth_true'; children = @() }
+            '@odata.type'               = '#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance'
+            settingDefinitionId         = 'device_vendor_msft_passportforwork_{tenantid}'
+            groupSettingCollectionValue = @(@{ children = @(@{
+                            '@odata.type'       = '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance'
+                            settingDefinitionId = 'device_vendor_msft_passportforwork_{tenantid}_policies_usecloudtrustforonpremauth'
+                            choiceSettingValue  = @{ value = 'device_vendor_msft_passportforwork_{tenantid}_policies_usecloudtrustforonpremauth_true'; children = @() }
+                        }) })
         }
     }
     $policy = New-MgBetaDeviceManagementConfigurationPolicy -Name 'WHfB cloud trust (catalog)' -Platforms 'windows10' -Technologies 'mdm' -Settings @($setting)

@@ -95,7 +95,7 @@ describe('the policy picture in a plan: real scripts against a lab estate with t
 
   test('an intune-channel domain without a Graph app: Intune is reported not read, the preflight does not fail', async () => {
     const s = spec((x) => {
-      x.domains[0] = { name: 'corp.contoso.com', channel: 'intune', intune: { group: 'WHfB pilot devices', profile: 'cloudtrust profile' }, sampleDevices: [] };
+      x.domains[0] = { name: 'corp.contoso.com', channel: 'intune', intune: { group: 'WHfB pilot devices', profile: 'cloudtrust profile', delivery: 'settings-catalog' }, sampleDevices: [] };
     });
     const started = await startRollout(lab.context.env.client, s, 'plan', lab.taskQueue);
     const report = await started.handle.result();

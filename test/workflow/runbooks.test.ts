@@ -23,14 +23,14 @@ const labSpec: RolloutSpec = (() => {
   return { ...spec, rings: spec.rings.map(({ approval: _approval, ...ring }) => ring) };
 })();
 
-/** Both domains on the Intune channel: corp's group exists (seeded below), emea's does not. */
+/** Both domains on the Intune channel through the custom OMA-URI profile: corp's group exists (seeded below), emea's does not. */
 const intuneSpec = validateSpec({
   name: 'lab-intune',
   tenant: { id: labSpec.tenant.id, graph: { clientId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', certificateThumbprint: 'A'.repeat(40) } },
   cloudSignIn: { secret: 'kerberos-admin' },
   domains: [
-    { name: CORP, channel: 'intune', intune: { group: PILOT_GROUP.displayName } },
-    { name: EMEA, channel: 'intune', intune: { group: 'WHfB-Intune-Nobody' } },
+    { name: CORP, channel: 'intune', intune: { group: PILOT_GROUP.displayName, delivery: 'custom-profile' } },
+    { name: EMEA, channel: 'intune', intune: { group: 'WHfB-Intune-Nobody', delivery: 'custom-profile' } },
   ],
   rings: [{ name: 'all', domains: [CORP, EMEA] }],
 });

@@ -18,7 +18,7 @@ import type { CollectionQuery, Json } from './odata';
 import { graphRequest, type GraphRequest } from './request';
 import { PAGE_SIZE } from './sdk';
 import { connectionOf, GRAPH_ENDPOINTS, type GraphConnection } from './session';
-import { assignPolicy, createPolicy, getPolicy, getPolicyAssignment, listPolicies, listPolicyAssignments } from './settings-catalog';
+import { assignPolicy, createPolicy, deletePolicy, getPolicy, getPolicyAssignment, listPolicies, listPolicyAssignments, replacePolicy, updatePolicy } from './settings-catalog';
 import { listUsers } from './users';
 
 /**
@@ -138,6 +138,30 @@ const ROUTES: Route[] = [
     method: 'GET',
     path: new RegExp(`^deviceManagement/configurationPolicies/${GUID}$`),
     handle: async (r, m, q) => ok(entity(r, 'deviceManagement/configurationPolicies', await getPolicy(r, m[1], { select: q.select, expand: q.expand }))),
+  },
+  {
+    method: 'PATCH',
+    path: new RegExp(`^deviceManagement/configurationPolicies/${GUID}$`),
+    handle: async (r, m, _q, b) => {
+      await updatePolicy(r, m[1], asObject(b));
+      return ok(null, 204);
+    },
+  },
+  {
+    method: 'PUT',
+    path: new RegExp(`^deviceManagement/configurationPolicies/${GUID}$`),
+    handle: async (r, m, _q, b) => {
+      await replacePolicy(r, m[1], asObject(b));
+      return ok(null, 204);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^deviceManagement/configurationPolicies/${GUID}$`),
+    handle: async (r, m) => {
+      await deletePolicy(r, m[1]);
+      return ok(null, 204);
+    },
   },
   {
     method: 'GET',

@@ -5,11 +5,16 @@ import { assignmentId, assignmentsFromBody, replaceAssignments, targetJson, type
 import { badRequest, intuneNotFound, notSimulated } from './errors';
 import { query, select, type CollectionQuery, type CollectionRules, type Json } from './odata';
 import { INTUNE_READ, INTUNE_WRITE, requireIntune, sameId, type GraphRequest } from './request';
+import { validateSettings } from './setting-definitions';
 
 /**
  * Settings-catalog policies: beta deviceManagement/configurationPolicies
  * (https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationpolicy?view=graph-rest-beta).
- * Settings are returned only when expanded (or from .../{id}/settings); /assign replaces the set.
+ * Settings are returned only when expanded (or from .../{id}/settings); /assign replaces the set. Posted settings
+ * are validated against the definitions (setting-definitions.ts). PATCH changes the policy's own members only — a
+ * `settings` member is refused as a navigation property (deploymenttheory/terraform-provider-microsoft365#2488);
+ * PUT with the whole policy replaces its settings (what Intune's own portal and public tools send; not on the Learn
+ * update page, which documents PATCH: inferred).
  */
 
 type LabPolicy = LabEstate['tenant']['configurationPolicies'][number];
@@ -85,10 +90,7 @@ export async function createPolicy(request: GraphRequest, body: Json): Promise<J
     if (!MEMBERS.includes(key)) throw badRequest('BadRequest', `The property '${key}' does not exist on type 'microsoft.graph.deviceManagementConfigurationPolicy'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
   }
   if (typeof body.name !== 'string' || body.name.trim() === '') throw badRequest('BadRequest', 'Property name in payload has a value that does not match schema.');
-  const settings = body.settings;
-  if (!Array.isArray(settings) || settings.length === 0 || settings.some((s) => s === null || typeof s !== 'object' || Array.isArray(s) || typeof (s as Json).settingInstance !== 'object')) {
-    throw badRequest('BadRequest', 'Property settings in payload has a value that does not match schema.');
-  }
+  const settings = validateSettings(body.settings);
   const template = body.templateReference as Json | undefined;
   return request.lab.update((estate) => {
     requireIntune(request, estate, INTUNE_WRITE);
@@ -100,10 +102,7 @@ export async function createPolicy(request: GraphRequest, body: Json): Promise<J
       platforms: typeof body.platforms === 'string' ? body.platforms : 'none',
       technologies: typeof body.technologies === 'string' ? body.technologies : 'none',
       templateFamily: typeof template?.templateFamily === 'string' ? template.templateFamily : 'none',
-      settings: settings.map((s) => {
-        const { id: _id, ...rest } = s as Json;
-        return rest;
-      }),
+      settings: storedSettings(settings),
       assignments: [],
       createdDateTime: now,
       lastModifiedDateTime: now,
@@ -111,6 +110,74 @@ export async function createPolicy(request: GraphRequest, body: Json): Promise<J
     estate.tenant.configurationPolicies.push(policy);
     recordMutation(estate, `configurationPolicy:${estate.tenant.id}:${policy.name}`);
     return policyJson(policy, new Set());
+  });
+}
+
+function storedSettings(settings: Json[]): Json[] {
+  return settings.map((s) => {
+    const { id: _id, ...rest } = s;
+    return rest;
+  });
+}
+
+const PATCHABLE = ['name', 'description', 'roleScopeTagIds'];
+const READ_ONLY = ['id', 'createdDateTime', 'lastModifiedDateTime', 'settingCount', 'isAssigned', 'creationSource', 'priorityMetaData'];
+
+function unknownMember(key: string): Error {
+  return badRequest('BadRequest', `The property '${key}' does not exist on type 'microsoft.graph.deviceManagementConfigurationPolicy'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+}
+
+/** PATCH configurationPolicies/{id}: the policy's own members; settings and assignments are navigation properties. */
+export async function updatePolicy(request: GraphRequest, id: string, body: Json): Promise<void> {
+  betaOnly(request);
+  for (const key of Object.keys(body)) {
+    if (key === '@odata.type') continue;
+    if (key === 'settings' || key === 'assignments') throw badRequest('BadRequest', `Cannot PATCH navigation property '${key}' on entity type 'microsoft.graph.deviceManagementConfigurationPolicy'.`);
+    if (!MEMBERS.includes(key)) throw unknownMember(key);
+    if (!PATCHABLE.includes(key)) throw notSimulated(`PATCH of configurationPolicy.${key}`);
+  }
+  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === '')) throw badRequest('BadRequest', 'Property name in payload has a value that does not match schema.');
+  await request.lab.update((estate) => {
+    requireIntune(request, estate, INTUNE_WRITE);
+    const policy = policyOrFail(request, estate, id);
+    if (typeof body.name === 'string') policy.name = body.name;
+    if (typeof body.description === 'string') policy.description = body.description;
+    policy.lastModifiedDateTime = request.lab.now().toISOString();
+    recordMutation(estate, `configurationPolicy:${estate.tenant.id}:${policy.name}`);
+  });
+}
+
+/** PUT configurationPolicies/{id}: the whole policy (name, platforms, technologies, settings); its settings are replaced (inferred). */
+export async function replacePolicy(request: GraphRequest, id: string, body: Json): Promise<void> {
+  betaOnly(request);
+  for (const key of Object.keys(body)) {
+    if (key === '@odata.type' || READ_ONLY.includes(key)) continue;
+    if (key === 'assignments') throw notSimulated('PUT of a policy with assignments');
+    if (!MEMBERS.includes(key)) throw unknownMember(key);
+  }
+  if (typeof body.name !== 'string' || body.name.trim() === '') throw badRequest('BadRequest', 'Property name in payload has a value that does not match schema.');
+  const settings = validateSettings(body.settings);
+  await request.lab.update((estate) => {
+    requireIntune(request, estate, INTUNE_WRITE);
+    const policy = policyOrFail(request, estate, id);
+    if (typeof body.platforms === 'string' && body.platforms !== policy.platforms) throw badRequest('BadRequest', 'The platforms of a policy cannot be changed.');
+    if (typeof body.technologies === 'string' && body.technologies !== policy.technologies) throw badRequest('BadRequest', 'The technologies of a policy cannot be changed.');
+    policy.name = body.name as string;
+    policy.description = typeof body.description === 'string' ? body.description : '';
+    policy.settings = storedSettings(settings);
+    policy.lastModifiedDateTime = request.lab.now().toISOString();
+    recordMutation(estate, `configurationPolicy:${estate.tenant.id}:${policy.name}`);
+  });
+}
+
+/** DELETE configurationPolicies/{id}: the policy and its assignments. */
+export async function deletePolicy(request: GraphRequest, id: string): Promise<void> {
+  betaOnly(request);
+  await request.lab.update((estate) => {
+    requireIntune(request, estate, INTUNE_WRITE);
+    const policy = policyOrFail(request, estate, id);
+    estate.tenant.configurationPolicies = estate.tenant.configurationPolicies.filter((p) => p !== policy);
+    recordMutation(estate, `configurationPolicy:${estate.tenant.id}:${policy.name}`);
   });
 }
 
