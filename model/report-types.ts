@@ -1,3 +1,4 @@
+import type { KeyAge } from './key-rotation';
 import type { Finding } from './preflight';
 
 /** What one step did, kept for the report. */
@@ -73,6 +74,9 @@ export interface RunbookDomainReport {
   steps: StepRecord[];
   /** The exact command an operator runs by hand when the Entra admin is MFA-protected. */
   operatorCommand?: string;
+  /** Key rotation: the age of the key found before rotating, and its findings (key age, a reset outside the module). */
+  keyAge?: KeyAge;
+  findings?: Finding[];
   startedAt?: string;
   finishedAt?: string;
 }
@@ -100,7 +104,7 @@ export interface DriftReport {
   planWorkflowId: string;
   /** in-sync: nothing would change; drift: something would; incomplete: some domains could not be planned. */
   verdict: 'in-sync' | 'drift' | 'incomplete';
-  domains: Array<{ domain: string; status: DomainStatus; changes: string[]; problem?: string }>;
+  domains: Array<{ domain: string; status: DomainStatus; changes: string[]; problem?: string; keyAge?: KeyAge; findings?: Finding[] }>;
   /** Changes planned on the management host (module install or upgrade). */
   hostChanges: string[];
 }

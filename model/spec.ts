@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
 
 /**
@@ -122,6 +123,8 @@ export const rolloutSpecSchema = z
         haltOnPreflightFailure: z.boolean().default(false),
         replicationTimeout: duration.default('30m'),
         replicationPollInterval: duration.default('30s'),
+        /** Key rotation: the double rotation's cooldown and the key age finding (model/key-rotation.ts). */
+        keyRotation: keyRotationOptionsSchema.optional(),
       })
       .strict()
       .default({ requireSecurityDevice: false, moduleMinimumVersion: '2.1.1.0', preflightConcurrency: 5, haltOnPreflightFailure: false, replicationTimeout: '30m', replicationPollInterval: '30s' }),
