@@ -1,7 +1,8 @@
-import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DriftReport, RolloutReport } from '../model/report-types';
 import { runSearchAttributes, stateKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
+import { readKeyAges } from './drift-key-age';
 import { rollout } from './rollout';
 
 export interface DriftCheckInput {
@@ -11,7 +12,8 @@ export interface DriftCheckInput {
 
 /**
  * Plans the spec against the estate as it is now (the rollout in plan mode, as a child) and reports every change
- * the plan would make as drift. Nothing is changed. Meant to run on a schedule after a rollout has completed.
+ * the plan would make as drift, with each planned domain's key age and key findings. Nothing is changed. Meant to
+ * run on a schedule after a rollout has completed.
  */
 export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
   const { spec } = input;
@@ -22,6 +24,7 @@ export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
     typedSearchAttributes: runSearchAttributes('plan', spec, 'preflight'),
   });
   const report = driftFrom(plan, planWorkflowId);
+  if (patched('drift-key-age')) await readKeyAges(spec, report);
   upsertSearchAttributes([{ key: stateKey, value: report.verdict }]);
   return report;
 }
