@@ -1,5 +1,6 @@
 // Records golden histories of the rotate-keys runbook for the replay test: `npm run build && node dist/test/histories/record-rotate.js [label]`.
-// A rollout first puts corp's Kerberos object in place; then one plan and one forced apply rotation of corp.
+// A rollout first puts corp's Kerberos object in place; then one plan and one forced apply rotation of corp, and
+// (from v2 on, which has it) a forced double rotation with a 2 s ticket lifetime.
 // Payloads are recorded unencrypted (no codec) so replay needs no key.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -46,11 +47,13 @@ async function main(): Promise<void> {
   spec.options.replicationPollInterval = '1s';
   await worker.runUntil(async () => {
     await env.client.workflow.execute(rollout, { taskQueue, workflowId: `record-rollout/${randomUUID()}`, args: [{ spec, mode: 'apply', specDigest: 'record' }] });
-    for (const mode of ['plan', 'apply'] as const) {
-      const workflowId = `record-rotate-${mode}`;
-      await env.client.workflow.execute(rotateKeys, { taskQueue, workflowId, args: [{ spec, mode, requestedAt: new Date().toISOString(), force: true, domains: ['corp.contoso.com'] }] });
+    const runs: Array<[string, 'plan' | 'apply', boolean]> = [['plan', 'plan', false], ['apply', 'apply', false], ...(label === 'v1' ? [] : [['double', 'apply', true] as [string, 'plan' | 'apply', boolean]])];
+    for (const [name, mode, double] of runs) {
+      const workflowId = `record-rotate-${name}`;
+      const runSpec = double ? { ...spec, options: { ...spec.options, keyRotation: { maxTicketLifetime: '2s', maxKeyAge: '180d' } } } : spec;
+      await env.client.workflow.execute(rotateKeys, { taskQueue, workflowId, args: [{ spec: runSpec, mode, requestedAt: new Date().toISOString(), force: true, double, domains: ['corp.contoso.com'] }] });
       const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', env.address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      const file = path.join(root, 'test', 'histories', `${label}-${mode}-rotate.json`);
+      const file = path.join(root, 'test', 'histories', `${label}-${name}-rotate.json`);
       writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
       index[path.basename(file)] = workflowId;
       process.stdout.write(`wrote ${path.relative(root, file)} (${(JSON.parse(json).events ?? []).length} events)\n`);
