@@ -8,7 +8,7 @@
     DC the key was updated from (-SourceServer), or -ExpectedKeyVersion when given (a rotation's new KeyVersion).
     A DC that cannot be reached is reported, not fatal.
     Whether msDS-KeyVersionNumber equals the KeyVersion that Get-AzureADKerberosServer prints is not documented;
-    -ExpectedKeyVersion infers that it does (reference §1.8); without it DCs are only compared with each other.
+    -ExpectedKeyVersion infers that it does (an inference); without it DCs are only compared with each other.
 #>
 [CmdletBinding()]
 param(
