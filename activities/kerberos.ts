@@ -40,12 +40,14 @@ export function createKerberosActivities(deps: ActivityDependencies) {
     async removeKerberosServer(input: KerberosSignIn & { confirmRemoval: true; planOnly?: boolean }) {
       return runStepActivity(deps.pool, removeKerberosServerStep, { ...(await credentials(input)), confirmRemoval: input.confirmRemoval, planOnly: input.planOnly });
     },
-    async checkKerberosReplication(input: { domain: string; sourceServer: string; servers: string[]; domainCredentialRef?: string }) {
-      if (!input.domainCredentialRef) return checkReplication({ domain: input.domain, sourceServer: input.sourceServer, servers: input.servers });
+    async checkKerberosReplication(input: { domain: string; sourceServer: string; servers: string[]; expectedKeyVersion?: number; domainCredentialRef?: string }) {
+      const expected = input.expectedKeyVersion === undefined ? {} : { expectedKeyVersion: input.expectedKeyVersion };
+      if (!input.domainCredentialRef) return checkReplication({ domain: input.domain, sourceServer: input.sourceServer, servers: input.servers, ...expected });
       return runStepActivity(deps.pool, kerberosReplicationStep, {
         domain: input.domain,
         sourceServer: input.sourceServer,
         servers: input.servers,
+        ...expected,
         domainCredential: await deps.secrets.credential(input.domainCredentialRef),
       });
     },

@@ -49,7 +49,8 @@ export const rotateKeysBody = z
     spec: rolloutSpecSchema,
     mode: modeSchema.default('plan').describe('plan (the default) reports what would rotate; apply rotates'),
     domains: z.array(dnsNameSchema).min(1).optional(),
-    force: z.boolean().default(false).describe('rotate even when a key was updated less than 24 hours ago'),
+    force: z.boolean().default(false).describe('rotate even when a key was updated less than 24 hours ago or was reset outside the module'),
+    double: z.boolean().default(false).describe('rotate twice (retiring the old key too), waiting for replication and options.keyRotation.maxTicketLifetime (at least 24 h unless force) between'),
   })
   .strict()
   .superRefine(addUndeclaredDomainIssues);

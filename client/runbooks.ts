@@ -18,6 +18,8 @@ export interface RotateKeysRequest {
   mode: 'plan' | 'apply';
   domains?: string[];
   force?: boolean;
+  /** Rotate twice (retiring the key from before the first rotation), with the cooldown between. */
+  double?: boolean;
 }
 
 /**
@@ -27,7 +29,14 @@ export interface RotateKeysRequest {
  */
 export function startRotateKeys(client: Client, request: RotateKeysRequest, taskQueue: string): Promise<WorkflowHandle<typeof rotateKeys>> {
   const { spec, mode } = request;
-  const input = { spec, mode, requestedAt: new Date().toISOString(), force: request.force === true, ...(request.domains ? { domains: request.domains } : {}) };
+  const input = {
+    spec,
+    mode,
+    requestedAt: new Date().toISOString(),
+    force: request.force === true,
+    ...(request.double ? { double: true } : {}),
+    ...(request.domains ? { domains: request.domains } : {}),
+  };
   return startRunbookOnce(client, rotateKeys, input, `${rotateKeysWorkflowId(spec)}${mode === 'plan' ? ':plan' : ''}`, 'rotate-keys', taskQueue);
 }
 

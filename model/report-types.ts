@@ -1,3 +1,4 @@
+import type { KeyAge } from './key-rotation';
 import type { PolicyPicture } from './policy-conflicts';
 import type { Finding, SiteCapacity } from './preflight';
 import type { DomainReadiness } from './user-readiness';
@@ -81,6 +82,9 @@ export interface RunbookDomainReport {
   steps: StepRecord[];
   /** The exact command an operator runs by hand when the Entra admin is MFA-protected. */
   operatorCommand?: string;
+  /** Key rotation: the age of the key found before rotating, and its findings (key age, a reset outside the module). */
+  keyAge?: KeyAge;
+  findings?: Finding[];
   startedAt?: string;
   finishedAt?: string;
 }
@@ -115,6 +119,8 @@ export interface DriftReport {
     problem?: string;
     /** The policy picture now, one line per source and value ("UseCloudTrustForOnPremAuth: GPO X (device) = 1"). */
     policySources?: string[];
+    keyAge?: KeyAge;
+    findings?: Finding[];
   }>;
   /** Changes planned on the management host (module install or upgrade). */
   hostChanges: string[];

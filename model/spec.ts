@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
 import { INTUNE_DELIVERIES } from './intune-delivery';
 
@@ -138,6 +139,8 @@ export const rolloutSpecSchema = z
         minimumCapableDcsPerSite: z.number().int().min(1).max(100).optional(),
         replicationTimeout: duration.default('30m'),
         replicationPollInterval: duration.default('30s'),
+        /** Key rotation: the double rotation's cooldown and the key age finding (model/key-rotation.ts). */
+        keyRotation: keyRotationOptionsSchema.optional(),
       })
       .strict()
       .default({ requireSecurityDevice: false, moduleMinimumVersion: '2.1.1.0', preflightConcurrency: 5, haltOnPreflightFailure: false, replicationTimeout: '30m', replicationPollInterval: '30s' }),

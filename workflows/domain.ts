@@ -1,12 +1,11 @@
-import { msToNumber } from '@temporalio/common/lib/time';
-import type { Duration } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { checkPastedKerberosOutput, kerberosMismatches } from '../model/kerberos-output';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport } from '../model/report-types';
 import type { CloudSignIn, DomainSpec, RolloutSpec } from '../model/spec';
 import { stepActivities } from './activity-options';
 import { DomainStopped, StepRecorder } from './domain-steps';
+import { waitForKeyReplication } from './key-replication';
 import { domainProgressQuery, kerberosOperatorDoneUpdate, stopDomainSignal } from './messages';
 import { applyPolicyChannel, verifyPolicyChannel } from './policy-channel';
 
@@ -158,28 +157,18 @@ function rejection(report: DomainReport, reason: string): ApplicationFailure {
 
 /** Durable timer + polling until every writable DC has the key, or the configured timeout. */
 async function waitForReplication(input: DomainRolloutInput, steps: StepRecorder, source: string | undefined): Promise<void> {
-  const acts = stepActivities(input.taskQueue);
   const servers = input.writableServers;
   const sourceServer = source ?? servers[0];
   if (!sourceServer || servers.length === 0) {
     steps.note('kerberos-replication', { status: 'skipped', warnings: ['no writable DC known; replication not checked'] });
     return;
   }
-  const deadline = Date.now() + msToNumber(input.options.replicationTimeout as Duration);
-  const pollEvery = msToNumber(input.options.replicationPollInterval as Duration);
-  const startedAt = new Date().toISOString();
-  for (let poll = 1; ; poll += 1) {
-    const check = await acts.checkKerberosReplication({ domain: input.domain.name, sourceServer, servers, domainCredentialRef: input.domain.domainCredential?.secret });
-    const lagging = check.result.replicas.filter((r) => !r.caughtUp);
-    if (lagging.length === 0) {
-      steps.note('kerberos-replication', { status: 'ok', detail: `replicated to ${servers.length} writable DCs (${poll} checks)`, startedAt });
-      return;
-    }
-    if (Date.now() + pollEvery > deadline) {
-      const message = `not replicated within ${input.options.replicationTimeout}: ${lagging.map((r) => `${r.server}${r.error ? ` (${r.error})` : ''}`).join(', ')}`;
-      steps.note('kerberos-replication', { status: 'failed', error: { type: 'ReplicationTimeout', message }, startedAt });
-      throw ApplicationFailure.nonRetryable(message, 'ReplicationTimeout');
-    }
-    await sleep(pollEvery);
-  }
+  await waitForKeyReplication(stepActivities(input.taskQueue), steps, {
+    domain: input.domain.name,
+    sourceServer,
+    servers,
+    domainCredentialRef: input.domain.domainCredential?.secret,
+    timeout: input.options.replicationTimeout,
+    pollInterval: input.options.replicationPollInterval,
+  });
 }

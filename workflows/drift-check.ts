@@ -1,8 +1,9 @@
-import { executeChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { pictureLines } from '../model/policy-conflicts';
 import type { DriftReport, RolloutReport } from '../model/report-types';
 import { runSearchAttributes, stateKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
+import { readKeyAges } from './drift-key-age';
 import { rollout } from './rollout';
 
 export interface DriftCheckInput {
@@ -12,7 +13,8 @@ export interface DriftCheckInput {
 
 /**
  * Plans the spec against the estate as it is now (the rollout in plan mode, as a child) and reports every change
- * the plan would make as drift. Nothing is changed. Meant to run on a schedule after a rollout has completed.
+ * the plan would make as drift, with each planned domain's key age and key findings. Nothing is changed. Meant to
+ * run on a schedule after a rollout has completed.
  */
 export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
   const { spec } = input;
@@ -23,6 +25,7 @@ export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
     typedSearchAttributes: runSearchAttributes('plan', spec, 'preflight'),
   });
   const report = driftFrom(plan, planWorkflowId);
+  if (patched('drift-key-age')) await readKeyAges(spec, report);
   upsertSearchAttributes([{ key: stateKey, value: report.verdict }]);
   return report;
 }

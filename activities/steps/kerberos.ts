@@ -120,7 +120,14 @@ export const kerberosReplicationStep = defineStep({
   id: 'kerberos.replication',
   script: 'kerberos/Get-KerberosReplicationState.ps1',
   description: 'Check that the Kerberos server key has replicated to each writable DC',
-  input: z.object({ domain: dnsNameSchema, sourceServer: hostNameSchema, servers: z.array(hostNameSchema).min(1).max(500), domainCredential: domainCredentialSchema.optional() }),
+  input: z.object({
+    domain: dnsNameSchema,
+    sourceServer: hostNameSchema,
+    servers: z.array(hostNameSchema).min(1).max(500),
+    /** A rotation's new KeyVersion: a DC has caught up when it holds this one (else: the source DC's). */
+    expectedKeyVersion: z.number().int().positive().optional(),
+    domainCredential: domainCredentialSchema.optional(),
+  }),
   output: z.object({
     sourceServer: z.string(),
     sourceKeyVersion: z.number().int().nullable(),

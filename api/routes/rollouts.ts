@@ -172,7 +172,7 @@ const rotateKeysRoute = defineRoute({
     409: { description: 'a key rotation of this spec is already running', schema: errorSchema },
   },
   async handle({ body }, { client, taskQueue }) {
-    const handle = await startRotateKeys(client, { spec: body.spec, mode: body.mode, force: body.force, ...(body.domains ? { domains: body.domains } : {}) }, taskQueue);
+    const handle = await startRotateKeys(client, { spec: body.spec, mode: body.mode, force: body.force, double: body.double, ...(body.domains ? { domains: body.domains } : {}) }, taskQueue);
     return { status: 201, body: { id: handle.workflowId, started: true, mode: body.mode }, headers: { location: runLocation(handle.workflowId) } };
   },
 });

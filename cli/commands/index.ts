@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command';
 import { approveCommand, cancelCommand, pauseCommand, resumeCommand } from './control';
 import { kerberosDoneCommand } from './operator';
 import { labInitCommand, labResetCommand, labShowCommand } from './lab';
+import { labKerberosResetCommand } from './lab-kerberos-reset';
 import { applyCommand, planCommand } from './rollouts';
 import { driftCheckCommand, migrateIntuneCommand, rollbackCommand, rotateKeysCommand } from './runbooks';
 import { listCommand, reportCommand, statusCommand } from './runs';
@@ -35,6 +36,7 @@ export const COMMANDS: CommandSpec[] = [
   labInitCommand,
   labResetCommand,
   labShowCommand,
+  labKerberosResetCommand,
   serverCommand,
   workerCommand,
   tokenCreateCommand,

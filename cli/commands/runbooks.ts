@@ -56,20 +56,23 @@ export const rotateKeysCommand: CommandSpec = {
   args: ['<spec>'],
   options: {
     domain: { type: 'string', multiple: true, value: 'DOMAIN', description: 'only this domain (comma-separated works too)' },
-    force: { type: 'boolean', description: 'rotate even when a key was updated less than 24 hours ago' },
+    force: { type: 'boolean', description: 'rotate even when a key was updated less than 24 hours ago or was reset outside the module' },
+    double: { type: 'boolean', description: 'rotate twice to retire the old key too: rotate, wait for every writable DC, cool down, rotate again' },
     plan: { type: 'boolean', description: 'report what would rotate, change nothing, and wait for the answer' },
     follow: { type: 'boolean', short: 'f', description: 'follow the rotation until it ends; the exit code is its outcome' },
   },
   details: [
     'One rotation per spec at a time (cloudtrust-rotate:<name>; a plan adds :plan). A domain whose admin is',
     'MFA-protected gets the exact command to run by hand. Exit code once it has ended: 0 when no domain failed or',
-    'still needs an operator, 1 otherwise.',
+    'still needs an operator, 1 otherwise. After each rotation every writable DC must hold the new key version',
+    '(options.replicationTimeout). --double waits options.keyRotation.maxTicketLifetime (default 10h) between the',
+    'rotations, and never less than 24 hours unless --force.',
   ],
   async run(ctx, input) {
     const spec = await readSpec(input.positionals[0]);
     const domains = listValues(input.strings('domain'));
     const mode = input.flag('plan') ? 'plan' : 'apply';
-    const request = { spec, mode, force: input.flag('force'), ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}) } as const;
+    const request = { spec, mode, force: input.flag('force'), double: input.flag('double'), ...(domains.length > 0 ? { domains: declaredDomains(spec, domains) } : {}) } as const;
     return runRunbook(ctx, input, mode, 'key rotation', (client, taskQueue) => startRotateKeys(client, request, taskQueue));
   },
 };

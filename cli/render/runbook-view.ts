@@ -1,4 +1,6 @@
 import { escapeMarkdownCell } from '../../model/report-render';
+import type { KeyAge } from '../../model/key-rotation';
+import type { Finding } from '../../model/preflight';
 import type { DriftReport, RunbookDomainReport, RunbookReport } from '../../model/report-types';
 import { createStyle, paintStatus, type Style } from '../style';
 import { elapsedBetween, table } from './table';
@@ -10,6 +12,7 @@ function domainNotes(d: RunbookDomainReport, id: string, style: Style, full: boo
   const lines: string[] = [];
   const failed = d.steps.find((s) => s.status === 'failed');
   if (d.status === 'failed' && failed) lines.push(`  ${style.red('✗')} ${d.domain}: ${failed.step}: ${failed.error?.type ?? 'failed'}: ${failed.error?.message ?? ''}`);
+  lines.push(...keyNotes(d, style));
   for (const step of d.steps) {
     for (const change of step.changes) lines.push(`  ${style.yellow('~')} ${d.domain}: ${change}`);
     if (step.detail) lines.push(`  ${style.dim('·')} ${d.domain}: ${step.detail}`);
@@ -20,6 +23,17 @@ function domainNotes(d: RunbookDomainReport, id: string, style: Style, full: boo
     if (full) lines.push(...d.operatorCommand.split('\n').map((l) => `  ${l}`));
     else lines.push(`  (the command: \`cloudtrust status ${id}\`)`);
   }
+  return lines;
+}
+
+/** The key's age (with options.keyRotation.maxKeyAge) and its findings, when the run read the key. */
+function keyNotes(d: { domain: string; keyAge?: KeyAge; findings?: Finding[] }, style: Style, indent = '  '): string[] {
+  const lines: string[] = [];
+  if (d.keyAge) {
+    const text = `${d.domain}: key ${d.keyAge.age} old (updated ${d.keyAge.keyUpdatedOn}; maxKeyAge ${d.keyAge.maxKeyAge})`;
+    lines.push(`${indent}${d.keyAge.overdue ? style.yellow('!') : style.dim('·')} ${text}`);
+  }
+  for (const finding of d.findings ?? []) lines.push(`${indent}${finding.severity === 'blocker' ? style.red('✗') : style.yellow('!')} ${finding.code}: ${finding.message}`);
   return lines;
 }
 
@@ -56,6 +70,9 @@ export function runbookMarkdown(report: RunbookReport, id: string): string {
     ),
     '',
   ];
+  for (const d of report.domains.filter((x) => x.keyAge || (x.findings ?? []).length > 0)) {
+    lines.push(`## ${d.domain}: the key`, '', ...keyNotes(d, createStyle(false), '- ').map((l) => escapeMarkdownCell(l)), '');
+  }
   for (const d of report.domains.filter((x) => x.operatorCommand && x.status === 'needs-operator')) {
     lines.push(`## ${d.domain}: to run on the management host`, '', '```powershell', d.operatorCommand!, '```', '');
   }
@@ -71,6 +88,7 @@ export function driftView(report: DriftReport, id: string, style: Style): string
     for (const change of d.changes) lines.push(`    ${style.yellow('~')} ${change}`);
     if (d.problem) lines.push(`    ${style.red('✗')} ${d.problem}`);
     for (const source of d.policySources ?? []) lines.push(`    ${style.dim(`policy ${source}`)}`);
+    lines.push(...keyNotes(d, style, '    '));
   }
   lines.push(`  the full plan: \`cloudtrust report ${report.planWorkflowId}\``);
   return lines;

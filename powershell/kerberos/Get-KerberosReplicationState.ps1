@@ -5,9 +5,10 @@
     Needs no Entra sign-in: reads msDS-KeyVersionNumber of the krbtgt_AzureAD account (the docs also show
     krbtgt-AzureAD, so both names are searched) and whether CN=AzureADKerberos exists under OU=Domain Controllers,
     on every DC given, with Get-ADObject -Server. A DC has caught up when its key version equals the one on the
-    DC the key was updated from (-SourceServer). A DC that cannot be reached is reported, not fatal.
+    DC the key was updated from (-SourceServer), or -ExpectedKeyVersion when given (a rotation's new KeyVersion).
+    A DC that cannot be reached is reported, not fatal.
     Whether msDS-KeyVersionNumber equals the KeyVersion that Get-AzureADKerberosServer prints is not documented;
-    this check only compares DCs with each other.
+    -ExpectedKeyVersion infers that it does (an inference); without it DCs are only compared with each other.
 #>
 [CmdletBinding()]
 param(
@@ -16,6 +17,7 @@ param(
     [string]$Domain,
     [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')][string]$SourceServer,
     [Parameter(Mandatory = $true)][ValidateCount(1, 500)][ValidatePattern('^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$')][string[]]$Servers,
+    [ValidateRange(1, [int]::MaxValue)][int]$ExpectedKeyVersion,
     [System.Management.Automation.PSCredential]$DomainCredential
 )
 Set-StrictMode -Version 2.0
@@ -39,6 +41,8 @@ function Read-KerberosObjects {
 }
 
 $source = Read-KerberosObjects -Server $SourceServer
+$expected = $source.keyVersion
+if ($PSBoundParameters.ContainsKey('ExpectedKeyVersion')) { $expected = $ExpectedKeyVersion }
 $replicas = New-Object -TypeName System.Collections.Generic.List[object]
 foreach ($server in $Servers) {
     $entry = [ordered]@{ server = $server; reachable = $false; keyVersion = $null; computerObjectPresent = $false; caughtUp = $false; error = $null }
@@ -47,7 +51,7 @@ foreach ($server in $Servers) {
         $entry.reachable = $true
         $entry.keyVersion = $seen.keyVersion
         $entry.computerObjectPresent = $seen.computerObjectPresent
-        $entry.caughtUp = ($null -ne $seen.keyVersion -and $seen.keyVersion -eq $source.keyVersion -and $seen.computerObjectPresent)
+        $entry.caughtUp = ($null -ne $seen.keyVersion -and $seen.keyVersion -eq $expected -and $seen.computerObjectPresent)
     }
     catch {
         $entry.error = $_.Exception.Message

@@ -7,7 +7,7 @@ import { labPool } from '../transport/pool-fixture';
 import { labEstateFile } from './lab-estate';
 
 const DOMAIN = 'corp.contoso.com';
-const REPLICATION_DELAY_S = 5;
+const REPLICATION_DELAY_S = 20;
 const cloudAdmin = { userName: 'sync-admin@contoso.com', password: 'lab-Passw0rd-1' };
 const mfaAdmin = { userName: 'mfa-admin@contoso.com', password: 'lab-Passw0rd-2' };
 const weakAdAdmin = { userName: 'helpdesk@corp.contoso.com', password: 'lab-Passw0rd-3' };
@@ -137,6 +137,16 @@ describe('Azure AD Kerberos server object steps against the lab', () => {
       ['dc02.corp.contoso.com', true, true],
       ['dc09.corp.contoso.com', false, false],
     ]);
+    // A rotation's new KeyVersion: a DC has caught up when it holds that one, whatever the source holds.
+    const version = Number(state.keyVersion);
+    const expected = await runStep(pool, kerberosReplicationStep, { domain: DOMAIN, sourceServer: state.keyUpdatedFrom!, servers, expectedKeyVersion: version });
+    expect(expected.result.replicas.map((r) => [r.server, r.keyVersion, r.caughtUp])).toEqual([
+      ['dc01.corp.contoso.com', version, true],
+      ['dc02.corp.contoso.com', version, true],
+      ['dc09.corp.contoso.com', null, false],
+    ]);
+    const ahead = await runStep(pool, kerberosReplicationStep, { domain: DOMAIN, sourceServer: state.keyUpdatedFrom!, servers, expectedKeyVersion: version + 1 });
+    expect(ahead.result.replicas.map((r) => r.caughtUp)).toEqual([false, false, false]);
   });
 
   test('rotation: once per request, not again within 24 h unless forced, plan mode changes nothing', async () => {

@@ -24,7 +24,10 @@ export interface LabWorker {
   /** The worker's private copy of the lab estate. */
   store: EstateStore;
   pool: PowerShellPool;
+  /** The worker running now (a new one after restartWorker). */
   worker: Worker;
+  /** Shuts the worker down and waits for it; starts a new one (a fresh workflow cache) on the same task queue when asked. */
+  restartWorker(between?: () => Promise<void>): Promise<void>;
   /** Shuts the worker down and waits for it, then closes the pool and the server. */
   stop(): Promise<void>;
 }
@@ -47,23 +50,34 @@ export async function startLabWorker(options: LabWorkerOptions = {}): Promise<La
   try {
     const taskQueue = `${options.taskQueuePrefix ?? 'lab'}-${randomUUID()}`;
     const estate = labEstateFile('default', options.adjust);
-    pool = labPool(2, estate.env);
-    const worker = await createCloudtrustWorker({
-      connection: context.env.nativeConnection,
-      namespace: context.env.namespace ?? 'default',
-      taskQueue,
-      pool,
-      secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: sampleSecretsFile(projectRoot(), 'default') }),
-      dataConverter: context.dataConverter,
-      workflowBundle: context.bundle,
-    });
-    const running = worker.run();
-    return {
+    const workerPool = labPool(2, estate.env);
+    pool = workerPool;
+    const newWorker = () =>
+      createCloudtrustWorker({
+        connection: context.env.nativeConnection,
+        namespace: context.env.namespace ?? 'default',
+        taskQueue,
+        pool: workerPool,
+        secrets: secretStoreFromEnv({ CLOUDTRUST_SECRETS_FILE: sampleSecretsFile(projectRoot(), 'default') }),
+        dataConverter: context.dataConverter,
+        workflowBundle: context.bundle,
+      });
+    let worker = await newWorker();
+    let running = worker.run();
+    const lab: LabWorker = {
       context,
       taskQueue,
       store: estate.store,
-      pool,
+      pool: workerPool,
       worker,
+      async restartWorker(between) {
+        worker.shutdown();
+        await running;
+        await between?.();
+        worker = await newWorker();
+        running = worker.run();
+        lab.worker = worker;
+      },
       async stop() {
         try {
           worker.shutdown();
@@ -73,6 +87,7 @@ export async function startLabWorker(options: LabWorkerOptions = {}): Promise<La
         }
       },
     };
+    return lab;
   } catch (error) {
     await close();
     throw error;
