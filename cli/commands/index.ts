@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command';
+import { clientsImportCommand } from './clients';
 import { approveCommand, cancelCommand, pauseCommand, resumeCommand } from './control';
 import { kerberosDoneCommand } from './operator';
 import { labInitCommand, labResetCommand, labShowCommand } from './lab';
@@ -24,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   resumeCommand,
   cancelCommand,
   kerberosDoneCommand,
+  clientsImportCommand,
   rotateKeysCommand,
   rollbackCommand,
   driftCheckCommand,
