@@ -8,8 +8,8 @@
     user's), reads CurrentBuild and UBR, and the newest Microsoft-Windows-User Device Registration/Admin
     prerequisite event (358, 360, 362) and key event (300, 301) with their language-neutral EventData fields
     (from ToXml(), never the localized message). It writes one line of JSON, at most 2,048 characters (what Intune
-    keeps of a detection script's output), and exits 0 (the device never shows "with issues"; the assessment is
-    cloudtrust's). Export the remediation's device status (with the detection output column) and import it with
+    keeps of a detection script's output), and ends without an error, so it exits 0: the device never shows
+    "with issues", the assessment is cloudtrust's. Export the remediation's device status (with the detection output column) and import it with
     `cloudtrust clients import <file>`. Changes nothing.
 
     Output: {"cloudtrust":"whfb-user-state/1","device":...,"user":...,"collectedAt":...,"osBuild":"22631.4460",
@@ -94,4 +94,3 @@ if ($line.Length -gt 2048) {
     $line = ConvertTo-Json -InputObject $state -Depth 5 -Compress
 }
 Write-Output $line
-exit 0
