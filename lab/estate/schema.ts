@@ -312,8 +312,9 @@ export const labDeviceSchema = z.object({
   dsregcmdExitCode: z.number().int().optional(),
   /** The scheduled tasks registered on the device (Register-ScheduledTask), by path and name. */
   scheduledTasks: z.array(labScheduledTaskSchema).default([]),
+  /** How many tasks Register-ScheduledTask has registered on the device (transient: not counted as mutations). */
+  tasksRegistered: z.number().int().nonnegative().optional(),
 });
-
 
 export const labFaultSchema = z.object({
   /** The simulated command (Get-ADDomainController, Set-GPRegistryValue, Invoke-MgGraphRequest, ...) that fails. */

@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LabDevice, LabEstate, LabScheduledTask } from '../../estate/schema';
-import { recordMutation } from '../../estate/store';
 import type { CommandCall, CommandContext, CommandSimulation, LabObject } from './types';
 import { statusLines } from './windows/dsregcmd';
 import { findComputer } from './windows/computers';
@@ -15,6 +14,8 @@ import { whfbState } from './windows/whfb-state';
  * Get-ScheduledTaskInfo reports the run, Unregister-ScheduledTask removes it. The one action the lab runs is
  * `cmd.exe /d /c <dsregcmd.exe> /status > <file> 2>&1`: dsregcmd in the principal's session, its output written to
  * the device's C: drive (the lab's remote C: drive, see Initialize-LabRemoteHost), its exit code the task's result.
+ * A task is a transient object, not a change of the estate's configuration: it is kept in the device's
+ * scheduledTasks (so a test sees one left behind) and counts `tasksRegistered`, not a mutation.
  */
 
 const NS = 'Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/';
@@ -225,7 +226,7 @@ const registerScheduledTask: CommandSimulation = async (call, lab) => {
       runningPolls: 0,
     };
     device.scheduledTasks = [...device.scheduledTasks.filter((t) => t !== existing), task];
-    recordMutation(estate, `task:${id}:${taskPath}${taskName}`);
+    device.tasksRegistered = (device.tasksRegistered ?? 0) + 1;
     return [taskObject(lab, task)];
   });
 };
@@ -278,7 +279,6 @@ const unregisterScheduledTask: CommandSimulation = async (call, lab) => {
     const device = deviceIn(estate, id);
     const task = taskOrFail(lab, device, { taskPath, taskName }, 'Unregister-ScheduledTask');
     device.scheduledTasks = device.scheduledTasks.filter((t) => t !== task);
-    recordMutation(estate, `task:${id}:${taskPath}${taskName}`);
   });
 };
 
