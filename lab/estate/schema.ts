@@ -293,8 +293,6 @@ export const labScheduledTaskSchema = z.object({
   lastRunTime: z.string().nullable(),
   /** 267011 (SCHED_S_TASK_HAS_NOT_RUN) until it ran; then the action's exit code. */
   lastTaskResult: z.number().int(),
-  /** Get-ScheduledTaskInfo calls that still see the finished run as running (267009). */
-  runningPolls: z.number().int().nonnegative().default(0),
 });
 
 export const labDeviceSchema = z.object({

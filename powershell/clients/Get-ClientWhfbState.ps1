@@ -71,10 +71,11 @@ $probe = {
                 Start-ScheduledTask -TaskName $taskName -TaskPath '\'
                 $deadline = [DateTime]::UtcNow.AddSeconds($WaitSeconds)
                 # 267009 SCHED_S_TASK_RUNNING, 267011 SCHED_S_TASK_HAS_NOT_RUN.
-                do {
-                    Start-Sleep -Milliseconds 250
+                while ($true) {
                     $taskResult = [long](Get-ScheduledTaskInfo -TaskName $taskName -TaskPath '\').LastTaskResult
-                } while (($taskResult -eq 267009 -or $taskResult -eq 267011) -and [DateTime]::UtcNow -lt $deadline)
+                    if (($taskResult -ne 267009 -and $taskResult -ne 267011) -or [DateTime]::UtcNow -ge $deadline) { break }
+                    Start-Sleep -Milliseconds 250
+                }
                 if ($taskResult -eq 267011) { $sessionError = ('the task did not run in the session of {0} within {1} s (signed out?)' -f $signedInUser, $WaitSeconds) }
                 elseif ($taskResult -eq 267009) { $sessionError = ('dsregcmd /status in the session of {0} did not finish within {1} s' -f $signedInUser, $WaitSeconds) }
                 elseif ($taskResult -ne 0) { $sessionError = ('dsregcmd /status in the session of {0} ended with exit code 0x{1:x}' -f $signedInUser, $taskResult) }

@@ -20,7 +20,6 @@ import { whfbState } from './windows/whfb-state';
 
 const NS = 'Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/';
 const HAS_NOT_RUN = 267011;
-const RUNNING = 267009;
 const CIM_BASE = ['Microsoft.Management.Infrastructure.CimInstance', 'System.Object'];
 
 interface WireObject {
@@ -223,7 +222,6 @@ const registerScheduledTask: CommandSimulation = async (call, lab) => {
       state: 'Ready',
       lastRunTime: null,
       lastTaskResult: HAS_NOT_RUN,
-      runningPolls: 0,
     };
     device.scheduledTasks = [...device.scheduledTasks.filter((t) => t !== existing), task];
     device.tasksRegistered = (device.tasksRegistered ?? 0) + 1;
@@ -244,7 +242,6 @@ const startScheduledTask: CommandSimulation = async (call, lab) => {
     task.lastRunTime = lab.now().toISOString();
     // The exit code as the DWORD Task Scheduler keeps (0x80070005 = 2147942405).
     task.lastTaskResult = runAction(estate, device, task, lab.now()) >>> 0;
-    task.runningPolls = 1;
   });
 };
 
@@ -252,23 +249,20 @@ const getScheduledTaskInfo: CommandSimulation = async (call, lab) => {
   refuseCim(call);
   const id = await deviceOf(call, lab);
   const { taskPath, taskName } = target(call);
-  return lab.update((estate) => {
-    const task = taskOrFail(lab, deviceIn(estate, id), { taskPath, taskName }, 'Get-ScheduledTaskInfo');
-    const running = task.runningPolls > 0;
-    if (running) task.runningPolls -= 1;
-    return [
-      cim(
-        lab.object(`${NS}MSFT_TaskDynamicInfo`, {
-          TaskName: task.taskName,
-          TaskPath: task.taskPath,
-          LastRunTime: task.lastRunTime ?? '1999-11-30T00:00:00+00:00',
-          LastTaskResult: running ? RUNNING : task.lastTaskResult,
-          NextRunTime: null,
-          NumberOfMissedRuns: 0,
-        }),
-      ),
-    ];
-  });
+  const estate = await lab.read();
+  const task = taskOrFail(lab, deviceIn(estate, id), { taskPath, taskName }, 'Get-ScheduledTaskInfo');
+  return [
+    cim(
+      lab.object(`${NS}MSFT_TaskDynamicInfo`, {
+        TaskName: task.taskName,
+        TaskPath: task.taskPath,
+        LastRunTime: task.lastRunTime ?? '1999-11-30T00:00:00+00:00',
+        LastTaskResult: task.lastTaskResult,
+        NextRunTime: null,
+        NumberOfMissedRuns: 0,
+      }),
+    ),
+  ];
 };
 
 const unregisterScheduledTask: CommandSimulation = async (call, lab) => {
