@@ -135,7 +135,7 @@ export async function verifyPolicyChannel(acts: Acts, input: DomainRolloutInput,
     // Histories from before user-context collection sampled over remoting, with no collect in the input.
     const collect = patched('client-user-context') ? (input.domain.clientVerification?.collect ?? 'user-session-task') : undefined;
     if (collect === 'remediation-output') {
-      steps.note('client-sample', { status: 'skipped', changes: [`collected by the Intune remediation Get-WhfbUserState.ps1: import its output with cloudtrust clients import <file> --rollout <id>`] });
+      steps.note('client-sample', { status: 'skipped', changes: [`collected by the Intune remediation Get-WhfbUserState.ps1: import its exported output with cloudtrust clients import <file> --spec <spec>`] });
       return;
     }
     const sample = await steps.run('client-sample', () =>
