@@ -25,6 +25,8 @@ export interface SampleClientsInput {
   credentialRef?: string;
   /** The rollout's tenant: devices joined to another tenant are assessed not eligible. */
   tenantId?: string;
+  /** Where dsregcmd runs; absent (inputs recorded before it existed) = over remoting. */
+  collect?: 'user-session-task' | 'remoting';
 }
 
 /**
@@ -44,10 +46,11 @@ export function createIntuneActivities(deps: ActivityDependencies) {
     ensureIntuneCatalogAssignment: stepActivity(deps, intuneEnsureCatalogAssignmentStep),
     rollbackIntuneCatalogPolicy: stepActivity(deps, intuneCatalogRollbackStep),
 
-    /** Samples the named devices and assesses each: cloud trust, key trust by mistake, not provisioned, not eligible, unreachable. */
+    /** Samples the named devices and assesses each (model/client-assessment.ts): cloud Kerberos trust, key trust fallback, certificate trust, not provisioned, not eligible, unreachable. */
     async sampleClients(input: SampleClientsInput): Promise<StepOutcome<{ devices: SampledClient[] }>> {
       const credential = input.credentialRef === undefined ? undefined : await deps.secrets.credential(input.credentialRef);
-      const outcome = await runStepActivity(deps.pool, clientsSampleStep, { computerName: input.computerName, maxEvents: input.maxEvents, credential });
+      const collect = input.collect ?? 'remoting';
+      const outcome = await runStepActivity(deps.pool, clientsSampleStep, { computerName: input.computerName, maxEvents: input.maxEvents, collect, credential });
       const devices = outcome.result.devices.map((device) => ({ ...device, ...assessClient(device, { tenantId: input.tenantId }) }));
       return { ...outcome, result: { devices } };
     },

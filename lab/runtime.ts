@@ -48,6 +48,7 @@ export async function prepareLabSession(env: NodeJS.ProcessEnv): Promise<LabSess
       CLOUDTRUST_LAB_PSMODULEPATH: [generated.modulesDir, hostModules].join(path.delimiter),
       COMPUTERNAME: estate.managementHost.hostName,
       SystemRoot: 'C:\\Windows',
+      ProgramData: 'C:\\ProgramData',
       // Read by the lab's host module (lab/windows/powershell/Cloudtrust.Lab.Host): the process token and TLS defaults.
       CLOUDTRUST_LAB_ELEVATED: String(estate.managementHost.elevated),
       CLOUDTRUST_LAB_TLS12_BY_DEFAULT: String(estate.managementHost.tls12ByDefault),

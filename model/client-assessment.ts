@@ -16,14 +16,24 @@
  *   their exact names unsourced), and from the English message only when the event carries no such field.
  * - §8 (field report): NgcSet YES without OnPremTgt means the device provisioned key trust by mistake.
  *
- * dsregcmd's User State and SSO State describe the user running dsregcmd — when sampled remotely, the
- * remoting account, not the person who uses the device. Those fields are trusted only when that user has a
- * Hello container (NgcSet YES); otherwise the machine-wide event log decides.
+ * dsregcmd's User State and SSO State describe the user running dsregcmd (whfb-since-2022.md §1.8: "run
+ * non-elevated, as the user"). `collectedAs` says whose they are: the signed-in user (a scheduled task in that
+ * user's session, or an Intune remediation run with the logged-on credentials) or the remoting account, whose
+ * user fields say nothing about the device's user and are ignored (the machine-wide event log decides). Facts
+ * without `collectedAs` (recorded before it existed) are read as before: the user fields count when NgcSet is YES.
  */
 
-export type ClientAssessment = 'cloud-trust' | 'key-trust' | 'not-provisioned' | 'not-eligible' | 'unreachable';
+export type ClientAssessment = 'cloud-kerberos-trust' | 'key-trust-fallback' | 'certificate-trust' | 'not-provisioned' | 'not-eligible' | 'unreachable';
 
-export const CLIENT_ASSESSMENTS: readonly ClientAssessment[] = ['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible', 'unreachable'];
+export const CLIENT_ASSESSMENTS: readonly ClientAssessment[] = ['cloud-kerberos-trust', 'key-trust-fallback', 'certificate-trust', 'not-provisioned', 'not-eligible', 'unreachable'];
+
+/** Assessments recorded under their earlier names (histories and reports before the verdicts were renamed). */
+export const LEGACY_ASSESSMENTS: Readonly<Record<string, ClientAssessment>> = { 'cloud-trust': 'cloud-kerberos-trust', 'key-trust': 'key-trust-fallback' };
+
+export const isCloudKerberosTrust = (assessment: string) => assessment === 'cloud-kerberos-trust' || assessment === 'cloud-trust';
+
+/** Whose dsregcmd User State and SSO State the facts carry. */
+export type CollectedAs = 'signed-in-user' | 'remoting-account';
 
 export interface ProvisioningEvent {
   id: number;
@@ -38,6 +48,10 @@ export interface ProvisioningEvent {
 
 export interface ClientFacts {
   name: string;
+  /** Absent in facts recorded before it existed. */
+  collectedAs?: CollectedAs;
+  /** The user signed in at the console when collected in the user's session; null = nobody. */
+  signedInUser?: string | null;
   reachable: boolean;
   error: string | null;
   /** CurrentBuild.UBR, e.g. "22631.4460". */
@@ -64,6 +78,8 @@ export interface ClientFacts {
 export interface ClientVerdict {
   assessment: ClientAssessment;
   reasons: string[];
+  /** Whose state the verdict describes, e.g. "signed-in user CORP\\anna" or "remoting account (not the device's user)". */
+  describes: string;
 }
 
 export interface AssessOptions {
@@ -163,11 +179,32 @@ const CERTIFICATE_TRUST_SOURCES = ['enrollment authority', 'mobile device manage
 
 const normaliseGuid = (value: string) => value.trim().replace(/^\{|\}$/g, '').toLowerCase();
 
-export function assessClient(facts: ClientFacts, options: AssessOptions = {}): ClientVerdict {
+export function assessClient(given: ClientFacts, options: AssessOptions = {}): ClientVerdict {
+  const describes = describeSubject(given);
+  const verdict = assessFacts(ignoreRemotingUser(given), options);
+  if (given.collectedAs === 'remoting-account' && verdict.assessment !== 'unreachable') {
+    verdict.reasons.push("dsregcmd ran over remoting: its User State and SSO State describe the remoting account, not the device's user, and were not used");
+  }
+  return { ...verdict, describes };
+}
+
+function describeSubject(facts: ClientFacts): string {
+  if (facts.collectedAs === 'remoting-account') return "remoting account (not the device's user)";
+  if (facts.collectedAs === 'signed-in-user') return facts.signedInUser ? `signed-in user ${facts.signedInUser}` : 'nobody signed in';
+  return 'the sampling session';
+}
+
+/** The remoting account's user fields say nothing about the device's user: only device fields and events remain. */
+function ignoreRemotingUser(facts: ClientFacts): ClientFacts {
+  if (facts.collectedAs !== 'remoting-account') return facts;
+  return { ...facts, ngcSet: null, onPremTgt: null, cloudTgt: null, azureAdPrt: null, certEnrollment: null, preReqResult: null, prerequisiteOnPremTgt: null };
+}
+
+function assessFacts(facts: ClientFacts, options: AssessOptions): Omit<ClientVerdict, 'describes'> {
   if (!facts.reachable) {
     return { assessment: 'unreachable', reasons: [facts.error ?? 'the device did not answer'] };
   }
-  if (facts.error !== null && facts.osBuild === null) {
+  if (facts.error !== null) {
     return { assessment: 'unreachable', reasons: [`the device answered but could not be sampled: ${facts.error}`] };
   }
 
@@ -179,6 +216,9 @@ export function assessClient(facts: ClientFacts, options: AssessOptions = {}): C
   }
   if (options.tenantId && facts.tenantId && normaliseGuid(facts.tenantId) !== normaliseGuid(options.tenantId)) {
     blockers.push(`joined to tenant ${facts.tenantId}, not to the rollout's tenant ${options.tenantId}`);
+  }
+  if (facts.collectedAs === 'signed-in-user' && !facts.signedInUser) {
+    blockers.push('nobody signed in: no user session to read the Hello container and Kerberos tickets of (sample again while a user is signed in)');
   }
   if (blockers.length > 0) return { assessment: 'not-eligible', reasons: blockers };
 
@@ -192,13 +232,15 @@ export function assessClient(facts: ClientFacts, options: AssessOptions = {}): C
 
   const sessionUserProvisioned = facts.ngcSet === true;
   const keyRegistered = keyEvent?.id === 300;
-  if (sessionUserProvisioned || keyRegistered) {
+  // In the signed-in user's own session, NgcSet NO is that user's answer: a key event of another user does not count.
+  const userAnswered = facts.collectedAs === 'signed-in-user' && facts.ngcSet === false;
+  if (sessionUserProvisioned || (keyRegistered && !userAnswered)) {
     return judgeProvisioned(facts, prerequisites, sessionUserProvisioned, notes);
   }
   return { assessment: 'not-provisioned', reasons: [...notes, ...whyNotProvisioned(facts, prerequisites, keyEvent)] };
 }
 
-function judgeProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapshot | null, sessionUserProvisioned: boolean, notes: string[]): ClientVerdict {
+function judgeProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapshot | null, sessionUserProvisioned: boolean, notes: string[]): Omit<ClientVerdict, 'describes'> {
   const reasons = [...notes];
   if (sessionUserProvisioned) reasons.push('NgcSet YES: a Windows Hello for Business container exists');
   else reasons.push('event 300: a Windows Hello for Business key was registered on this device (NgcSet describes the sampling session, not the device user)');
@@ -207,35 +249,37 @@ function judgeProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapsho
     ? facts.certEnrollment
     : prerequisites?.governedBy && CERTIFICATE_TRUST_SOURCES.includes(prerequisites.governedBy)
       ? prerequisites.governedBy
-      : null;
+      : prerequisites?.launched && prerequisites.certificatePolicy === 'yes'
+        ? 'UseCertificateForOnPremAuth enabled at provisioning'
+        : null;
   if (certificateSource) {
     reasons.push(
       `certificate trust (${certificateSource}) instead of cloud Kerberos trust: clear UseCertificateForOnPremAuth, then delete the container (certutil -deletehellocontainer) and re-provision`,
     );
-    return { assessment: 'key-trust', reasons };
+    return { assessment: 'certificate-trust', reasons };
   }
 
   if (sessionUserProvisioned && facts.onPremTgt === true) {
     reasons.push('OnPremTgt YES: the cloud Kerberos ticket for on-premises resources is present');
-    return { assessment: 'cloud-trust', reasons };
+    return { assessment: 'cloud-kerberos-trust', reasons };
   }
   if (sessionUserProvisioned && facts.onPremTgt === false) {
     const certNone = facts.certEnrollment?.toLowerCase() === 'none' ? ' and CertEnrollment none' : '';
     reasons.push(
       `OnPremTgt NO${certNone}: provisioned with key trust by mistake (the cloud-trust policy was not in effect when the container was created); fix the policy, then re-provision`,
     );
-    return { assessment: 'key-trust', reasons };
+    return { assessment: 'key-trust-fallback', reasons };
   }
   if (prerequisites?.cloudTrustPolicy === 'yes' && prerequisites.cloudTgt === 'yes') {
     reasons.push(`event ${prerequisites.eventId}: cloud trust policy enabled and the user account has a cloud TGT`);
-    return { assessment: 'cloud-trust', reasons };
+    return { assessment: 'cloud-kerberos-trust', reasons };
   }
   if (prerequisites?.cloudTrustPolicy === 'no') {
     reasons.push(`event ${prerequisites.eventId}: cloud trust for on-premises auth policy was not enabled at provisioning: key trust; fix the policy, then re-provision`);
-    return { assessment: 'key-trust', reasons };
+    return { assessment: 'key-trust-fallback', reasons };
   }
   reasons.push('no evidence of cloud Kerberos trust (OnPremTgt not reported, no event naming the cloud-trust policy): treated as key trust');
-  return { assessment: 'key-trust', reasons };
+  return { assessment: 'key-trust-fallback', reasons };
 }
 
 function whyNotProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapshot | null, keyEvent: ProvisioningEvent | undefined): string[] {
@@ -249,7 +293,7 @@ function whyNotProvisioned(facts: ClientFacts, prerequisites: PrerequisiteSnapsh
     if (prerequisites.cloudTgt === 'no') reasons.push('the user account has no cloud TGT (needs a writable DC in line of sight at sign-in)');
     if (prerequisites.certificatePolicy === 'yes') reasons.push('UseCertificateForOnPremAuth is enabled: certificate trust takes precedence');
   }
-  if (facts.azureAdPrt === false) reasons.push('AzureAdPrt NO: no Primary Refresh Token for the sampled session');
+  if (facts.azureAdPrt === false) reasons.push('AzureAdPrt NO: no Primary Refresh Token for the sampled user');
   if (reasons.length === 0) reasons.push('no Windows Hello for Business container and no provisioning event yet (users provision at their next sign-in)');
   return reasons;
 }

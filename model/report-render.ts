@@ -1,6 +1,6 @@
 import { policyHtml, policyMarkdown } from './policy-render';
 import { readinessHtml, readinessMarkdown } from './readiness-render';
-import type { DomainReport, RolloutReport, StepRecord } from './report-types';
+import type { ClientVerdictRecord, DomainReport, RolloutReport, StepRecord } from './report-types';
 
 const STATUS_MARK: Record<string, string> = {
   succeeded: '✓', planned: '◌', failed: '✗', 'not-ready': '✗', stopped: '■', running: '…', pending: '·', 'waiting-operator': '⏸',
@@ -31,6 +31,22 @@ function stepLine(step: StepRecord): string {
   return `| ${escapeCell(step.step)} | ${escapeCell(stepResult(step))} | ${stepNotes(step).map(escapeCell).join('<br>') || '—'} |`;
 }
 
+const clientsOf = (steps: StepRecord[]) => steps.flatMap((s) => s.clients ?? []);
+
+function clientLines(steps: StepRecord[]): string[] {
+  const clients = clientsOf(steps);
+  if (clients.length === 0) return [];
+  return ['Client verification:', '', '| device | verdict | describes | why |', '|---|---|---|---|', ...clients.map((c) => `| ${escapeCell(c.name)} | ${escapeCell(c.assessment)} | ${escapeCell(c.describes)} | ${c.reasons.map(escapeCell).join('<br>') || '—'} |`), ''];
+}
+
+function clientTable(steps: StepRecord[]): string {
+  const clients = clientsOf(steps);
+  if (clients.length === 0) return '';
+  const row = (c: ClientVerdictRecord) =>
+    `<tr><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.assessment)}</td><td>${escapeHtml(c.describes)}</td><td>${c.reasons.map((r) => `<div>${escapeHtml(r)}</div>`).join('')}</td></tr>`;
+  return `<h4>Client verification</h4><table><tr><th>device</th><th>verdict</th><th>describes</th><th>why</th></tr>${clients.map(row).join('')}</table>`;
+}
+
 function domainSection(domain: DomainReport): string[] {
   const lines = [`### ${STATUS_MARK[domain.status] ?? ''} ${domain.domain} — ${domain.status}`, '', `ring ${domain.ring} · channel ${domain.channel} · task queue ${domain.taskQueue}${domain.startedAt ? ` · ${domain.startedAt} → ${domain.finishedAt ?? '…'}` : ''}`, ''];
   if (domain.findings.length > 0) {
@@ -51,6 +67,7 @@ function domainSection(domain: DomainReport): string[] {
   if (domain.steps.length > 0) {
     lines.push('| step | result | changes and warnings |', '|---|---|---|', ...domain.steps.map(stepLine), '');
   }
+  lines.push(...clientLines(domain.steps));
   return lines;
 }
 
@@ -108,7 +125,7 @@ ${d.findings.length ? `<ul>${d.findings.map((f) => `<li><b>${escapeHtml(f.severi
 ${d.sites?.length ? `<table><tr><th>site</th><th>capable writable</th><th>required</th><th>writable</th><th>read-only</th><th>status</th></tr>${d.sites.map((s) => `<tr class="${s.status === 'ok' ? 'ok' : 'failed'}"><td>${escapeHtml(s.site)}</td><td>${s.capableWritable}</td><td>${s.required}</td><td>${s.writable}</td><td>${s.readOnly}</td><td>${escapeHtml(s.status)}</td></tr>`).join('')}</table>` : ''}
 ${d.policySources ? policyHtml(d.policySources, escapeHtml) : ''}
 ${d.operatorCommand && d.status === 'waiting-operator' ? `<pre>${escapeHtml(d.operatorCommand)}</pre>` : ''}
-${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(d.steps)}</table>` : ''}</section>`,
+${d.steps.length ? `<table><tr><th>step</th><th>result</th><th>changes and warnings</th></tr>${rows(d.steps)}</table>` : ''}${clientTable(d.steps)}</section>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -14,8 +14,18 @@ export interface StepRecord {
   error?: { type: string; message: string };
   /** What a read-only check found (e.g. "replicated to 3 writable DCs"). */
   detail?: string;
+  /** The client-sample step: the verdict per sampled device, with its reasons and whose state it describes. */
+  clients?: ClientVerdictRecord[];
   startedAt: string;
   finishedAt: string;
+}
+
+/** One sampled device in the report (model/client-assessment.ts assessments). */
+export interface ClientVerdictRecord {
+  name: string;
+  assessment: string;
+  reasons: string[];
+  describes: string;
 }
 
 export type DomainStatus = 'pending' | 'running' | 'waiting-operator' | 'succeeded' | 'planned' | 'failed' | 'not-ready' | 'stopped';

@@ -79,6 +79,12 @@ export const domainSpecSchema = z
     cloudSignIn: cloudSignInSchema.optional(),
     /** Devices to sample after the policy is in place. */
     sampleDevices: z.array(z.string().regex(HOST_NAME_PATTERN, 'must be a device host name')).max(50).default([]),
+    /**
+     * How the sample devices' dsregcmd is read: in the signed-in user's session by a one-shot scheduled task
+     * (user-session-task, the default), from the operator's import of an Intune remediation's output
+     * (remediation-output: the rollout samples nothing), or over remoting (remoting: the remoting account's state).
+     */
+    clientVerification: z.object({ collect: z.enum(['user-session-task', 'remediation-output', 'remoting']).default('user-session-task') }).strict().optional(),
   })
   .strict()
   .superRefine((domain, ctx) => {

@@ -241,8 +241,15 @@ export const provisioningEventSchema = z.object({
   data: z.record(z.string(), z.string()).default({}),
 });
 
+/** How dsregcmd was collected: in the signed-in user's session (a scheduled task) or over remoting (the remoting account). */
+export const CLIENT_COLLECT_MODES = ['user-session-task', 'remoting'] as const;
+
 export const clientFactsSchema = z.object({
   name: z.string(),
+  /** Whose dsregcmd User State and SSO State these are. */
+  collectedAs: z.enum(['signed-in-user', 'remoting-account']),
+  /** The user signed in at the console (DOMAIN\\user) when collected in the user's session; null = nobody (or remoting). */
+  signedInUser: z.string().nullable(),
   reachable: z.boolean(),
   error: z.string().nullable(),
   osBuild: z.string().nullable(),
@@ -263,15 +270,17 @@ export const clientFactsSchema = z.object({
 export const clientsSampleStep = defineStep({
   id: 'clients.sample',
   script: 'clients/Get-ClientWhfbState.ps1',
-  description: 'Sample clients: dsregcmd /status fields and User Device Registration events 358/360/362/300/301',
+  description: "Sample clients: dsregcmd /status in the signed-in user's session (or over remoting) and User Device Registration events 358/360/362/300/301",
   input: z.object({
     computerName: z.array(hostNameSchema).min(1).max(500),
     maxEvents: z.number().int().min(1).max(100).default(20),
+    collect: z.enum(CLIENT_COLLECT_MODES).default('user-session-task'),
     credential: credentialSchema.optional(),
   }),
   output: z.object({ devices: z.array(clientFactsSchema) }),
   credentialFields: ['credential'],
-  // The script asks 32 devices at a time with a 15 s OpenTimeout: 500 dead devices take 16 waves, 4 minutes.
+  // The script asks 32 devices at a time with a 15 s OpenTimeout: 500 dead devices take 16 waves, 4 minutes; in
+  // the user's session each device waits at most 30 s for its task: 16 waves of 30 s, 8 minutes.
   timeoutMs: 10 * 60_000,
 });
 

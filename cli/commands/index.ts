@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command';
+import { clientsImportCommand } from './clients';
 import { approveCommand, cancelCommand, pauseCommand, resumeCommand } from './control';
 import { kerberosDoneCommand } from './operator';
 import { labInitCommand, labResetCommand, labShowCommand } from './lab';
@@ -25,6 +26,7 @@ export const COMMANDS: CommandSpec[] = [
   resumeCommand,
   cancelCommand,
   kerberosDoneCommand,
+  clientsImportCommand,
   rotateKeysCommand,
   rollbackCommand,
   migrateIntuneCommand,

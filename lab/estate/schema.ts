@@ -283,15 +283,39 @@ export const labManagementHostSchema = z.object({
   platformModules: z.array(z.object({ name: z.string(), version: z.string() })).optional(),
 });
 
+export const labScheduledTaskSchema = z.object({
+  taskPath: z.string(),
+  taskName: z.string(),
+  execute: z.string(),
+  arguments: z.string().nullable(),
+  userId: z.string().nullable(),
+  groupId: z.string().nullable(),
+  logonType: z.string().nullable(),
+  runLevel: z.string().nullable(),
+  disallowStartIfOnBatteries: z.boolean(),
+  state: z.enum(['Ready', 'Running']),
+  lastRunTime: z.string().nullable(),
+  /** 267011 (SCHED_S_TASK_HAS_NOT_RUN) until it ran; then the action's exit code. */
+  lastTaskResult: z.number().int(),
+});
+
 export const labDeviceSchema = z.object({
   name: z.string().min(1),
   domain: z.string().min(1),
   osBuild: z.string().regex(/^\d+\.\d+$/, 'build.ubr, e.g. 22631.4460'),
   reachable: z.boolean().default(true),
   /** How WHfB ended up on the device; the lab derives dsregcmd fields and events from it. */
-  outcome: z.enum(['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible']),
+  outcome: z.enum(['cloud-trust', 'key-trust', 'not-provisioned', 'not-eligible', 'certificate-trust']),
   /** The OS display language event messages are rendered in (Get-WinEvent Message), e.g. de-DE; absent = en-US. */
   language: z.string().optional(),
+  /** The user signed in at the console (Win32_ComputerSystem.UserName, DOMAIN\\user); absent = <NetBIOS>\\user; null = nobody signed in. */
+  signedInUser: z.string().nullable().optional(),
+  /** dsregcmd /status's exit code in the signed-in user's session (non-zero: it printed an error instead of the status). */
+  dsregcmdExitCode: z.number().int().optional(),
+  /** The scheduled tasks registered on the device (Register-ScheduledTask), by path and name. */
+  scheduledTasks: z.array(labScheduledTaskSchema).default([]),
+  /** How many tasks Register-ScheduledTask has registered on the device (transient: not counted as mutations). */
+  tasksRegistered: z.number().int().nonnegative().optional(),
 });
 
 export const labFaultSchema = z.object({
@@ -336,4 +360,5 @@ export type LabController = z.infer<typeof labControllerSchema>;
 export type LabGpo = z.infer<typeof labGpoSchema>;
 export type LabFault = z.infer<typeof labFaultSchema>;
 export type LabDevice = z.infer<typeof labDeviceSchema>;
+export type LabScheduledTask = z.infer<typeof labScheduledTaskSchema>;
 export type LabAdmin = z.infer<typeof labAdminSchema>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -40,6 +40,9 @@ const estate = {
     { name: 'PC-OLD', domain: 'corp.contoso.com', osBuild: '19044.1288', outcome: 'not-eligible' },
     { name: 'PC-WORKGROUP', domain: 'corp.contoso.com', osBuild: '26100.2605', outcome: 'not-eligible' },
     { name: 'PC-OFF', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'cloud-trust', reachable: false },
+    { name: 'PC-CERT', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'certificate-trust', signedInUser: 'CORP\\anna' },
+    { name: 'PC-NOBODY', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'cloud-trust', signedInUser: null },
+    { name: 'PC-FAIL', domain: 'corp.contoso.com', osBuild: '22631.4460', outcome: 'cloud-trust', dsregcmdExitCode: -2147024891 },
   ],
 };
 
@@ -53,12 +56,15 @@ describe('clients.sample against the lab', () => {
   let dir: string;
   let file: string;
   let pool: PowerShellPool;
+  let wrongPrincipal: typeof clientsSampleStep;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cloudtrust-clients-'));
     file = path.join(dir, 'estate.json');
     writeFileSync(file, JSON.stringify(estate));
-    pool = labPool(1, { ...process.env, CLOUDTRUST_LAB_ESTATE: file });
+    // LogonType Interactive is right; InteractiveToken is the task XML's name for it, not a value the cmdlet accepts.
+    wrongPrincipal = editedStep(dir, 'test.clients-wrong-logon-type', clientsSampleStep, '-LogonType Interactive ', '-LogonType InteractiveToken ');
+    pool = labPool(1, { ...process.env, CLOUDTRUST_LAB_ESTATE: file }, [clientsSampleStep, wrongPrincipal]);
     await pool.warm();
   });
   afterAll(async () => {
@@ -66,12 +72,14 @@ describe('clients.sample against the lab', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('reads dsregcmd fields and registration events per device, in the order asked', async () => {
+  test("reads dsregcmd in the signed-in user's session and registration events per device, in the order asked", async () => {
     const out = await runStep(pool, clientsSampleStep, { computerName: ['pc-cloud.corp.contoso.com', 'PC-KEY', 'PC-NEW'] });
     expect(out.changed).toBe(false);
     const [cloud, key, fresh] = out.result.devices;
     expect(cloud).toMatchObject({
       name: 'pc-cloud.corp.contoso.com',
+      collectedAs: 'signed-in-user',
+      signedInUser: 'CORP\\user',
       reachable: true,
       osBuild: '22631.4460',
       azureAdJoined: true,
@@ -87,6 +95,46 @@ describe('clients.sample against the lab', () => {
     expect(key).toMatchObject({ ngcSet: true, onPremTgt: false, certEnrollment: 'none' });
     expect(fresh).toMatchObject({ ngcSet: false, preReqResult: 'WillNotProvision' });
     expect(fresh.events.map((e) => e.id)).toEqual([360]);
+    const state = await new EstateStore(file).read();
+    // One one-shot task per device, removed again; nothing counts as a change of the estate.
+    expect(state.devices.filter((d) => ['PC-CLOUD', 'PC-KEY', 'PC-NEW'].includes(d.name)).map((d) => d.tasksRegistered)).toEqual([1, 1, 1]);
+    expect(state.devices.flatMap((d) => d.scheduledTasks)).toEqual([]);
+    expect(state.mutations).toEqual({});
+  });
+
+  test("over remoting, dsregcmd's user fields are the remoting account's: no container, no PRT, a remote session", async () => {
+    const out = await runStep(pool, clientsSampleStep, { computerName: ['PC-CLOUD'], collect: 'remoting' });
+    expect(out.result.devices[0]).toMatchObject({ collectedAs: 'remoting-account', signedInUser: null, ngcSet: false, azureAdPrt: false, onPremTgt: false, preReqResult: 'WillNotProvision' });
+    const verdict = assessClient(out.result.devices[0], { tenantId: TENANT_ID });
+    expect(verdict).toMatchObject({ assessment: 'cloud-kerberos-trust', describes: "remoting account (not the device's user)" });
+    expect(verdict.reasons.join(' | ')).toMatch(/describe the remoting account, not the device's user/);
+  });
+
+  test('nobody signed in: no task is registered and the device is not eligible, saying why', async () => {
+    const out = await runStep(pool, clientsSampleStep, { computerName: ['PC-NOBODY'] });
+    expect(out.result.devices[0]).toMatchObject({ reachable: true, error: null, signedInUser: null, ngcSet: null, onPremTgt: null });
+    expect(assessClient(out.result.devices[0], { tenantId: TENANT_ID })).toMatchObject({ assessment: 'not-eligible', describes: 'nobody signed in', reasons: [expect.stringMatching(/^nobody signed in/)] });
+    expect((await new EstateStore(file).read()).devices.find((d) => d.name === 'PC-NOBODY')!.tasksRegistered).toBeUndefined();
+  });
+
+  test('the task is unregistered and its output removed also when dsregcmd fails in the user session', async () => {
+    const out = await runStep(pool, clientsSampleStep, { computerName: ['PC-FAIL', 'PC-CERT'] });
+    const [failed, cert] = out.result.devices;
+    expect(failed).toMatchObject({ reachable: true, signedInUser: 'CORP\\user', error: expect.stringMatching(/dsregcmd \/status in the session of CORP\\user ended with exit code 0x80070005/), ngcSet: null });
+    expect(failed.events.length).toBeGreaterThan(0);
+    expect(assessClient(failed, { tenantId: TENANT_ID }).assessment).toBe('unreachable');
+    expect(cert).toMatchObject({ signedInUser: 'CORP\\anna', ngcSet: true, onPremTgt: false, certEnrollment: 'enrollment authority' });
+    const state = await new EstateStore(file).read();
+    expect(state.devices.flatMap((d) => d.scheduledTasks)).toEqual([]);
+    expect(state.devices.filter((d) => d.name === 'PC-FAIL' || d.name === 'PC-CERT').map((d) => d.tasksRegistered)).toEqual([1, 1]);
+    expect(readdirSync(path.join(tmpdir(), 'cloudtrust-lab-c', 'ProgramData')).filter((f) => f.startsWith('cloudtrust-whfb-'))).toEqual([]);
+  });
+
+  test('a script that builds the principal with a wrong LogonType fails on the device as Windows would, and registers nothing', async () => {
+    const out = await runStep(pool, wrongPrincipal, { computerName: ['PC-CLOUD'] });
+    expect(out.result.devices[0]).toMatchObject({ reachable: true, error: expect.stringMatching(/LogonType.*InteractiveToken/s), ngcSet: null });
+    expect(assessClient(out.result.devices[0]).assessment).toBe('unreachable');
+    expect((await new EstateStore(file).read()).devices.flatMap((d) => d.scheduledTasks)).toEqual([]);
   });
 
   test('an unreachable or unknown device is reported, not a failure', async () => {
@@ -107,26 +155,42 @@ describe('clients.sample against the lab', () => {
     expect((failure as BridgeError).kind).toBe('InvalidInput');
   });
 
-  test('the sampleClients activity assesses every device', async () => {
+  test('the sampleClients activity assesses every device in its user session', async () => {
     const activities = createIntuneActivities({ pool, secrets: noSecrets });
     const out = (await new MockActivityEnvironment().run(() =>
-      activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-NEW', 'PC-OLD', 'PC-WORKGROUP', 'PC-OFF'], tenantId: TENANT_ID }),
+      activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT', 'PC-NEW', 'PC-OLD', 'PC-WORKGROUP', 'PC-NOBODY', 'PC-OFF'], tenantId: TENANT_ID, collect: 'user-session-task' }),
     )) as Awaited<ReturnType<typeof activities.sampleClients>>;
     expect(out.result.devices.map((d) => [d.name, d.assessment])).toEqual([
-      ['PC-CLOUD', 'cloud-trust'],
-      ['PC-KEY', 'key-trust'],
+      ['PC-CLOUD', 'cloud-kerberos-trust'],
+      ['PC-KEY', 'key-trust-fallback'],
+      ['PC-CERT', 'certificate-trust'],
       ['PC-NEW', 'not-provisioned'],
       ['PC-OLD', 'not-eligible'],
       ['PC-WORKGROUP', 'not-eligible'],
+      ['PC-NOBODY', 'not-eligible'],
       ['PC-OFF', 'unreachable'],
     ]);
+    expect(out.result.devices[0].describes).toBe('signed-in user CORP\\user');
+    expect(out.result.devices[2].reasons.join(' | ')).toMatch(/certificate trust \(enrollment authority\)/);
     const byName = Object.fromEntries(out.result.devices.map((d) => [d.name, d.reasons.join(' | ')]));
     expect(byName['PC-KEY']).toMatch(/OnPremTgt NO and CertEnrollment none: provisioned with key trust by mistake/);
     expect(byName['PC-NEW']).toMatch(/no cloud TGT/);
     expect(byName['PC-OLD']).toMatch(/KB5010415 \(19044\.1566\)/);
     expect(byName['PC-WORKGROUP']).toMatch(/AzureAdJoined NO/);
     expect(byName['PC-OFF']).toMatch(/WinRM/);
-    expect((await new EstateStore(file).read()).mutations).toEqual({});
+    expect(byName['PC-NOBODY']).toMatch(/nobody signed in/);
+    expect((await new EstateStore(file).read()).devices.flatMap((d) => d.scheduledTasks)).toEqual([]);
+  });
+
+  test('without collect (inputs recorded before it existed) the activity samples over remoting: the events decide', async () => {
+    const activities = createIntuneActivities({ pool, secrets: noSecrets });
+    const out = (await new MockActivityEnvironment().run(() => activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT'], tenantId: TENANT_ID }))) as Awaited<ReturnType<typeof activities.sampleClients>>;
+    expect(out.result.devices.map((d) => [d.collectedAs, d.assessment])).toEqual([
+      ['remoting-account', 'cloud-kerberos-trust'],
+      ['remoting-account', 'key-trust-fallback'],
+      ['remoting-account', 'certificate-trust'],
+    ]);
+    expect(out.result.devices[1].reasons.join(' | ')).toMatch(/event 358: cloud trust for on-premises auth policy was not enabled at provisioning/);
   });
 });
 
@@ -185,6 +249,7 @@ describe('clients.sample against the lab: dead devices and non-English devices',
     const computerName = ['PC-DE-CLOUD', 'PC-DE-NEW'];
     const out = await runStep(pool, clientsSampleStep, { computerName });
     const [cloud, fresh] = out.result.devices;
+    expect(assessClient(cloud, { tenantId: TENANT_ID })).toMatchObject({ assessment: 'cloud-kerberos-trust', describes: 'signed-in user CORP\\user' });
     const launched = cloud.events.find((e) => e.id === 358)!;
     expect(launched.message).toMatch(/^Die Bereitstellung von Windows Hello for Business wird gestartet\./);
     expect(launched.message).not.toMatch(/Cloud trust for on premise auth policy/);
@@ -192,15 +257,15 @@ describe('clients.sample against the lab: dead devices and non-English devices',
     expect(cloud.events.find((e) => e.id === 300)!.data).toMatchObject({ UPN: 'user@corp.contoso.com', Attestation: 'ATT_SOFT' });
 
     // Sampled remotely, NgcSet and OnPremTgt describe the remoting account: the machine-wide events decide.
-    const remoteSession = { ngcSet: false, onPremTgt: null };
-    expect(assessClient({ ...cloud, ...remoteSession }, { tenantId: TENANT_ID }).assessment).toBe('cloud-trust');
+    const remoteSession = { ngcSet: false, onPremTgt: null, collectedAs: 'remoting-account' as const };
+    expect(assessClient({ ...cloud, ...remoteSession }, { tenantId: TENANT_ID }).assessment).toBe('cloud-kerberos-trust');
     expect(assessClient(fresh, { tenantId: TENANT_ID }).reasons.join(' | ')).toMatch(/the user account has no cloud TGT/);
 
     // With only the rendered message, the German text gives no evidence: the verdict falls back to key trust.
     const old = await runStep(pool, messageOnly, { computerName });
     const [oldCloud, oldFresh] = old.result.devices;
     expect(oldCloud.events.find((e) => e.id === 358)!.data).toEqual({});
-    expect(assessClient({ ...oldCloud, ...remoteSession }, { tenantId: TENANT_ID })).toMatchObject({ assessment: 'key-trust', reasons: expect.arrayContaining([expect.stringMatching(/no evidence of cloud Kerberos trust/)]) });
+    expect(assessClient({ ...oldCloud, ...remoteSession }, { tenantId: TENANT_ID })).toMatchObject({ assessment: 'key-trust-fallback', reasons: expect.arrayContaining([expect.stringMatching(/no evidence of cloud Kerberos trust/)]) });
     expect(assessClient(oldFresh, { tenantId: TENANT_ID }).reasons.join(' | ')).not.toMatch(/no cloud TGT/);
   }, 60_000);
 });

@@ -97,7 +97,7 @@ describe('prerequisite events', () => {
 
 describe('assessClient', () => {
   test('an unreachable device is reported with the reason', () => {
-    expect(assessClient(facts({ reachable: false, error: 'WinRM cannot complete the operation.' }))).toEqual({ assessment: 'unreachable', reasons: ['WinRM cannot complete the operation.'] });
+    expect(assessClient(facts({ reachable: false, error: 'WinRM cannot complete the operation.' }))).toEqual({ assessment: 'unreachable', reasons: ['WinRM cannot complete the operation.'], describes: 'the sampling session' });
   });
 
   test('a device that answered but could not be sampled counts as unreachable', () => {
@@ -108,19 +108,19 @@ describe('assessClient', () => {
 
   test('NgcSet YES and OnPremTgt YES is cloud trust', () => {
     const verdict = assessClient(facts());
-    expect(verdict.assessment).toBe('cloud-trust');
+    expect(verdict.assessment).toBe('cloud-kerberos-trust');
     expect(verdict.reasons.join(' ')).toMatch(/OnPremTgt YES/);
   });
 
   test('NgcSet YES, OnPremTgt NO and CertEnrollment none is key trust by mistake', () => {
     const verdict = assessClient(facts({ onPremTgt: false, certEnrollment: 'none' }));
-    expect(verdict.assessment).toBe('key-trust');
+    expect(verdict.assessment).toBe('key-trust-fallback');
     expect(verdict.reasons.join(' ')).toMatch(/OnPremTgt NO and CertEnrollment none: provisioned with key trust by mistake/);
   });
 
   test('certificate enrollment means certificate trust, never cloud trust', () => {
     const verdict = assessClient(facts({ onPremTgt: true, certEnrollment: 'enrollment authority' }));
-    expect(verdict.assessment).toBe('key-trust');
+    expect(verdict.assessment).toBe('certificate-trust');
     expect(verdict.reasons.join(' ')).toMatch(/certificate trust \(enrollment authority\).*certutil -deletehellocontainer/);
   });
 
@@ -136,11 +136,11 @@ describe('assessClient', () => {
 
   test('a device that is not Entra joined is not eligible', () => {
     const verdict = assessClient(facts({ azureAdJoined: false, ngcSet: false }));
-    expect(verdict).toEqual({ assessment: 'not-eligible', reasons: [expect.stringMatching(/AzureAdJoined NO/)] });
+    expect(verdict).toEqual({ assessment: 'not-eligible', reasons: [expect.stringMatching(/AzureAdJoined NO/)], describes: 'the sampling session' });
   });
 
   test("a device joined to another tenant is not eligible for this rollout's tenant (braces and case ignored)", () => {
-    expect(assessClient(facts({ tenantId: `{${TENANT.toUpperCase()}}` }), { tenantId: TENANT }).assessment).toBe('cloud-trust');
+    expect(assessClient(facts({ tenantId: `{${TENANT.toUpperCase()}}` }), { tenantId: TENANT }).assessment).toBe('cloud-kerberos-trust');
     const verdict = assessClient(facts({ tenantId: '11111111-2222-3333-4444-555555555555' }), { tenantId: TENANT });
     expect(verdict.assessment).toBe('not-eligible');
     expect(verdict.reasons[0]).toMatch(/joined to tenant 11111111/);
@@ -162,7 +162,7 @@ describe('assessClient', () => {
 
   test('nothing at all yet: not provisioned, users provision at their next sign-in', () => {
     const verdict = assessClient(facts({ ngcSet: false, onPremTgt: null, events: [] }));
-    expect(verdict).toEqual({ assessment: 'not-provisioned', reasons: [expect.stringMatching(/next sign-in/)] });
+    expect(verdict).toEqual({ assessment: 'not-provisioned', reasons: [expect.stringMatching(/next sign-in/)], describes: 'the sampling session' });
   });
 
   describe('sampled remotely: NgcSet describes the remoting account, the event log the device', () => {
@@ -170,32 +170,68 @@ describe('assessClient', () => {
       const verdict = assessClient(
         facts({ ngcSet: false, onPremTgt: false, events: [event(358, 10, prerequisiteText(true, 'Yes', 'Yes')), event(300, 9, 'The NGC key was successfully registered.')] }),
       );
-      expect(verdict.assessment).toBe('cloud-trust');
+      expect(verdict.assessment).toBe('cloud-kerberos-trust');
       expect(verdict.reasons.join(' ')).toMatch(/event 300.*event 358: cloud trust policy enabled/);
     });
 
     test('a key registered while the cloud-trust policy was off is key trust', () => {
       const verdict = assessClient(facts({ ngcSet: false, onPremTgt: null, events: [event(300, 9), event(358, 10, prerequisiteText(true, 'No', 'Not Tested'))] }));
-      expect(verdict.assessment).toBe('key-trust');
+      expect(verdict.assessment).toBe('key-trust-fallback');
     });
 
     test('the newest prerequisite event decides', () => {
       const verdict = assessClient(
         facts({ ngcSet: false, onPremTgt: null, events: [event(358, 100, prerequisiteText(true, 'No', 'Not Tested')), event(358, 10, prerequisiteText(true, 'Yes', 'Yes')), event(300, 9)] }),
       );
-      expect(verdict.assessment).toBe('cloud-trust');
+      expect(verdict.assessment).toBe('cloud-kerberos-trust');
     });
 
     test('a machine governed by an enrollment authority provisioned certificate trust', () => {
       const verdict = assessClient(facts({ ngcSet: false, onPremTgt: null, events: [event(300, 9), event(358, 10, prerequisiteText(true, 'No', 'Not Tested', 'enrollment authority'))] }));
-      expect(verdict.assessment).toBe('key-trust');
+      expect(verdict.assessment).toBe('certificate-trust');
       expect(verdict.reasons.join(' ')).toMatch(/certificate trust/);
     });
 
     test('a key without any event naming the policy is not taken for cloud trust', () => {
       const verdict = assessClient(facts({ ngcSet: false, onPremTgt: null, events: [event(300, 9)] }));
-      expect(verdict.assessment).toBe('key-trust');
+      expect(verdict.assessment).toBe('key-trust-fallback');
       expect(verdict.reasons.join(' ')).toMatch(/no evidence of cloud Kerberos trust/);
+    });
+  });
+
+  describe("collected in the signed-in user's session", () => {
+    const user = (overrides: Partial<ClientFacts>) => facts({ collectedAs: 'signed-in-user', signedInUser: 'CORP\\anna', ...overrides });
+
+    test('the verdict names whose state it describes', () => {
+      expect(assessClient(user({}))).toMatchObject({ assessment: 'cloud-kerberos-trust', describes: 'signed-in user CORP\\anna' });
+    });
+
+    test('nobody signed in is not eligible, with that reason, whatever the events say', () => {
+      const verdict = assessClient(user({ signedInUser: null, ngcSet: null, onPremTgt: null, events: [event(300, 9)] }));
+      expect(verdict).toMatchObject({ assessment: 'not-eligible', describes: 'nobody signed in', reasons: [expect.stringMatching(/^nobody signed in/)] });
+    });
+
+    test("the user's own NgcSet NO is not overruled by another user's key event", () => {
+      expect(assessClient(user({ ngcSet: false, onPremTgt: false, events: [event(300, 9)] })).assessment).toBe('not-provisioned');
+    });
+
+    test('a container without the on-premises TGT is the key trust fallback', () => {
+      const verdict = assessClient(user({ onPremTgt: false, cloudTgt: true, certEnrollment: 'none' }));
+      expect(verdict.assessment).toBe('key-trust-fallback');
+      expect(verdict.reasons.join(' ')).toMatch(/OnPremTgt NO and CertEnrollment none/);
+    });
+
+    test('a failure to collect in the session is reported, not guessed', () => {
+      expect(assessClient(user({ error: 'dsregcmd /status in the session of CORP\\anna ended with exit code 0x80070005' })).assessment).toBe('unreachable');
+    });
+  });
+
+  describe('collected over remoting', () => {
+    test("the remoting account's container and tickets are ignored: the events decide, and the verdict says so", () => {
+      const verdict = assessClient(facts({ collectedAs: 'remoting-account', ngcSet: true, onPremTgt: true, events: [event(300, 9), event(358, 10, prerequisiteText(true, 'No', 'Not Tested'))] }));
+      expect(verdict.assessment).toBe('key-trust-fallback');
+      expect(verdict.describes).toBe("remoting account (not the device's user)");
+      expect(verdict.reasons.join(' ')).toMatch(/describe the remoting account/);
     });
   });
 });

@@ -117,3 +117,39 @@ describe('runbookMarkdown', () => {
     expect(md).not.toContain('<img');
   });
 });
+
+describe('client verification in the report', () => {
+  const withClients = (): RolloutReport => {
+    const r = report();
+    r.domains[0].steps = [
+      step({
+        step: 'client-sample',
+        changed: false,
+        clients: [
+          { name: 'WS-001', assessment: 'cloud-kerberos-trust', describes: 'signed-in user CORP\\anna', reasons: ['OnPremTgt YES'] },
+          { name: 'WS-002', assessment: 'key-trust-fallback', describes: 'signed-in user CORP\\ben', reasons: ['OnPremTgt NO and CertEnrollment none', HOSTILE] },
+        ],
+      }),
+    ];
+    return r;
+  };
+
+  test('Markdown: a row per device with its verdict, whose state it describes and why', () => {
+    const rows = renderMarkdown(withClients()).split('\n').filter((l) => l.startsWith('| WS-'));
+    expect(rows.map(cells)).toEqual([
+      ['WS-001', 'cloud-kerberos-trust', 'signed-in user CORP\\anna', 'OnPremTgt YES'],
+      ['WS-002', 'key-trust-fallback', 'signed-in user CORP\\ben', `OnPremTgt NO and CertEnrollment none<br>${escapeMarkdownCell(HOSTILE)}`],
+    ]);
+  });
+
+  test('HTML: the same table, every value escaped', () => {
+    const html = renderHtml(withClients());
+    expect(html).toContain('<h4>Client verification</h4>');
+    expect(html).toContain('<td>WS-002</td><td>key-trust-fallback</td><td>signed-in user CORP\\ben</td>');
+    expect(html).not.toContain('<img');
+  });
+
+  test('a report without sampled devices has no such table', () => {
+    expect(renderMarkdown(report())).not.toContain('Client verification');
+  });
+});

@@ -93,6 +93,16 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     ]);
     const corp = first.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('succeeded');
+    // Sampled in each device's signed-in user session (the default collect), a verdict per device in the report.
+    const sample = corp.steps.find((s) => s.step === 'client-sample')!;
+    expect(sample.clients!.map((c) => [c.name, c.assessment, c.describes])).toEqual([
+      ['WS-CORP-001', 'cloud-kerberos-trust', 'signed-in user CORP\\user'],
+      ['WS-CORP-002', 'cloud-kerberos-trust', 'signed-in user CORP\\user'],
+      ['WS-CORP-003', 'key-trust-fallback', 'signed-in user CORP\\user'],
+      ['WS-CORP-004', 'not-provisioned', 'signed-in user CORP\\user'],
+      ['WS-CORP-005', 'not-eligible', 'signed-in user CORP\\user'],
+    ]);
+    expect((await lab.store.read()).devices.flatMap((d) => d.scheduledTasks)).toEqual([]);
     const mutations = (await lab.store.read()).mutations;
     expect(mutations['kerberos:corp.contoso.com']).toBe(1);
     expect(Object.values(mutations).every((count) => count === 1)).toBe(true);

@@ -1,4 +1,5 @@
 import type { CommandSimulation, NativeSimulation } from './types';
+import { getCimInstance } from './windows/cim-instance';
 import { dsregcmd } from './windows/dsregcmd';
 import { getWinEvent } from './windows/events';
 import { invokeCommand } from './windows/invoke-command';
@@ -13,6 +14,7 @@ export const windowsCommands: Record<string, CommandSimulation> = {
   'Get-ItemProperty': getItemProperty,
   'Test-Path': testPath,
   'Get-WinEvent': getWinEvent,
+  'Get-CimInstance': getCimInstance,
 };
 
 export const windowsNatives: Record<string, NativeSimulation> = {

@@ -22,7 +22,7 @@ function section(name: string, fields: Fields, compact = false): string[] {
 
 const utc = (date: Date) => `${date.toISOString().slice(0, 19).replace('T', ' ')}.000 UTC`;
 
-function statusLines(state: WhfbState, now: Date): string[] {
+export function statusLines(state: WhfbState, now: Date): string[] {
   const lines: string[] = [];
   const device: Fields = [['AzureAdJoined', yes(state.azureAdJoined)], ['EnterpriseJoined', 'NO'], ['DomainJoined', yes(state.domainNetBios !== null)]];
   if (state.domainNetBios) device.push(['DomainName', state.domainNetBios]);
@@ -91,5 +91,6 @@ export const dsregcmd: NativeSimulation = async (args: string[], computerId: str
   const estate = await lab.read();
   const computer = findComputer(estate, computerId);
   if (!computer || computer.kind === 'management-host') throw new Error(`the simulated computer ${computerId} is not in the estate`);
-  return { lines: statusLines(whfbState(estate, computer), lab.now()), exitCode: 0 };
+  // Run inside Invoke-Command: the remoting account's User State and SSO State.
+  return { lines: statusLines(whfbState(estate, computer, 'remoting'), lab.now()), exitCode: 0 };
 };

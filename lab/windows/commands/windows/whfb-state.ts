@@ -6,7 +6,9 @@ import { stableGuid } from './stable';
  * What a computer shows of Windows Hello for Business, derived from the estate: a device's `outcome` (how WHfB
  * ended up on it) and OS build; a DC is domain joined and nothing else. One derivation feeds dsregcmd /status and
  * the User Device Registration/Admin events, so the two always agree. dsregcmd's User State and SSO State
- * describe the signed-in user the estate's outcome is about.
+ * describe the user who runs it: in the signed-in user's session (a scheduled task with that principal) the user
+ * the estate's outcome is about; in a remoting session the remoting account (a network logon: no Primary Refresh
+ * Token, no Hello container, SessionIsNotRemote NO). The events are machine-wide: the same in both.
  */
 export interface WhfbState {
   /** CurrentBuild: some fields exist only from a given build on. */
@@ -33,7 +35,8 @@ export interface Prerequisite {
   postLogonEnabled: boolean;
   deviceEligible: boolean;
   sessionIsNotRemote: boolean;
-  certEnrollment: 'none';
+  /** none, or enrollment authority / mobile device management under certificate trust. */
+  certEnrollment: string;
   /** OnPremTGT (CloudTGT before Windows 11 23H2); null where the build does not print it. */
   cloudTgt: boolean | null;
   /** Field name by build: OnPremTGT from 22631 (Windows 11 23H2), CloudTGT before. */
@@ -148,6 +151,19 @@ function deviceState(estate: LabEstate, computer: Extract<LabComputer, { kind: '
         prerequisite: prerequisite({ preReqResult: 'WillProvision' }),
         events: [keyRegistered(device, keyId, upn, 118), { id: 358, minutesAgo: 120, fill: prerequisiteFill({ joined: true, cloudTrustPolicy: 'No', cloudTgt: 'Not Tested' }) }],
       };
+    case 'certificate-trust':
+      // UseCertificateForOnPremAuth in effect: the container holds a certificate from the enrollment authority; no on-premises TGT from Entra.
+      return {
+        ...base,
+        ngcKeyId: keyId,
+        onPremTgt: false,
+        cloudTgt: true,
+        prerequisite: prerequisite({ certEnrollment: 'enrollment authority', preReqResult: 'WillProvision' }),
+        events: [
+          keyRegistered(device, keyId, upn, 118),
+          { id: 358, minutesAgo: 120, fill: { ...prerequisiteFill({ joined: true, cloudTrustPolicy: 'Yes', cloudTgt: 'Not Tested' }), certTrustPolicy: 'Yes', policySource: 'enrollment authority' } },
+        ],
+      };
     case 'not-provisioned':
       // Policy in effect, but the user got no cloud TGT (no writable DC in line of sight at sign-in).
       return {
@@ -186,8 +202,32 @@ function deviceState(estate: LabEstate, computer: Extract<LabComputer, { kind: '
   }
 }
 
-export function whfbState(estate: LabEstate, computer: LabComputer): WhfbState {
-  if (computer.kind === 'device') return deviceState(estate, computer);
+/** Who runs dsregcmd: the signed-in user (interactive session) or the account of a remoting session. */
+export type DsregcmdSession = 'signed-in-user' | 'remoting';
+
+/** What the remoting account sees of itself: a network logon with no PRT, no Hello container and a remote session. */
+function asRemotingAccount(state: WhfbState): WhfbState {
+  const capable = state.onPremTgt !== null;
+  const prerequisite: Prerequisite = {
+    isDeviceJoined: state.azureAdJoined,
+    isUserAzureAd: false,
+    policyEnabled: state.prerequisite?.policyEnabled ?? true,
+    postLogonEnabled: state.prerequisite?.postLogonEnabled ?? true,
+    deviceEligible: state.prerequisite?.deviceEligible ?? true,
+    sessionIsNotRemote: false,
+    certEnrollment: 'none',
+    cloudTgt: capable ? false : null,
+    cloudTgtField: state.build >= 22631 ? 'OnPremTGT' : 'CloudTGT',
+    preReqResult: 'WillNotProvision',
+  };
+  return { ...state, azureAdPrt: false, ngcKeyId: null, onPremTgt: capable ? false : null, cloudTgt: capable ? false : null, prerequisite };
+}
+
+export function whfbState(estate: LabEstate, computer: LabComputer, session: DsregcmdSession = 'signed-in-user'): WhfbState {
+  if (computer.kind === 'device') {
+    const state = deviceState(estate, computer);
+    return session === 'remoting' ? asRemotingAccount(state) : state;
+  }
   if (computer.kind === 'controller') {
     return { build: computer.controller.currentBuild, azureAdJoined: false, domainNetBios: computer.domain.netBiosName, tenant: null, deviceId: null, azureAdPrt: false, ngcKeyId: null, onPremTgt: null, cloudTgt: null, prerequisite: null, events: [], upn: null };
   }
