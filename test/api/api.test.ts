@@ -105,7 +105,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     expect(changed.status).toBe(409);
     expect(changed.json.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`rollout ${id} is already running with a different spec`) });
 
-    const waiting = await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval');
+    const waiting = await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval', { timeoutMs: 90_000 });
     expect(waiting.json.run.status).toBe('RUNNING');
     expect(waiting.json.report.rings.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
       ['pilot', 'completed'],
@@ -138,7 +138,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     const late = await control(id, 'pause');
     expect(late.status).toBe(409);
     expect(late.json.error.message).toBe(`rollout ${id} has ended (completed): it takes no pause`);
-  }, 90_000);
+  }, 240_000);
 
   test('pause, resume and cancel (with a reason) as the token; a cancelled rollout takes nothing more', async () => {
     const spec = uniqueSpec((s) => {
@@ -146,7 +146,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
       s.domains = [s.domains[0]];
     });
     const id = (await f.call('POST', '/rollouts', { token: f.token.admin, body: { mode: 'apply', spec } })).json.id as string;
-    await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval');
+    await waitUntil(() => progress(id), (r) => r.json.report.state === 'waiting-approval', { timeoutMs: 90_000 });
 
     const paused = await control(id, 'pause');
     expectDocumented('pauseRollout', paused);
@@ -162,7 +162,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     const after = await control(id, 'approve', {});
     expect(after.status).toBe(409);
     expect(after.json.error.message).toBe(`rollout ${id} has ended (completed): it takes no approve`);
-  }, 60_000);
+  }, 180_000);
 
   test('schedules: created by admin only, listed, refused twice, deleted', async () => {
     const spec = uniqueSpec();

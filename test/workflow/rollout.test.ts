@@ -49,7 +49,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
   async function apply(spec: RolloutSpec, approve = true): Promise<RolloutReport> {
     const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
     if (approve) {
-      await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval' || r.state === 'completed' || r.state === 'halted');
+      await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval' || r.state === 'completed' || r.state === 'halted', { timeoutMs: 90_000, what: 'the approval gate or the end' });
       const progress = await rolloutProgress(client(), started.workflowId);
       if (progress.state === 'waiting-approval') await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'broad', approver: 'tester' }] });
     }
@@ -110,7 +110,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const second = await apply(spec);
     expect(second.domains.find((d) => d.domain === 'corp.contoso.com')!.steps.filter((s) => s.changed)).toEqual([]);
     expect((await lab.store.read()).mutations).toEqual(mutations);
-  });
+  }, 240_000);
 
   test('starting the same spec twice joins the running rollout; a different spec under the same name is refused', async () => {
     await resetEstate();
@@ -121,13 +121,13 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const changed = structuredClone(spec);
     changed.options.requireSecurityDevice = true;
     await expect(startRollout(client(), changed, 'apply', lab.taskQueue)).rejects.toBeInstanceOf(RolloutConflictError);
-    await waitUntil(() => rolloutProgress(client(), first.workflowId), (r) => r.state === 'waiting-approval');
+    await waitUntil(() => rolloutProgress(client(), first.workflowId), (r) => r.state === 'waiting-approval', { timeoutMs: 90_000 });
     expect(await updateRejection(first.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'x' }] }))).toMatch(/ring pilot is not waiting for approval/);
     await first.handle.executeUpdate(cancelRolloutUpdate, { args: [{ by: 'tester', reason: 'test over' }] });
     const report = await first.handle.result();
     expect(report.state).toBe('cancelled');
     expect(report.rings.find((r) => r.name === 'broad')!.status).toBe('skipped');
-  });
+  }, 240_000);
 
   test('an approval that does not come in time halts the rollout', async () => {
     await resetEstate();
@@ -217,7 +217,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
       s.domains = [s.domains[0]];
     });
     const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
-    await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval');
+    await waitUntil(() => rolloutProgress(client(), started.workflowId), (r) => r.state === 'waiting-approval', { timeoutMs: 90_000 });
     expect(await started.handle.executeUpdate(pauseRolloutUpdate, { args: [{ by: 'tester' }] })).toMatch(/^paused by tester/);
     await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'tester' }] });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -236,5 +236,5 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
       (ids) => ids.length > 0,
     );
     expect(listed).toEqual([started.workflowId]);
-  });
+  }, 240_000);
 });
