@@ -5,6 +5,7 @@ import { gpoSteps } from './gpo';
 import { hostSteps } from './host';
 import { intuneSteps } from './intune';
 import { kerberosSteps } from './kerberos';
+import { kerberosHealthStep } from './kerberos-health';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps];
+export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, kerberosHealthStep, ...gpoSteps, ...intuneSteps];

@@ -47,3 +47,15 @@ function ConvertTo-UtcInstant {
     if ($instant.Kind -eq [System.DateTimeKind]::Unspecified) { return [datetime]::SpecifyKind($instant, [System.DateTimeKind]::Utc) }
     return $instant.ToUniversalTime()
 }
+
+function Select-KerberosServerEndpoint {
+    # Points AzureADHybridAuthenticationManagement at the tenant's cloud (0 Public, 1 China, 2 US Government) before
+    # it signs in: Get first, Set only when it differs. The current endpoint is printed as "Current Endpoint = 0(Public)";
+    # whether to the output or the host is undocumented, so both streams are read. Returns whether it was changed.
+    param([Parameter(Mandatory = $true)][ValidateSet('public', 'usgovernment', 'china')][string]$Cloud)
+    $target = @{ public = 0; china = 1; usgovernment = 2 }[$Cloud]
+    $shown = (Get-AzureADKerberosServerEndpoint 6>&1 | Out-String)
+    if ($shown -match 'Current Endpoint\s*=\s*(\d+)' -and [int]$Matches[1] -eq $target) { return $false }
+    $null = Set-AzureADKerberosServerEndpoint -TargetEndpoint $target
+    return $true
+}

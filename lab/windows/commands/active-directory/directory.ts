@@ -1,12 +1,13 @@
 import type { LabController, LabDomain, LabEstate, LabForest, LabGpo } from '../../../estate/schema';
 import { dnKey, parentDn, rdnValue, sameDn, sameText, stableGuid } from './names';
+import { kerberosDirectoryEntries } from './kerberos-objects';
 import { DOMAIN_RIDS, ROOT_ONLY, domainSid, principalSid, rootDomain } from './principals';
 
 /**
  * The directory of one domain, derived from the estate in one place: the domain head, its well-known containers,
  * the OUs, the groups (built-in and the estate's), the users (built-in accounts, the estate's admins whose UPN
  * suffix is the domain, krbtgt_AzureAD), the computers (the DCs, AzureADKerberos, the sample devices and group
- * members) and the GPO containers. Attributes carry their LDAP display names (MS-ADA1..3).
+ * members), the Kerberos server's serviceConnectionPoint (active-directory/kerberos-objects.ts) and the GPO containers. Attributes carry their LDAP display names (MS-ADA1..3).
  *
  * It is the view of one DC: the Azure AD Kerberos objects a key update wrote on one DC reach the others after the
  * estate's replication delay (kerberosServer.replicationDelaySeconds / replicationDelayOverrides); until then a DC
@@ -53,13 +54,14 @@ const CATEGORIES: Record<string, string> = {
   user: 'Person',
   computer: 'Computer',
   groupPolicyContainer: 'Group-Policy-Container',
+  serviceConnectionPoint: 'Service-Connection-Point',
 };
 
 /** groupType flags (MS-ADTS §2.2.12): security + scope. */
 const GROUP_TYPE: Record<string, number> = { Global: -2147483646, DomainLocal: -2147483644, Universal: -2147483640 };
 
 /** userAccountControl (MS-ADTS §2.2.16): NORMAL_ACCOUNT, ACCOUNTDISABLE, WORKSTATION_TRUST, SERVER_TRUST, TRUSTED_FOR_DELEGATION, PARTIAL_SECRETS. */
-const UAC = { user: 0x200, disabledUser: 0x202, workstation: 0x1000, dc: 0x82000, rodc: 0x5001000, azureAdKerberos: 0x4001000 };
+const UAC = { user: 0x200, disabledUser: 0x202, workstation: 0x1000, dc: 0x82000, rodc: 0x5001000 };
 
 export function configurationDn(forest: LabForest): string {
   return `CN=Configuration,${rootDomain(forest).distinguishedName}`;
@@ -153,15 +155,8 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
   }
   const kerberosVersion = kerberosVersionOn(domain, controller, now);
   const kerberos = domain.kerberosServer.ad;
-  if (kerberos && kerberosVersion !== null) {
-    // msDS-KeyVersionNumber: the key version of the account's current password (MS-ADA2).
-    add(kerberos.userAccount, CLASSES.user, {
-      sAMAccountName: `krbtgt_${kerberos.id}`,
-      objectSid: principalSid(forest, domain, `krbtgt_${kerberos.id}`),
-      userAccountControl: UAC.disabledUser,
-      'msDS-KeyVersionNumber': kerberosVersion,
-    });
-  }
+  const kerberosEntries = kerberos && kerberosVersion !== null ? kerberosDirectoryEntries(forest, domain, kerberosVersion) : [];
+  for (const entry of kerberosEntries) add(entry.distinguishedName, entry.objectClass, entry.attributes);
 
   // Computers: the DCs in OU=Domain Controllers, the AzureADKerberos pseudo-RODC, the sample devices and group members.
   for (const dc of domain.controllers) {
@@ -174,14 +169,6 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
       primaryGroupID: dc.isReadOnly ? 521 : 516,
       operatingSystem: dc.operatingSystem,
       operatingSystemVersion: `10.0 (${dc.currentBuild})`,
-    });
-  }
-  if (kerberos && kerberosVersion !== null) {
-    add(kerberos.computerAccount, CLASSES.computer, {
-      sAMAccountName: `${rdnValue(kerberos.computerAccount)}$`,
-      objectSid: principalSid(forest, domain, `${rdnValue(kerberos.computerAccount)}$`),
-      userAccountControl: UAC.azureAdKerberos,
-      primaryGroupID: 521,
     });
   }
   const memberDns = domain.groups.flatMap((g) => g.members);
@@ -217,7 +204,7 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
   const builtinMembers: Record<string, string[]> = {
     'Domain Admins': [accountDn('Administrator'), ...admins('Domain Admins', [domain])],
     'Domain Controllers': [],
-    'Read-only Domain Controllers': kerberos && kerberosVersion !== null ? [kerberos.computerAccount] : [],
+    'Read-only Domain Controllers': kerberosEntries.filter((e) => e.objectClass.includes('computer')).map((e) => e.distinguishedName),
     'Enterprise Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`, ...admins('Enterprise Admins', forest.domains)],
     'Schema Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`],
     'Group Policy Creator Owners': [accountDn('Administrator')],
