@@ -8,7 +8,7 @@
     changes nothing. -PlanOnly reports the change without making it. Needs a password-only Entra admin
     (-CloudCredential); MFA-protected admins must run the command interactively (cloudtrust's operator-assisted step).
     The AD half present while this tenant has no cloud half (Cloud* empty) is an object another tenant created: one
-    AD domain has one object, and a second Set would overwrite it (reference §1.4), so it is refused unless -TakeOver.
+    AD domain has one object, and a second Set would overwrite it (one object per domain), so it is refused unless -TakeOver.
     -Cloud points the module at the tenant's cloud first (Set-AzureADKerberosServerEndpoint).
 #>
 [CmdletBinding()]
