@@ -104,7 +104,7 @@ export async function rolloutProgress(client: Client, workflowId: string): Promi
         .getHandle(`${workflowId}/domain/${domain.domain}`)
         .query(domainProgressQuery)
         .catch(() => undefined);
-      return live ? { ...live, findings: domain.findings } : domain;
+      return live ? { ...live, findings: [...domain.findings, ...live.findings] } : domain;
     }),
   );
   return report;
