@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainTenantConflictError, domainsOfOtherTenants } from '../../client/domain-tenants';
 import { rolloutProgress, startRollout } from '../../client/rollouts';
+import { startDriftCheck } from '../../client/runbooks';
 import type { LabEstate } from '../../lab/estate/schema';
 import type { RolloutReport } from '../../model/report-types';
 import type { RolloutSpec } from '../../model/spec';
@@ -93,6 +94,23 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
     expect(health.status).toBe('failed');
     expect(health.error).toEqual({ type: 'VerificationFailed', message: `CN=krbtgt_AzureAD,CN=Users,${DN} has msDS-SupportedEncryptionTypes 0x4 without AES256_HMAC_SHA1 (0x10): Entra Kerberos uses AES-256 only` });
     expect(corp.findings).toContainEqual({ severity: 'blocker', code: 'kerberos-object-health', message: health.error!.message, target: CORP });
+  });
+
+  test('a drift check reports an unhealthy object (serviceConnectionPoint deleted) as drift, with a warning finding in the plan', async () => {
+    await reset((estate) => {
+      seedCorp(estate, { serviceConnectionPoint: false }, true);
+      // A plan reads the object only once the management host has the module.
+      if (!estate.managementHost.modules.some((m) => m.name === 'AzureADHybridAuthenticationManagement')) estate.managementHost.modules.push({ name: 'AzureADHybridAuthenticationManagement', version: '2.4.71.0' });
+    });
+    const spec = variant((s) => {
+      s.domains = [s.domains[0]];
+      s.rings = [{ name: 'pilot', domains: [CORP], concurrency: 2, failureBudget: 0 }];
+    });
+    const drift = await (await startDriftCheck(client(), spec, lab.taskQueue)).result();
+    expect(drift.verdict).toBe('drift');
+    expect(drift.domains[0].changes).toContainEqual(
+      `kerberos-health: needs repair: the serviceConnectionPoint CN=900274c4-b7d2-43c8-90ee-00a9f650e335,CN=AzureAD,CN=System,${DN} is missing: the tools find the Kerberos server objects through it`,
+    );
   });
 
   test('a domain already rolled out to another tenant: an apply is refused unless force, a plan warns', async () => {
