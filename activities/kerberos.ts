@@ -8,12 +8,16 @@ import {
   removeKerberosServerStep,
   rotateKerberosKeyStep,
 } from './steps/kerberos';
+import { kerberosHealthStep } from './steps/kerberos-health';
+import type { TenantCloud } from '../model/cloud';
 
 /** Which admins sign in, by secret name: the values are resolved here and never enter workflow history. */
 export interface KerberosSignIn {
   domain: string;
   cloudCredentialRef: string;
   domainCredentialRef?: string;
+  /** The tenant's cloud (absent = public). */
+  cloud?: TenantCloud;
 }
 
 /** Activities of the Azure AD Kerberos server object steps. */
@@ -23,6 +27,7 @@ export function createKerberosActivities(deps: ActivityDependencies) {
       domain: input.domain,
       cloudCredential: await deps.secrets.credential(input.cloudCredentialRef),
       domainCredential: input.domainCredentialRef ? await deps.secrets.credential(input.domainCredentialRef) : undefined,
+      ...(input.cloud ? { cloud: input.cloud } : {}),
     };
   }
   const checkReplication = stepActivity(deps, kerberosReplicationStep);
@@ -31,14 +36,21 @@ export function createKerberosActivities(deps: ActivityDependencies) {
     async getKerberosServer(input: KerberosSignIn) {
       return runStepActivity(deps.pool, getKerberosServerStep, await credentials(input));
     },
-    async ensureKerberosServer(input: KerberosSignIn & { planOnly?: boolean }) {
-      return runStepActivity(deps.pool, ensureKerberosServerStep, { ...(await credentials(input)), planOnly: input.planOnly });
+    async ensureKerberosServer(input: KerberosSignIn & { planOnly?: boolean; takeOver?: boolean }) {
+      return runStepActivity(deps.pool, ensureKerberosServerStep, { ...(await credentials(input)), planOnly: input.planOnly, takeOver: input.takeOver });
     },
     async rotateKerberosKey(input: KerberosSignIn & { requestedAt: string; force?: boolean; planOnly?: boolean }) {
       return runStepActivity(deps.pool, rotateKerberosKeyStep, { ...(await credentials(input)), requestedAt: input.requestedAt, force: input.force, planOnly: input.planOnly });
     },
     async removeKerberosServer(input: KerberosSignIn & { confirmRemoval: true; planOnly?: boolean }) {
       return runStepActivity(deps.pool, removeKerberosServerStep, { ...(await credentials(input)), confirmRemoval: input.confirmRemoval, planOnly: input.planOnly });
+    },
+    async checkKerberosObjectHealth(input: { domain: string; server?: string; domainCredentialRef?: string }) {
+      return runStepActivity(deps.pool, kerberosHealthStep, {
+        domain: input.domain,
+        ...(input.server ? { server: input.server } : {}),
+        ...(input.domainCredentialRef ? { domainCredential: await deps.secrets.credential(input.domainCredentialRef) } : {}),
+      });
     },
     async checkKerberosReplication(input: { domain: string; sourceServer: string; servers: string[]; expectedKeyVersion?: number; domainCredentialRef?: string }) {
       const expected = input.expectedKeyVersion === undefined ? {} : { expectedKeyVersion: input.expectedKeyVersion };

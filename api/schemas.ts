@@ -39,7 +39,13 @@ export const listRunsQuery = z
 
 export const reportQuery = z.object({ format: z.enum(['json', 'md', 'html']).default('json') }).strict();
 
-export const startRolloutBody = z.object({ mode: modeSchema, spec: rolloutSpecSchema }).strict();
+export const startRolloutBody = z
+  .object({
+    mode: modeSchema,
+    spec: rolloutSpecSchema,
+    force: z.boolean().optional().describe('start an apply although a domain of the spec was rolled out to another tenant (refused otherwise, 409)'),
+  })
+  .strict();
 export const approveBody = z.object({ ring: ringNameSchema.optional(), comment: noteSchema.optional() }).strict().optional();
 export const emptyBody = z.object({}).strict().optional();
 export const cancelBody = z.object({ reason: noteSchema.optional() }).strict().optional();
@@ -100,6 +106,7 @@ export const startedRunSchema = z.object({
   id: z.string(),
   started: z.boolean().describe('false when an identical run was already going and this request joined it'),
   mode: modeSchema,
+  warnings: z.array(z.string()).optional().describe('domains of the spec already rolled out to another tenant (a plan, or an apply with force)'),
 });
 
 export const runSummarySchema = z.object({

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { DomainTenantConflictError, domainsMemo, domainsOfOtherTenants } from './domain-tenants';
 import { TriggerError } from './errors';
 import type { DomainReport, RolloutReport } from '../model/report-types';
 import { runSearchAttributes } from '../model/search-attributes';
@@ -37,13 +38,27 @@ export interface StartedRollout {
   /** False when an identical rollout was already running and this call joined it. */
   started: boolean;
   handle: WorkflowHandle<typeof rollout>;
+  /** Domains of the spec already rolled out to another tenant (a plan, or an apply started with force). */
+  warnings: string[];
+}
+
+export interface StartOptions {
+  /** Start an apply although a domain was rolled out to another tenant (see client/domain-tenants.ts). */
+  force?: boolean;
 }
 
 /**
  * Starts a rollout, or joins the one already running for the same spec. A running rollout of the same name with a
  * different spec is refused: it never runs twice, and never runs a spec other than the one it started with.
  */
-export async function startRollout(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, attempt = 1): Promise<StartedRollout> {
+export async function startRollout(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, options: StartOptions = {}): Promise<StartedRollout> {
+  const elsewhere = await domainsOfOtherTenants(client, spec);
+  if (mode === 'apply' && elsewhere.length > 0 && !options.force) throw new DomainTenantConflictError(elsewhere);
+  const warnings = elsewhere.map((conflict) => `already rolled out to another tenant: ${conflict}`);
+  return { ...(await startOnce(client, spec, mode, taskQueue)), warnings };
+}
+
+async function startOnce(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, attempt = 1): Promise<Omit<StartedRollout, 'warnings'>> {
   const digest = specDigest(spec);
   const workflowId = rolloutWorkflowId(spec, mode, digest);
   const existing = client.workflow.getHandle<typeof rollout>(workflowId);
@@ -67,13 +82,13 @@ export async function startRollout(client: Client, spec: RolloutSpec, mode: 'pla
       workflowId,
       args: [{ spec, mode, specDigest: digest }],
       workflowIdConflictPolicy: 'FAIL',
-      memo: { specDigest: digest, mode },
+      memo: { specDigest: digest, mode, domains: domainsMemo(spec) },
       typedSearchAttributes: runSearchAttributes(mode === 'apply' ? 'rollout' : 'plan', spec, 'preflight'),
     });
     return { workflowId, started: true, handle };
   } catch (error) {
     // Started by someone else between describe and start: join it (once; a second race means something is wrong).
-    if (error instanceof WorkflowExecutionAlreadyStartedError && attempt === 1) return startRollout(client, spec, mode, taskQueue, 2);
+    if (error instanceof WorkflowExecutionAlreadyStartedError && attempt === 1) return startOnce(client, spec, mode, taskQueue, 2);
     throw error;
   }
 }
@@ -89,7 +104,7 @@ export async function rolloutProgress(client: Client, workflowId: string): Promi
         .getHandle(`${workflowId}/domain/${domain.domain}`)
         .query(domainProgressQuery)
         .catch(() => undefined);
-      return live ? { ...live, findings: domain.findings } : domain;
+      return live ? { ...live, findings: [...domain.findings, ...live.findings] } : domain;
     }),
   );
   return report;

@@ -1,6 +1,6 @@
 /**
  * What the docs say must hold for the Azure AD Kerberos server object (reference §1.4): Id = CloudId,
- * KeyVersion = CloudKeyVersion, DomainDnsName = CloudDomainDnsName. Checked on Get-AzureADKerberosServer's result
+ * KeyVersion = CloudKeyVersion, DomainDnsName = CloudDomainDnsName, KeyUpdatedOn = CloudKeyUpdatedOn. Checked on Get-AzureADKerberosServer's result
  * and on the console output an operator pastes after the interactive run (list format, "Name : Value" lines).
  */
 export interface KerberosHalves {
@@ -10,6 +10,16 @@ export interface KerberosHalves {
   cloudKeyVersion: string | null;
   domainDnsName: string | null;
   cloudDomainDnsName: string | null;
+  keyUpdatedOn?: string | null;
+  cloudKeyUpdatedOn?: string | null;
+}
+
+/** The same instant? ISO texts (the scripts' output) compare as instants; other text (pasted console output) as written. */
+function sameInstant(a: string | null, b: string | null): boolean {
+  if (!a || !b) return !a && !b;
+  const iso = /^\d{4}-\d{2}-\d{2}T/;
+  if (iso.test(a) && iso.test(b)) return Date.parse(a) === Date.parse(b);
+  return a.trim() === b.trim();
 }
 
 /** The mismatches between the AD half and the cloud half; empty when they agree. */
@@ -20,6 +30,11 @@ export function kerberosMismatches(s: KerberosHalves): string[] {
   if (s.keyVersion !== s.cloudKeyVersion) problems.push(`KeyVersion ${shown(s.keyVersion)} differs from CloudKeyVersion ${shown(s.cloudKeyVersion)}`);
   // DNS names compare case-insensitively (as the scripts' -ne does).
   if ((s.domainDnsName ?? '').toLowerCase() !== (s.cloudDomainDnsName ?? '').toLowerCase() || (s.domainDnsName === null) !== (s.cloudDomainDnsName === null)) problems.push(`DomainDnsName ${shown(s.domainDnsName)} differs from CloudDomainDnsName ${shown(s.cloudDomainDnsName)}`);
+  if (s.keyUpdatedOn !== undefined || s.cloudKeyUpdatedOn !== undefined) {
+    const on = s.keyUpdatedOn ?? null;
+    const cloudOn = s.cloudKeyUpdatedOn ?? null;
+    if (!sameInstant(on, cloudOn)) problems.push(`KeyUpdatedOn ${shown(on)} differs from CloudKeyUpdatedOn ${shown(cloudOn)}`);
+  }
   return problems;
 }
 
@@ -48,6 +63,8 @@ export function checkPastedKerberosOutput(text: string, domain: string): PastedK
     cloudKeyVersion: value('CloudKeyVersion'),
     domainDnsName: value('DomainDnsName'),
     cloudDomainDnsName: value('CloudDomainDnsName'),
+    keyUpdatedOn: value('KeyUpdatedOn'),
+    cloudKeyUpdatedOn: value('CloudKeyUpdatedOn'),
   });
   if (value('DomainDnsName').toLowerCase() !== domain.toLowerCase()) problems.push(`the output is for ${value('DomainDnsName') || '(no domain)'}, not ${domain}`);
   return { fields, problems };

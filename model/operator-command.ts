@@ -1,3 +1,5 @@
+import { KERBEROS_ENDPOINT, type TenantCloud } from './cloud';
+
 /**
  * The command an operator runs interactively on the management host when the Entra admin is MFA-protected
  * (the module has no app-only sign-in; reference §1.3). Values are quoted for PowerShell single-quoted strings.
@@ -8,6 +10,8 @@ export interface OperatorCommandInput {
   /** UPN of the AD admin when the operator's own logon is not a Domain Admin of that domain. */
   domainAdminUpn?: string;
   action: 'create' | 'rotate' | 'remove';
+  /** The tenant's cloud; absent or public = the module's default endpoint. */
+  cloud?: TenantCloud;
 }
 
 const quote = (value: string) => `'${value.replace(/['‘’‚‛]/g, (q) => q + q)}'`;
@@ -17,6 +21,7 @@ export function operatorCommand(input: OperatorCommandInput): string {
     '[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12',
     "Import-Module -Name 'AzureADHybridAuthenticationManagement'",
   ];
+  if (input.cloud && input.cloud !== 'public') lines.push(`Set-AzureADKerberosServerEndpoint -TargetEndpoint ${KERBEROS_ENDPOINT[input.cloud]}`);
   const domainCredential = input.domainAdminUpn ? ` -DomainCredential (Get-Credential -UserName ${quote(input.domainAdminUpn)} -Message 'AD admin')` : '';
   const common = `-Domain ${quote(input.domain)} -UserPrincipalName ${quote(input.userPrincipalName)}${domainCredential}`;
   if (input.action === 'create') lines.push(`Set-AzureADKerberosServer ${common}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOUD_OF_ENVIRONMENT } from './cloud';
 import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
 import { INTUNE_DELIVERIES } from './intune-delivery';
@@ -77,6 +78,11 @@ export const domainSpecSchema = z
     /** AD admin for this domain, by secret name; absent = the worker's own logon. */
     domainCredential: z.object({ secret: secretName }).strict().optional(),
     cloudSignIn: cloudSignInSchema.optional(),
+    /**
+     * Overwrite an Azure AD Kerberos server object of this domain that another tenant created (its AD half exists,
+     * this tenant has no KerberosDomain for it). Absent = refuse: the other tenant's cloud Kerberos trust stops working.
+     */
+    kerberosTakeOver: z.boolean().optional(),
     /** Devices to sample after the policy is in place. */
     sampleDevices: z.array(z.string().regex(HOST_NAME_PATTERN, 'must be a device host name')).max(50).default([]),
     /**
@@ -118,6 +124,8 @@ export const rolloutSpecSchema = z
     tenant: z
       .object({
         id: z.guid('must be the tenant id (a GUID without braces)'),
+        /** The tenant's national cloud (Set-AzureADKerberosServerEndpoint); absent = the one graph.environment implies, else public. */
+        cloud: z.enum(['public', 'usgovernment', 'china'], { error: 'must be public, usgovernment or china' }).optional(),
         graph: z
           .object({
             clientId: z.guid(),
@@ -164,6 +172,10 @@ export const rolloutSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    const environment = spec.tenant.graph?.environment;
+    if (spec.tenant.cloud && environment && CLOUD_OF_ENVIRONMENT[environment] !== spec.tenant.cloud) {
+      ctx.addIssue({ code: 'custom', message: `Graph environment ${environment} is not in the ${spec.tenant.cloud} cloud that tenant.cloud names`, path: ['tenant', 'graph', 'environment'] });
+    }
     const declared = new Map(spec.domains.map((d, i) => [d.name.toLowerCase(), i]));
     spec.domains.forEach((d, i) => {
       if (declared.get(d.name.toLowerCase()) !== i) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is declared twice`, path: ['domains', i, 'name'] });

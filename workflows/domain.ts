@@ -1,4 +1,6 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { tenantCloud } from '../model/cloud';
+import { kerberosHealthFindings, kerberosObjectProblems, kerberosObjectsPresent } from '../model/kerberos-health';
 import { checkPastedKerberosOutput, kerberosMismatches } from '../model/kerberos-output';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport } from '../model/report-types';
@@ -75,10 +77,14 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
     });
     return undefined;
   }
+  const cloud = tenantCloud(input.tenant);
   if ('secret' in signIn) {
-    const refs = { domain: input.domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef };
-    await steps.run('kerberos-object', () => acts.ensureKerberosServer({ ...refs, planOnly }));
-    if (planOnly) return undefined;
+    const refs = { domain: input.domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef, ...(cloud === 'public' ? {} : { cloud }) };
+    await steps.run('kerberos-object', () => acts.ensureKerberosServer({ ...refs, planOnly, ...(input.domain.kerberosTakeOver ? { takeOver: true } : {}) }));
+    if (planOnly) {
+      if (patched('kerberos-object-health')) await planObjectHealth(input, report, steps);
+      return undefined;
+    }
     const state = await steps.run('kerberos-verify', () => acts.getKerberosServer(refs));
     const s = state.result;
     const problems = s.id === null ? ['the object does not exist'] : kerberosMismatches(s);
@@ -86,6 +92,7 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
       Object.assign(steps.lastRecord()!, { status: 'failed', error: { type: 'VerificationFailed', message: problems.join('; ') } });
       throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');
     }
+    if (patched('kerberos-object-health')) await verifyObjectHealth(input, report, steps, s.keyUpdatedFrom ?? undefined);
     return s.keyUpdatedFrom ?? undefined;
   }
 
@@ -94,6 +101,7 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
     userPrincipalName: signIn.interactive.userPrincipalName,
     domainAdminUpn: signIn.interactive.domainAdminUserPrincipalName,
     action: 'create',
+    cloud,
   });
   if (planOnly) {
     steps.note('kerberos-object', { status: 'skipped', changes: [`an operator runs, interactively on the management host:\n${command}`] });
@@ -133,6 +141,11 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
       if (!seen.result.replicas[0]?.computerObjectPresent || seen.result.sourceKeyVersion === null) {
         throw rejection(report, `CN=AzureADKerberos or its krbtgt account is not present on ${server} yet`);
       }
+      if (patched('kerberos-object-health')) {
+        const health = await acts.checkKerberosObjectHealth({ domain: input.domain.name, server, domainCredentialRef: input.domain.domainCredential?.secret });
+        const problems = kerberosObjectProblems(health.result);
+        if (problems.length > 0) throw rejection(report, problems.join('; '));
+      }
       accepted = { by, source, warnings };
       return `accepted: the Azure AD Kerberos server object of ${input.domain.name} is in place`;
     },
@@ -148,6 +161,36 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
   report.operatorRejection = undefined;
   steps.note('kerberos-object', { status: 'ok', changed: true, changes: [`created by ${accepted!.by} (operator-assisted)`], warnings: accepted!.warnings, startedAt });
   return accepted!.source;
+}
+
+/**
+ * After creation: the AD objects besides the key (model/kerberos-health.ts), read on the DC the key was written on.
+ * A failed rule fails the step, as a mismatch of the halves does.
+ */
+async function verifyObjectHealth(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder, server: string | undefined): Promise<void> {
+  const acts = stepActivities(input.taskQueue);
+  const health = await steps.run('kerberos-health', () =>
+    acts.checkKerberosObjectHealth({ domain: input.domain.name, ...(server ? { server } : {}), domainCredentialRef: input.domain.domainCredential?.secret }),
+  );
+  const problems = kerberosObjectProblems(health.result);
+  if (problems.length === 0) return;
+  report.findings.push(...kerberosHealthFindings(problems, input.domain.name, 'blocker'));
+  Object.assign(steps.lastRecord()!, { status: 'failed', error: { type: 'VerificationFailed', message: problems.join('; ') } });
+  throw ApplicationFailure.nonRetryable(problems.join('; '), 'VerificationFailed');
+}
+
+/**
+ * In a plan (and so in a drift check): the objects as they are, when they exist. Each failed rule is reported as a
+ * change the estate needs (an apply would fail its kerberos-health check until it is made) and a warning finding.
+ */
+async function planObjectHealth(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder): Promise<void> {
+  const acts = stepActivities(input.taskQueue);
+  const health = await steps.run('kerberos-health', () => acts.checkKerberosObjectHealth({ domain: input.domain.name, domainCredentialRef: input.domain.domainCredential?.secret }));
+  if (!kerberosObjectsPresent(health.result)) return;
+  const problems = kerberosObjectProblems(health.result);
+  if (problems.length === 0) return;
+  report.findings.push(...kerberosHealthFindings(problems, input.domain.name, 'warning'));
+  Object.assign(steps.lastRecord()!, { changed: true, changes: problems.map((p) => `needs repair: ${p}`) });
 }
 
 function rejection(report: DomainReport, reason: string): ApplicationFailure {

@@ -1,4 +1,5 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { graphEnvironment } from '../model/cloud';
 import { isCloudKerberosTrust } from '../model/client-assessment';
 import { intuneDeliveryOf } from '../model/intune-delivery';
 import type { Finding } from '../model/preflight';
@@ -17,12 +18,16 @@ const CHARACTER_RULE = { allow: 0, require: 1, disallow: 2 } as const;
 export function graphOf(input: Pick<DomainRolloutInput, 'tenant'>) {
   const graph = input.tenant.graph;
   if (!graph) throw ApplicationFailure.nonRetryable('the intune channel needs tenant.graph in the spec', 'InvalidSpec');
-  return graphConnection(input.tenant.id, graph);
+  return graphConnection(input.tenant, graph);
 }
 
-/** The Graph sign-in of the steps; the environment only when the spec names one, so earlier histories replay unchanged. */
-function graphConnection(tenantId: string, graph: NonNullable<RolloutSpec['tenant']['graph']>) {
-  return { tenantId, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) };
+/**
+ * The Graph sign-in of the steps; the environment only when the spec names one or a cloud that implies one
+ * (model/cloud.ts), so earlier histories replay unchanged.
+ */
+function graphConnection(tenant: RolloutSpec['tenant'], graph: NonNullable<RolloutSpec['tenant']['graph']>) {
+  const environment = graphEnvironment(tenant);
+  return { tenantId: tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(environment ? { environment } : {}) };
 }
 
 export const WHFB_ENABLED_BY = {
@@ -173,7 +178,7 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
   if (spec.tenant.graph) {
     try {
       const acts = stepActivities(spec.routing.default ?? defaultQueue);
-      const graph = graphConnection(spec.tenant.id, spec.tenant.graph);
+      const graph = graphConnection(spec.tenant, spec.tenant.graph);
       if (spec.domains.some((d) => d.channel === 'intune')) {
         const tenant = await acts.readIntuneTenant(graph);
         if (!tenant.result.intune.usable) {

@@ -1,10 +1,11 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { kerberosHealthFindings, kerberosObjectProblems, kerberosObjectsPresent } from '../model/kerberos-health';
 import { buildPolicyPicture, type PolicyPicture } from '../model/policy-conflicts';
 import { assessDomain, type PreflightAssessment } from '../model/preflight';
 import { describeFailure } from './domain-steps';
 
-const { inventoryDomain, scanGpoPassport } = proxyActivities<Activities>({
+const { inventoryDomain, scanGpoPassport, checkKerberosObjectHealth } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: {
@@ -37,6 +38,15 @@ export async function preflightDomain(input: PreflightInput): Promise<PreflightR
   const inventory = await inventoryDomain({ domain: input.domain });
   const assessment = assessDomain(inventory.result, { capacity: patched('dc-capacity-readiness'), minimumCapableWritablePerSite: input.minimumCapableDcsPerSite });
   const report: PreflightReport = { ...assessment, forest: inventory.result.domain.forest, warnings: inventory.warnings };
+  if (patched('kerberos-object-health')) {
+    // An object that exists already (an earlier rollout, another tool) is judged before anything changes.
+    try {
+      const health = await checkKerberosObjectHealth({ domain: input.domain });
+      if (kerberosObjectsPresent(health.result)) report.findings.push(...kerberosHealthFindings(kerberosObjectProblems(health.result), input.domain, 'warning'));
+    } catch (error) {
+      report.warnings.push(`the Azure AD Kerberos server objects could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   // Added after executions of this workflow had run: those never scanned the GPOs.
   if (patched('policy-conflict-picture')) {
     const base = { domain: input.domain, channel: 'gpo' as const, targets: input.targets ?? [], ours: { gpo: input.gpoName }, intune: { status: 'not-read' as const, note: 'a domain preflight reads no tenant' } };

@@ -239,7 +239,7 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
         children.set(entry.domain, child);
         try {
           const result = await child.result();
-          Object.assign(entry, { ...result, findings: entry.findings, ring: ring.name });
+          Object.assign(entry, { ...result, findings: [...entry.findings, ...(result.findings ?? [])], ring: ring.name });
         } catch (error) {
           const failure = describeFailure(error);
           entry.status = 'failed';

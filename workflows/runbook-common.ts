@@ -1,4 +1,5 @@
 import { ApplicationFailure, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { tenantCloud, type TenantCloud } from '../model/cloud';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport, RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
@@ -100,10 +101,11 @@ export function runbookOutcome(report: RunbookReport): 'failed' | 'needs-operato
 }
 
 /** The unattended sign-in (secret names) for the Kerberos cmdlets, or undefined when the Entra admin is MFA-protected. */
-export function unattendedSignIn(spec: RolloutSpec, domain: DomainSpec): { domain: string; cloudCredentialRef: string; domainCredentialRef?: string } | undefined {
+export function unattendedSignIn(spec: RolloutSpec, domain: DomainSpec): { domain: string; cloudCredentialRef: string; domainCredentialRef?: string; cloud?: TenantCloud } | undefined {
   const signIn = domain.cloudSignIn ?? spec.cloudSignIn;
   if (!('secret' in signIn)) return undefined;
-  return { domain: domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef: domain.domainCredential?.secret };
+  const cloud = tenantCloud(spec.tenant);
+  return { domain: domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef: domain.domainCredential?.secret, ...(cloud === 'public' ? {} : { cloud }) };
 }
 
 /** An MFA-protected admin: nothing is tried; the domain reports the exact command an operator runs by hand. */
@@ -115,6 +117,7 @@ export function needsOperator(spec: RolloutSpec, d: RunbookDomain, step: string,
     userPrincipalName: signIn.interactive.userPrincipalName,
     domainAdminUpn: signIn.interactive.domainAdminUserPrincipalName,
     action,
+    cloud: tenantCloud(spec.tenant),
   });
   d.entry.operatorCommand = command;
   d.steps.note(step, {

@@ -7,6 +7,7 @@ import { intuneSteps } from './intune';
 import { intuneCatalogSteps } from './intune-catalog';
 import { kerberosSteps } from './kerberos';
 import { userReadinessSteps } from './user-readiness';
+import { kerberosHealthStep } from './kerberos-health';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, ...gpoSteps, ...intuneSteps, ...intuneCatalogSteps, ...userReadinessSteps];
+export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, kerberosHealthStep, ...gpoSteps, ...intuneSteps, ...intuneCatalogSteps, ...userReadinessSteps];

@@ -14,6 +14,8 @@ const signIn = {
   domain: dnsNameSchema,
   cloudCredential: credentialSchema,
   domainCredential: domainCredentialSchema.optional(),
+  /** The tenant's cloud: the module's endpoint (Set-AzureADKerberosServerEndpoint) is set to it first. */
+  cloud: z.enum(['public', 'usgovernment', 'china']).default('public'),
 };
 const credentialFields = ['cloudCredential', 'domainCredential'] as const;
 /**
@@ -75,7 +77,8 @@ export const ensureKerberosServerStep = defineStep({
   edition,
   script: 'kerberos/Set-KerberosServer.ps1',
   description: 'Create the Azure AD Kerberos server object, or repair it when its halves disagree',
-  input: z.object({ ...signIn, ...planOnlyInput }),
+  /** takeOver: overwrite an object of this domain that another tenant created (refused otherwise). */
+  input: z.object({ ...signIn, takeOver: z.boolean().default(false), ...planOnlyInput }),
   output: setResultSchema(kerberosSummarySchema),
   credentialFields,
   timeoutMs: 10 * 60_000,

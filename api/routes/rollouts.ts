@@ -48,20 +48,20 @@ const startRolloutRoute = defineRoute({
   tag: 'rollouts',
   summary: 'Start a rollout (apply) or a plan of a spec',
   description:
-    'The spec is validated in full before anything starts. A rollout already running with the same spec is joined (200); one running under the same name with a different spec is refused (409).',
+    'The spec is validated in full before anything starts. A rollout already running with the same spec is joined (200); one running under the same name with a different spec is refused (409), and so is an apply of a domain already rolled out to another tenant unless `force` (one AD domain has one Kerberos server object).',
   auth: { kind: 'bearer', scope: 'operate' },
   body: startRolloutBody,
   responses: {
     201: { description: 'started', schema: startedRunSchema },
     200: { description: 'an identical run was already going: joined it', schema: startedRunSchema },
     400: invalid,
-    409: { description: 'a rollout of this name is running with a different spec', schema: errorSchema },
+    409: { description: 'a rollout of this name is running with a different spec, or a domain was rolled out to another tenant', schema: errorSchema },
   },
   async handle({ body }, { client, taskQueue }) {
-    const started = await startRollout(client, body.spec, body.mode, taskQueue);
+    const started = await startRollout(client, body.spec, body.mode, taskQueue, { force: body.force });
     return {
       status: started.started ? 201 : 200,
-      body: { id: started.workflowId, started: started.started, mode: body.mode },
+      body: { id: started.workflowId, started: started.started, mode: body.mode, ...(started.warnings.length > 0 ? { warnings: started.warnings } : {}) },
       headers: { location: runLocation(started.workflowId) },
     };
   },

@@ -22,6 +22,7 @@ export const planCommand: CommandSpec = {
     const { client, taskQueue } = await ctx.attach();
     await warnIfNoWorker(ctx.io, client, taskQueue);
     const started = await startRollout(client, spec, 'plan', taskQueue);
+    for (const warning of started.warnings) ctx.io.err(`warning: ${warning}`);
     if (!ctx.io.json) ctx.io.err(`${started.started ? 'planning' : 'joined the plan already running as'} ${started.workflowId} …`);
     const report = await started.handle.result();
     if (ctx.io.json) ctx.io.emit(report);
@@ -37,10 +38,12 @@ export const applyCommand: CommandSpec = {
   args: ['<spec>'],
   options: {
     follow: { type: 'boolean', short: 'f', description: 'follow the rollout until it ends; the exit code is its outcome' },
+    force: { type: 'boolean', description: 'start although a domain of the spec was rolled out to another tenant (one AD domain has one Kerberos server object)' },
   },
   details: [
     'The rollout runs as cloudtrust:<name> on the worker: one at a time per spec name. Starting the same spec again',
-    'joins the running rollout; a changed spec under the same name is refused (exit 5).',
+    'joins the running rollout; a changed spec under the same name is refused (exit 5), and so is a spec with a domain',
+    'already rolled out to another tenant, unless --force (a domain has one Kerberos server object, for one tenant).',
     'Following on a terminal redraws a table per domain in place and, when a ring waits for approval, shows the',
     '`cloudtrust approve` command to run from another terminal. Not on a terminal it prints a line per change; with',
     '--json, NDJSON snapshots {event: "progress"} and then {event: "final"} with the report. Ctrl-C stops following,',
@@ -50,10 +53,11 @@ export const applyCommand: CommandSpec = {
     const spec = await readSpec(input.positionals[0]);
     const { client, taskQueue } = await ctx.attach();
     await warnIfNoWorker(ctx.io, client, taskQueue);
-    const started = await startRollout(client, spec, 'apply', taskQueue);
+    const started = await startRollout(client, spec, 'apply', taskQueue, { force: input.flag('force') });
     const id = started.workflowId;
+    if (!ctx.io.json) for (const warning of started.warnings) ctx.io.err(`warning: ${warning}`);
     if (!input.flag('follow')) {
-      if (ctx.io.json) ctx.io.emit({ id, started: started.started, taskQueue });
+      if (ctx.io.json) ctx.io.emit({ id, started: started.started, taskQueue, ...(started.warnings.length > 0 ? { warnings: started.warnings } : {}) });
       else {
         ctx.io.out(`${started.started ? 'started' : 'joined the running'} rollout ${id}`);
         ctx.io.out(`follow it: cloudtrust status ${id}   (or cloudtrust apply ${input.positionals[0]} --follow)`);

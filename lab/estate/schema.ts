@@ -72,6 +72,23 @@ export const labGpoSchema = z.object({
   sysvolAccessDenied: z.boolean().optional(),
 });
 
+/**
+ * The AD objects of the Kerberos server object as an estate may have them damaged or made by another tenant
+ * (reference §1.4): the serviceConnectionPoint, the AzureADKerberos computer, the krbtgt account's state.
+ */
+export const labKerberosAdObjectsSchema = z.object({
+  /** The tenant whose Set-AzureADKerberosServer wrote the objects; absent = the estate's tenant. */
+  tenantId: z.guid().optional(),
+  /** CN=900274c4-b7d2-43c8-90ee-00a9f650e335,CN=AzureAD,CN=System,<domain>; absent = present. */
+  serviceConnectionPoint: z.boolean().optional(),
+  /** CN=AzureADKerberos,OU=Domain Controllers,<domain>; absent = present. */
+  computerAccount: z.boolean().optional(),
+  /** Whether the krbtgt account is enabled; absent = disabled, as the module creates it. */
+  userAccountEnabled: z.boolean().optional(),
+  /** msDS-SupportedEncryptionTypes of the krbtgt account; absent = not set (undocumented what the module writes). */
+  supportedEncryptionTypes: z.number().int().nonnegative().optional(),
+});
+
 /** The two halves of the Azure AD Kerberos server object: the AD objects and the Entra KerberosDomain. */
 export const labKerberosServerSchema = z.object({
   ad: z
@@ -84,6 +101,8 @@ export const labKerberosServerSchema = z.object({
       keyUpdatedFrom: z.string(),
       userAccount: z.string(),
       computerAccount: z.string(),
+      /** The AD objects besides the key (lab/windows/commands/kerberos/ad-objects.ts); absent = as Set-AzureADKerberosServer leaves them. */
+      objects: labKerberosAdObjectsSchema.optional(),
     })
     .nullable()
     .default(null),

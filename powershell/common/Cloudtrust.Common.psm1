@@ -47,3 +47,23 @@ function ConvertTo-UtcInstant {
     if ($instant.Kind -eq [System.DateTimeKind]::Unspecified) { return [datetime]::SpecifyKind($instant, [System.DateTimeKind]::Utc) }
     return $instant.ToUniversalTime()
 }
+
+$script:KerberosServerEndpoint = $null
+
+function Select-KerberosServerEndpoint {
+    # Points AzureADHybridAuthenticationManagement at the tenant's cloud (0 Public, 1 China, 2 US Government) before
+    # it signs in: Get first, Set only when it differs. The current endpoint is printed as "Current Endpoint = 0(Public)";
+    # whether to the output or the host is undocumented, so both streams are read. The module keeps it for the
+    # process, and only these scripts change it, so once read or set it is remembered here for the process.
+    # Returns whether it was changed.
+    param([Parameter(Mandatory = $true)][ValidateSet('public', 'usgovernment', 'china')][string]$Cloud)
+    $target = @{ public = 0; china = 1; usgovernment = 2 }[$Cloud]
+    if ($null -eq $script:KerberosServerEndpoint) {
+        $shown = @(Get-AzureADKerberosServerEndpoint 6>&1 | ForEach-Object -Process { [string]$_ }) -join "`n"
+        if ($shown -match 'Current Endpoint\s*=\s*(\d+)') { $script:KerberosServerEndpoint = [int]$Matches[1] }
+    }
+    if ($script:KerberosServerEndpoint -eq $target) { return $false }
+    $null = Set-AzureADKerberosServerEndpoint -TargetEndpoint $target
+    $script:KerberosServerEndpoint = $target
+    return $true
+}

@@ -13,13 +13,15 @@ param(
     [ValidatePattern('^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$')]
     [string]$Domain,
     [Parameter(Mandatory = $true)][System.Management.Automation.PSCredential]$CloudCredential,
-    [System.Management.Automation.PSCredential]$DomainCredential
+    [System.Management.Automation.PSCredential]$DomainCredential,
+    [ValidateSet('public', 'usgovernment', 'china')][string]$Cloud = 'public'
 )
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 Import-Module -Name 'AzureADHybridAuthenticationManagement'
+$null = Select-KerberosServerEndpoint -Cloud $Cloud
 
 $query = @{ Domain = $Domain; CloudCredential = $CloudCredential }
 if ($null -ne $DomainCredential) { $query['DomainCredential'] = $DomainCredential }

@@ -12,6 +12,7 @@ param(
     [string]$Domain,
     [Parameter(Mandatory = $true)][System.Management.Automation.PSCredential]$CloudCredential,
     [System.Management.Automation.PSCredential]$DomainCredential,
+    [ValidateSet('public', 'usgovernment', 'china')][string]$Cloud = 'public',
     [switch]$ConfirmRemoval,
     [switch]$PlanOnly
 )
@@ -25,6 +26,7 @@ if (-not $ConfirmRemoval) {
 }
 
 Import-Module -Name 'AzureADHybridAuthenticationManagement'
+$null = Select-KerberosServerEndpoint -Cloud $Cloud
 
 $signIn = @{ Domain = $Domain; CloudCredential = $CloudCredential }
 if ($null -ne $DomainCredential) { $signIn['DomainCredential'] = $DomainCredential }

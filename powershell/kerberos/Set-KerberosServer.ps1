@@ -3,10 +3,13 @@
     Ensures the Azure AD Kerberos server object of one domain exists and its halves agree (Get -> Test -> Set).
 .DESCRIPTION
     Reads the object with Get-AzureADKerberosServer. Missing: creates it with Set-AzureADKerberosServer.
-    Present but inconsistent (Id <> CloudId, KeyVersion <> CloudKeyVersion or DomainDnsName <> CloudDomainDnsName):
-    repairs it by running Set-AzureADKerberosServer -Force again. Consistent: changes nothing. -PlanOnly reports the change
-    without making it. Needs a password-only Entra admin (-CloudCredential); MFA-protected admins must run the
-    command interactively (cloudtrust's operator-assisted step).
+    Present but inconsistent (Id <> CloudId, KeyVersion <> CloudKeyVersion, DomainDnsName <> CloudDomainDnsName or
+    KeyUpdatedOn <> CloudKeyUpdatedOn): repairs it by running Set-AzureADKerberosServer -Force again. Consistent:
+    changes nothing. -PlanOnly reports the change without making it. Needs a password-only Entra admin
+    (-CloudCredential); MFA-protected admins must run the command interactively (cloudtrust's operator-assisted step).
+    The AD half present while this tenant has no cloud half (Cloud* empty) is an object another tenant created: one
+    AD domain has one object, and a second Set would overwrite it (one object per domain), so it is refused unless -TakeOver.
+    -Cloud points the module at the tenant's cloud first (Set-AzureADKerberosServerEndpoint).
 #>
 [CmdletBinding()]
 param(
@@ -15,6 +18,8 @@ param(
     [string]$Domain,
     [Parameter(Mandatory = $true)][System.Management.Automation.PSCredential]$CloudCredential,
     [System.Management.Automation.PSCredential]$DomainCredential,
+    [ValidateSet('public', 'usgovernment', 'china')][string]$Cloud = 'public',
+    [switch]$TakeOver,
     [switch]$PlanOnly
 )
 Set-StrictMode -Version 2.0
@@ -22,9 +27,17 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 Import-Module -Name 'AzureADHybridAuthenticationManagement'
+$null = Select-KerberosServerEndpoint -Cloud $Cloud
 
 $signIn = @{ Domain = $Domain; CloudCredential = $CloudCredential }
 if ($null -ne $DomainCredential) { $signIn['DomainCredential'] = $DomainCredential }
+
+function Format-Instant {
+    param([AllowNull()][object]$Value)
+    $instant = ConvertTo-UtcInstant -Value $Value
+    if ($null -eq $instant) { return '(empty)' }
+    return $instant.ToString('yyyy-MM-ddTHH:mm:ssZ', [Globalization.CultureInfo]::InvariantCulture)
+}
 
 function Get-ServerSummary {
     $server = Get-AzureADKerberosServer @signIn
@@ -34,6 +47,9 @@ function Get-ServerSummary {
         if ([string]$server.Id -ne [string]$server.CloudId) { $problems.Add(('Id {0} differs from CloudId {1}' -f $server.Id, $server.CloudId)) }
         if ([string]$server.KeyVersion -ne [string]$server.CloudKeyVersion) { $problems.Add(('KeyVersion {0} differs from CloudKeyVersion {1}' -f $server.KeyVersion, $server.CloudKeyVersion)) }
         if ([string]$server.DomainDnsName -ne [string]$server.CloudDomainDnsName) { $problems.Add(('DomainDnsName {0} differs from CloudDomainDnsName {1}' -f $server.DomainDnsName, $server.CloudDomainDnsName)) }
+        $keyUpdatedOn = Format-Instant -Value $server.KeyUpdatedOn
+        $cloudKeyUpdatedOn = Format-Instant -Value $server.CloudKeyUpdatedOn
+        if ($keyUpdatedOn -ne $cloudKeyUpdatedOn) { $problems.Add(('KeyUpdatedOn {0} differs from CloudKeyUpdatedOn {1}' -f $keyUpdatedOn, $cloudKeyUpdatedOn)) }
     }
     return [ordered]@{
         configured      = $configured
@@ -46,6 +62,10 @@ function Get-ServerSummary {
 }
 
 $before = Get-ServerSummary
+if ($before.configured -and $before.cloudKeyVersion.Length -eq 0 -and -not $TakeOver) {
+    $message = ('the Azure AD Kerberos server object of {0} (id {1}) exists in AD but this tenant has no KerberosDomain for it: another tenant created it, and Set-AzureADKerberosServer would overwrite it and end that tenant''s cloud Kerberos trust for the domain; set kerberosTakeOver on the domain to take it over' -f $Domain, $before.id)
+    throw (New-StepError -Message $message -ErrorId 'KerberosObjectOfAnotherTenant' -Category PermissionDenied -Target $Domain)
+}
 $changes = New-Object -TypeName System.Collections.Generic.List[string]
 if (-not $before.configured) {
     $changes.Add(('create the Azure AD Kerberos server object for {0}' -f $Domain))

@@ -14,6 +14,7 @@ param(
     [string]$Domain,
     [Parameter(Mandatory = $true)][System.Management.Automation.PSCredential]$CloudCredential,
     [System.Management.Automation.PSCredential]$DomainCredential,
+    [ValidateSet('public', 'usgovernment', 'china')][string]$Cloud = 'public',
     [Parameter(Mandatory = $true)][ValidatePattern('^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$')][string]$RequestedAt,
     [switch]$Force,
     [switch]$PlanOnly
@@ -23,6 +24,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 Import-Module -Name 'AzureADHybridAuthenticationManagement'
+$null = Select-KerberosServerEndpoint -Cloud $Cloud
 
 $signIn = @{ Domain = $Domain; CloudCredential = $CloudCredential }
 if ($null -ne $DomainCredential) { $signIn['DomainCredential'] = $DomainCredential }

@@ -79,7 +79,11 @@ describe('OpenAPI document and docs page', () => {
     expect(spec.properties.name.pattern).toBe('^[a-z0-9][a-z0-9-]{0,62}$');
     expect(document.components.schemas.StartRolloutRequest).toEqual({
       type: 'object',
-      properties: { mode: { type: 'string', enum: ['plan', 'apply'] }, spec: { $ref: '#/components/schemas/RolloutSpec' } },
+      properties: {
+        mode: { type: 'string', enum: ['plan', 'apply'] },
+        spec: { $ref: '#/components/schemas/RolloutSpec' },
+        force: { type: 'boolean', description: 'start an apply although a domain of the spec was rolled out to another tenant (refused otherwise, 409)' },
+      },
       required: ['mode', 'spec'],
       additionalProperties: false,
     });

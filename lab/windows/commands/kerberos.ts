@@ -1,3 +1,4 @@
+import { getKerberosServerEndpoint, setKerberosServerEndpoint } from './kerberos/endpoint';
 import { getKerberosServer } from './kerberos/get';
 import { removeKerberosServer } from './kerberos/remove';
 import { setKerberosServer } from './kerberos/set';
@@ -14,4 +15,6 @@ export const kerberosCommands: Record<string, CommandSimulation> = {
   'Get-AzureADKerberosServer': getKerberosServer,
   'Set-AzureADKerberosServer': setKerberosServer,
   'Remove-AzureADKerberosServer': removeKerberosServer,
+  'Get-AzureADKerberosServerEndpoint': getKerberosServerEndpoint,
+  'Set-AzureADKerberosServerEndpoint': setKerberosServerEndpoint,
 };

@@ -1,13 +1,14 @@
 import type { LabController, LabDomain, LabEstate, LabForest, LabGpo } from '../../../estate/schema';
 import { dnKey, parentDn, rdnValue, sameDn, sameText, stableGuid } from './names';
 import { generatedGroupDn, replicationPolicyOf, rodcGroupMembers, tokenGroupsOf, userAttributes, userDn, usersIn } from './accounts';
+import { kerberosDirectoryEntries } from './kerberos-objects';
 import { BUILTIN_RIDS, DOMAIN_RIDS, ROOT_ONLY, domainSid, principalSid, rootDomain } from './principals';
 
 /**
  * The directory of one domain, derived from the estate in one place: the domain head, its well-known containers,
  * the OUs, the groups (built-in and the estate's), the users (built-in accounts, the estate's admins whose UPN
  * suffix is the domain, krbtgt_AzureAD), the computers (the DCs, AzureADKerberos, the sample devices and group
- * members) and the GPO containers. Attributes carry their LDAP display names (MS-ADA1..3).
+ * members), the Kerberos server's serviceConnectionPoint (active-directory/kerberos-objects.ts) and the GPO containers. Attributes carry their LDAP display names (MS-ADA1..3).
  *
  * It is the view of one DC: the Azure AD Kerberos objects a key update wrote on one DC reach the others after the
  * estate's replication delay (kerberosServer.replicationDelaySeconds / replicationDelayOverrides); until then a DC
@@ -56,13 +57,14 @@ const CATEGORIES: Record<string, string> = {
   computer: 'Computer',
   groupPolicyContainer: 'Group-Policy-Container',
   builtinDomain: 'Builtin-Domain',
+  serviceConnectionPoint: 'Service-Connection-Point',
 };
 
 /** groupType flags (MS-ADTS §2.2.12): security + scope. */
 const GROUP_TYPE: Record<string, number> = { Global: -2147483646, DomainLocal: -2147483644, Universal: -2147483640, BuiltinLocal: -2147483643 };
 
 /** userAccountControl (MS-ADTS §2.2.16): NORMAL_ACCOUNT, ACCOUNTDISABLE, WORKSTATION_TRUST, SERVER_TRUST, TRUSTED_FOR_DELEGATION, PARTIAL_SECRETS. */
-const UAC = { user: 0x200, disabledUser: 0x202, workstation: 0x1000, dc: 0x82000, rodc: 0x5001000, azureAdKerberos: 0x4001000 };
+const UAC = { user: 0x200, disabledUser: 0x202, workstation: 0x1000, dc: 0x82000, rodc: 0x5001000 };
 
 export function configurationDn(forest: LabForest): string {
   return `CN=Configuration,${rootDomain(forest).distinguishedName}`;
@@ -165,14 +167,12 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
   }
   const kerberosVersion = kerberosVersionOn(domain, controller, now);
   const kerberos = domain.kerberosServer.ad;
-  if (kerberos && kerberosVersion !== null) {
-    // msDS-KeyVersionNumber: the key version of the account's current password (MS-ADA2).
-    add(kerberos.userAccount, CLASSES.user, {
-      sAMAccountName: `krbtgt_${kerberos.id}`,
-      objectSid: principalSid(forest, domain, `krbtgt_${kerberos.id}`),
-      userAccountControl: UAC.disabledUser,
-      'msDS-KeyVersionNumber': kerberosVersion,
-    });
+  const kerberosEntries = kerberos && kerberosVersion !== null ? kerberosDirectoryEntries(forest, domain, kerberosVersion) : [];
+  const policy = kerberos ? replicationPolicyOf(domain) : undefined;
+  for (const entry of kerberosEntries) {
+    // The AzureADKerberos computer carries its password replication policy (msDS-RevealOnDemandGroup / msDS-NeverRevealGroup).
+    const prp = policy && entry.distinguishedName === kerberos!.computerAccount ? { 'msDS-RevealOnDemandGroup': policy.allowed, 'msDS-NeverRevealGroup': policy.denied } : {};
+    add(entry.distinguishedName, entry.objectClass, { ...entry.attributes, ...prp });
   }
 
   // Computers: the DCs in OU=Domain Controllers, the AzureADKerberos pseudo-RODC, the sample devices and group members.
@@ -186,16 +186,6 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
       primaryGroupID: dc.isReadOnly ? 521 : 516,
       operatingSystem: dc.operatingSystem,
       operatingSystemVersion: `10.0 (${dc.currentBuild})`,
-    });
-  }
-  if (kerberos && kerberosVersion !== null) {
-    add(kerberos.computerAccount, CLASSES.computer, {
-      sAMAccountName: `${rdnValue(kerberos.computerAccount)}$`,
-      objectSid: principalSid(forest, domain, `${rdnValue(kerberos.computerAccount)}$`),
-      userAccountControl: UAC.azureAdKerberos,
-      primaryGroupID: 521,
-      'msDS-RevealOnDemandGroup': replicationPolicyOf(domain).allowed,
-      'msDS-NeverRevealGroup': replicationPolicyOf(domain).denied,
     });
   }
   const memberDns = domain.groups.flatMap((g) => g.members);
@@ -232,7 +222,7 @@ export function buildDirectory(estate: LabEstate, forest: LabForest, domain: Lab
   const builtinMembers: Record<string, string[]> = {
     'Domain Admins': [accountDn('Administrator'), ...admins('Domain Admins', [domain])],
     'Domain Controllers': [],
-    'Read-only Domain Controllers': kerberos && kerberosVersion !== null ? [kerberos.computerAccount] : [],
+    'Read-only Domain Controllers': kerberosEntries.filter((e) => e.objectClass.includes('computer')).map((e) => e.distinguishedName),
     'Enterprise Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`, ...admins('Enterprise Admins', forest.domains)],
     'Schema Admins': [`CN=Administrator,CN=Users,${root.distinguishedName}`],
     'Group Policy Creator Owners': [accountDn('Administrator')],

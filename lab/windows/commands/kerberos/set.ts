@@ -2,6 +2,7 @@ import { recordMutation } from '../../../estate/store';
 import { defaultReplicationPolicy } from '../active-directory/accounts';
 import type { CommandSimulation } from '../types';
 import { bindDomain, findDomain, requireWindowsPowerShell } from './domain';
+import { objectsAfterSet } from './ad-objects';
 import { moduleError } from './errors';
 import { kerberosServerObject, writeNewKey } from './server-object';
 import { signInToDomain, signInToEntra } from './sign-in';
@@ -35,8 +36,10 @@ export const setKerberosServer: CommandSimulation = async (call, lab) => {
     if (rotate && !call.get<boolean>('Force') && now.getTime() - new Date(existing.keyUpdatedOn).getTime() < DAY_MS) {
       moduleError(lab, 'KdcConfirmationPromptNonInteractive', CLASS, 'RotateServerKey');
     }
+    const previousObjects = existing?.objects;
     writeNewKey(domain, controller, now);
     if (existing === null) domain.kerberosServer.passwordReplicationPolicy = defaultReplicationPolicy(domain);
+    domain.kerberosServer.ad!.objects = objectsAfterSet(previousObjects, current.tenant.id);
     domain.kerberosServer.staleReadsRemaining = domain.kerberosServer.staleReadsAfterSet;
     recordMutation(current, rotate ? `kerberos-key:${domain.dnsName}` : `kerberos:${domain.dnsName}`);
     return kerberosServerObject(lab, domain, controller);

@@ -1,6 +1,7 @@
 import type { LabAdmin, LabDomain, LabEstate } from '../../../estate/schema';
 import type { CommandCall, CommandContext, WireCredential } from '../types';
 import { homeDomain } from './domain';
+import { requireTenantEndpoint } from './endpoint';
 import { moduleError, stsTrailer } from './errors';
 
 /** Entra roles that may manage the Kerberos server object (how-to: Hybrid Identity Administrator; Kerberos-trust article: Global Administrator). */
@@ -16,11 +17,13 @@ const findAdmin = (estate: LabEstate, upn: string): LabAdmin | undefined => esta
  * The Entra sign-in: -CloudCredential is a password sign-in (resource owner password), which Entra refuses for
  * an account that must use multi-factor authentication (how-to, examples 3 and 4: such admins use
  * -UserPrincipalName); -UserPrincipalName opens the interactive sign-in, which the person at the prompt completes
- * with their second factor. The account then needs one of the two Entra roles.
+ * with their second factor. The account then needs one of the two Entra roles. Both go to the Entra authority of
+ * the cloud Set-AzureADKerberosServerEndpoint chose (kerberos/endpoint.ts).
  */
 export function signInToEntra(call: CommandCall, lab: CommandContext, estate: LabEstate, commandClass: string, action: string): LabAdmin {
   const credential = call.get<WireCredential>('CloudCredential');
   const upn = credential?.userName ?? call.get<string>('UserPrincipalName') ?? '';
+  requireTenantEndpoint(call, lab, estate, commandClass, upn);
   const admin = findAdmin(estate, upn);
   if (!admin || (credential && admin.password !== credential.password)) lab.fail('KdcInvalidCredentials', { CommandClass: commandClass, ...stsTrailer(lab.now()) });
   if (credential && admin.mfaEnforced) lab.fail('KdcMfaRequired', { CommandClass: commandClass, resource: TOKEN_RESOURCE, ...stsTrailer(lab.now()) });
