@@ -134,14 +134,14 @@ describe('HTTP API against hostile callers: real Temporal server, real worker, l
 
   test('wrong types and unknown properties → 400 naming every path', async () => {
     const spec = uniqueSpec() as unknown as Record<string, unknown>;
-    const body = { mode: 'deploy', spec: withValue(withValue(spec, ['rings', 0, 'concurrency'], '2'), ['options', 'requireSecurityDevice'], 'yes'), force: true };
+    const body = { mode: 'deploy', spec: withValue(withValue(spec, ['rings', 0, 'concurrency'], '2'), ['options', 'requireSecurityDevice'], 'yes'), dryRun: true };
     const response = await f.call('POST', '/rollouts', { token: f.token.operate, body });
     expect(response.status).toBe(400);
     expect(response.json.error.problems).toEqual([
       'mode: Invalid option: expected one of "plan"|"apply"',
       'spec.rings[0].concurrency: Invalid input: expected number, received string',
       'spec.options.requireSecurityDevice: Invalid input: expected boolean, received string',
-      'body: Unrecognized key: "force"',
+      'body: Unrecognized key: "dryRun"',
     ]);
     expect(response.json.error.message).toMatch(/^the request body has 4 problems: mode: /);
   });
