@@ -20,8 +20,8 @@ export function readinessMarkdown(report: RolloutReport, escape: Escape): string
       lines.push(`### ring ${escape(ring.name)} · ${escape(d.domain)}`, '', `- ${escape(summary(d))}`);
       if (d.policy) lines.push(`- AzureADKerberos password replication policy${d.policy.present ? '' : ' (the default the object will get)'}: allowed ${escape(d.policy.allowed.join(', ') || '—')}; denied ${escape(d.policy.denied.join(', ') || '—')}`);
       for (const g of d.groups) {
-        const state = !g.found ? 'not found' : g.deniedVia ? `**denied** (${g.deniedVia})` : g.deniedUsers > 0 ? `${g.deniedUsers} users denied` : 'not denied';
-        lines.push(`- group ${escape(g.name)}: ${g.users} users, ${escape(state)}`);
+        const state = !g.found ? 'not found' : g.deniedVia ? `**denied** (${g.deniedVia})` : g.deniedUsers > 0 ? `${users(g.deniedUsers)} denied` : 'not denied';
+        lines.push(`- group ${escape(g.name)}: ${users(g.users)}, ${escape(state)}`);
       }
       if (d.failing.length > 0) {
         lines.push('', '| user | why it will fail |', '|---|---|');
@@ -46,3 +46,5 @@ export function readinessHtml(report: RolloutReport, escape: Escape): string {
   );
   return `<h2>User readiness</h2>\n${sections.join('\n')}\n`;
 }
+
+const users = (n: number) => `${n} user${n === 1 ? '' : 's'}`;
