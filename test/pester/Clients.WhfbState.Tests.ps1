@@ -65,8 +65,9 @@ For more information, please visit https://www.microsoft.com/aadjerrorcode
     }
 
     function New-TestAnswer {
-        param([string]$ComputerName, [string[]]$Dsregcmd, [string]$CurrentBuild = '26100', [string]$Ubr = '2605', [object[]]$Events = @())
-        return [pscustomobject]@{ PSComputerName = $ComputerName; CurrentBuild = $CurrentBuild; UBR = $Ubr; Dsregcmd = $Dsregcmd; Events = $Events }
+        # What the probe returns from a device: dsregcmd as run in the signed-in user's session (the default collect).
+        param([string]$ComputerName, [string[]]$Dsregcmd, [string]$CurrentBuild = '26100', [string]$Ubr = '2605', [object[]]$Events = @(), [AllowNull()][string]$SignedInUser = 'CORP\user')
+        return [pscustomobject]@{ PSComputerName = $ComputerName; CurrentBuild = $CurrentBuild; UBR = $Ubr; Dsregcmd = $Dsregcmd; SignedInUser = $SignedInUser; SessionError = $null; TaskResult = 0; Events = $Events }
     }
 
     function Get-TestDevice {

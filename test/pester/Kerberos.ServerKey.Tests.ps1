@@ -24,6 +24,9 @@ BeforeAll {
 
 Describe 'Update-KerberosServerKey' {
     BeforeEach {
+        # Select-KerberosServerEndpoint (Cloudtrust.Common) reads the module's endpoint first: the public cloud, left as it is.
+        Mock Get-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { 'Current Endpoint = 0(Public)' }
+        Mock Set-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { }
         $TestKey = @{}
         Mock Get-AzureADKerberosServer { [pscustomobject]@{ Id = $TestKey.Id; KeyVersion = $TestKey.KeyVersion; CloudKeyVersion = $TestKey.CloudKeyVersion; KeyUpdatedOn = $TestKey.KeyUpdatedOn } }
         Mock Set-AzureADKerberosServer {

@@ -4,13 +4,16 @@ BeforeAll {
     $TestCloud = New-TestCredential
 
     function New-TestServer {
-        # Get-AzureADKerberosServer's object: the AD half (Id, KeyVersion, DomainDnsName) and the Entra half (Cloud*).
+        # Get-AzureADKerberosServer's object: the AD half (Id, KeyVersion, KeyUpdatedOn, DomainDnsName) and the Entra half (Cloud*).
         param([string]$Id = 'b7f3c6f2-5d1e-4c3b-9a8f-0e1d2c3b4a59', [string]$CloudId = $Id, [int]$KeyVersion = 4, [int]$CloudKeyVersion = $KeyVersion)
+        $updatedOn = [datetime]::new(2026, 11, 2, 9, 30, 0, [DateTimeKind]::Utc)
         return [pscustomobject]@{
             Id                 = $Id
             CloudId            = $CloudId
             KeyVersion         = $KeyVersion
             CloudKeyVersion    = $CloudKeyVersion
+            KeyUpdatedOn       = $updatedOn
+            CloudKeyUpdatedOn  = $updatedOn
             DomainDnsName      = 'corp.contoso.com'
             CloudDomainDnsName = 'corp.contoso.com'
         }
@@ -23,6 +26,9 @@ Describe 'Set-KerberosServer' {
     }
 
     BeforeEach {
+        # Select-KerberosServerEndpoint (Cloudtrust.Common) reads the module's endpoint first: the public cloud, left as it is.
+        Mock Get-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { 'Current Endpoint = 0(Public)' }
+        Mock Set-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { }
         # Each read takes the next object; the last one stays (a DC that has caught up, or never will).
         $TestServers = New-Object -TypeName System.Collections.Queue
         Mock Get-AzureADKerberosServer { if ($TestServers.Count -gt 1) { $TestServers.Dequeue() } else { $TestServers.Peek() } }
@@ -109,6 +115,9 @@ Describe 'Remove-KerberosServer' {
     }
 
     BeforeEach {
+        # Select-KerberosServerEndpoint (Cloudtrust.Common) reads the module's endpoint first: the public cloud, left as it is.
+        Mock Get-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { 'Current Endpoint = 0(Public)' }
+        Mock Set-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { }
         Mock Get-AzureADKerberosServer { New-TestServer }
         Mock Remove-AzureADKerberosServer { }
     }
