@@ -13,7 +13,7 @@ import { secretStoreFromEnv } from '../activities/secrets';
 import { startRollout } from '../client/rollouts';
 import { generateEstate } from '../lab/estate/generate';
 import type { LabEstate } from '../lab/estate/schema';
-import type { RolloutReport } from '../model/report-types';
+import type { RolloutRecord, RolloutReport as WholeReport } from '../model/report-types';
 import { SEARCH_ATTRIBUTES } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { validateSpec } from '../model/spec-file';
@@ -33,6 +33,9 @@ import { rolloutProgressQuery } from '../workflows/messages';
  * asserts nothing. Each N runs in its own Node process so its memory figures are its own.
  * Usage: node dist/bench/scale.js [50,200]
  */
+
+/** What the rollout returns: a batched rollout's record, or (before batches) its whole report; both list each domain's status and times. */
+type RolloutReport = WholeReport | RolloutRecord;
 
 const DCS_PER_DOMAIN = 4;
 const LATENCY_MS = 50;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
+import { wholeReport } from '../client/rollout-report';
 import { rolloutProgress } from '../client/rollouts';
-import type { DomainReport, RolloutReport } from '../model/report-types';
+import type { DomainReport, RolloutRecord, RolloutReport } from '../model/report-types';
 
 export interface FollowOptions {
   intervalMs?: number;
@@ -34,9 +35,11 @@ export async function watchRun<R>(
   isFinal: (report: R) => boolean,
   onReport: (report: R) => Promise<void> | void,
   intervalMs = 500,
+  /** Turns the workflow's result into the report (a batched rollout's record into its whole report). */
+  finalReport: (result: unknown) => Promise<R> = async (result) => result as R,
 ): Promise<R> {
   const closed: { outcome?: { ok: true; report: R } | { ok: false; error: unknown } } = {};
-  client.workflow.getHandle(workflowId).result().then(
+  client.workflow.getHandle(workflowId).result().then(finalReport).then(
     (report: R) => (closed.outcome = { ok: true, report }),
     (error: unknown) => (closed.outcome = { ok: false, error }),
   );
@@ -57,7 +60,7 @@ export async function watchRun<R>(
 
 /** Every snapshot of a rollout's progress until it reaches a final state; returns the final report. */
 export function watchRollout(client: Client, workflowId: string, onReport: (report: RolloutReport) => Promise<void> | void, intervalMs = 500): Promise<RolloutReport> {
-  return watchRun(client, workflowId, () => rolloutProgress(client, workflowId), rolloutEnded, onReport, intervalMs);
+  return watchRun(client, workflowId, () => rolloutProgress(client, workflowId), rolloutEnded, onReport, intervalMs, (result) => wholeReport(client, result as RolloutReport | RolloutRecord));
 }
 
 /**

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DomainTenantConflictError, domainsMemo, domainsOfOtherTenants } from './domain-tenants';
 import { TriggerError } from './errors';
-import type { DomainReport, RolloutReport } from '../model/report-types';
+import { isRolloutRecord, type DomainReport, type RolloutReport } from '../model/report-types';
+import { wholeReport } from './rollout-report';
 import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { domainProgressQuery, rolloutProgressQuery } from '../workflows/messages';
@@ -40,6 +41,8 @@ export interface StartedRollout {
   handle: WorkflowHandle<typeof rollout>;
   /** Domains of the spec already rolled out to another tenant (a plan, or an apply started with force). */
   warnings: string[];
+  /** Waits for the rollout to end; its whole report (see client/rollout-report.ts). */
+  report(): Promise<RolloutReport>;
 }
 
 export interface StartOptions {
@@ -55,10 +58,11 @@ export async function startRollout(client: Client, spec: RolloutSpec, mode: 'pla
   const elsewhere = await domainsOfOtherTenants(client, spec);
   if (mode === 'apply' && elsewhere.length > 0 && !options.force) throw new DomainTenantConflictError(elsewhere);
   const warnings = elsewhere.map((conflict) => `already rolled out to another tenant: ${conflict}`);
-  return { ...(await startOnce(client, spec, mode, taskQueue)), warnings };
+  const started = await startOnce(client, spec, mode, taskQueue);
+  return { ...started, warnings, report: () => rolloutResult(client, started.workflowId) };
 }
 
-async function startOnce(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, attempt = 1): Promise<Omit<StartedRollout, 'warnings'>> {
+async function startOnce(client: Client, spec: RolloutSpec, mode: 'plan' | 'apply', taskQueue: string, attempt = 1): Promise<Omit<StartedRollout, 'warnings' | 'report'>> {
   const digest = specDigest(spec);
   const workflowId = rolloutWorkflowId(spec, mode, digest);
   const existing = client.workflow.getHandle<typeof rollout>(workflowId);
@@ -97,6 +101,7 @@ async function startOnce(client: Client, spec: RolloutSpec, mode: 'plan' | 'appl
 export async function rolloutProgress(client: Client, workflowId: string): Promise<RolloutReport> {
   const handle = client.workflow.getHandle(workflowId);
   const report = await handle.query(rolloutProgressQuery);
+  if (isRolloutRecord(report)) return wholeReport(client, report);
   report.domains = await Promise.all(
     report.domains.map(async (domain): Promise<DomainReport> => {
       if (domain.status !== 'running' && domain.status !== 'waiting-operator') return domain;
@@ -108,4 +113,9 @@ export async function rolloutProgress(client: Client, workflowId: string): Promi
     }),
   );
   return report;
+}
+
+/** The final report of a rollout, whole (see wholeReport). */
+export async function rolloutResult(client: Client, workflowId: string): Promise<RolloutReport> {
+  return wholeReport(client, await client.workflow.getHandle<typeof rollout>(workflowId).result());
 }

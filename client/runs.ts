@@ -1,11 +1,12 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
 import { ID_NAME_PATTERN } from '../model/names';
-import type { DriftReport, RolloutReport, RunbookReport } from '../model/report-types';
+import type { DriftReport, RolloutRecord, RolloutReport, RunbookReport } from '../model/report-types';
 import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../workflows/messages';
 import { runbookProgressQuery } from '../workflows/runbook-messages';
 import { TriggerError } from './errors';
+import { wholeReport } from './rollout-report';
 import { rolloutProgress } from './rollouts';
 
 /** What cloudtrust starts: a rollout (apply), a plan, a runbook or a drift check. */
@@ -94,7 +95,11 @@ export async function runReport(client: Client, id: string, described?: RunSumma
   const run = described ?? (await describeRun(client, id));
   const handle = client.workflow.getHandle(id);
   try {
-    if (run.status === 'COMPLETED') return { run, kind: run.kind, report: await handle.result() } as RunReport & { run: RunSummary };
+    if (run.status === 'COMPLETED') {
+      const result = (await handle.result()) as RunReport['report'] | RolloutRecord;
+      const report = run.kind === 'rollout' || run.kind === 'plan' ? await wholeReport(client, result as RolloutReport | RolloutRecord) : result;
+      return { run, kind: run.kind, report } as RunReport & { run: RunSummary };
+    }
     if (run.status !== 'RUNNING') throw new TriggerError('not-found', `${id} ended ${run.status.toLowerCase()} and left no report`, 'see its history in the Temporal Web UI');
     switch (run.kind) {
       case 'rollout':

@@ -79,6 +79,65 @@ export interface RolloutReport {
   domains: DomainReport[];
 }
 
+/** Counts over one domain's report: what the parent of a batched rollout keeps instead of the report. */
+export interface DomainCounts {
+  steps: number;
+  changed: number;
+  failed: number;
+  blockers: number;
+  warnings: number;
+}
+
+/**
+ * One domain in a batched rollout's own record: its status and counts, and where its full report is (its domain
+ * child, or its batch when no child ran). In plan mode also what the plan would change (a drift check reads it).
+ */
+export interface DomainSummary {
+  domain: string;
+  ring: string;
+  channel: 'gpo' | 'intune';
+  taskQueue: string;
+  status: DomainStatus;
+  step?: string;
+  counts: DomainCounts;
+  /** The batch workflow that holds the domain (its preflight, and its report when no domain child ran). */
+  batch: string;
+  /** The domain child's workflow id, once one started. */
+  workflowId?: string;
+  plan?: DomainPlanSummary;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** What a plan found for one domain, in the words of a drift report. */
+export interface DomainPlanSummary {
+  changes: string[];
+  problem?: string;
+  policySources?: string[];
+}
+
+/** A batch of one ring's domains: a child workflow that preflights them, checks their users and runs their children. */
+export interface BatchRef {
+  workflowId: string;
+  ring: string;
+  domains: number;
+  status: 'preflight' | 'preflighted' | 'running' | 'completed' | 'skipped' | 'failed';
+}
+
+/**
+ * What a batched rollout itself returns and answers to its progress query: the rollout's own state with a summary
+ * per domain. client/rollout-report.ts turns it into the full RolloutReport from its batches and domain children.
+ */
+export interface RolloutRecord extends Omit<RolloutReport, 'domains'> {
+  layout: 'batched';
+  batches: BatchRef[];
+  domains: DomainSummary[];
+}
+
+export function isRolloutRecord(report: RolloutReport | RolloutRecord): report is RolloutRecord {
+  return (report as RolloutRecord).layout === 'batched';
+}
+
 /** How one domain fared in an operations runbook (key rotation, rollback). */
 export type RunbookDomainStatus = 'pending' | 'running' | 'succeeded' | 'planned' | 'skipped' | 'needs-operator' | 'failed';
 

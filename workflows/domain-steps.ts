@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/workflow';
-import type { DomainReport, StepRecord } from '../model/report-types';
+import type { StepRecord } from '../model/report-types';
 
 /** The shape every step activity returns (see activities/bridge/run-step.ts). */
 export interface StepOutcomeLike {
@@ -10,10 +10,17 @@ export interface StepOutcomeLike {
 
 export class DomainStopped extends Error {}
 
-/** Records each step of one domain for its report, and turns an activity failure into a failed step. */
+/** Where a recorder writes: a domain's report, or the management host's steps of a rollout. */
+export interface StepLog {
+  steps: StepRecord[];
+  /** The step running now, or the last one. */
+  step?: string;
+}
+
+/** Records each step of one domain (or of the management host) for its report, and turns an activity failure into a failed step. */
 export class StepRecorder {
   constructor(
-    private readonly report: DomainReport,
+    private readonly report: StepLog,
     private readonly planOnly: boolean,
     private readonly stopRequested: () => string | undefined,
   ) {}
@@ -51,6 +58,11 @@ export class StepRecorder {
   note(step: string, fields: Partial<StepRecord> & Pick<StepRecord, 'status'>): void {
     const now = new Date().toISOString();
     this.report.steps.push({ step, changed: false, planOnly: this.planOnly, changes: [], warnings: [], startedAt: now, finishedAt: now, ...fields });
+  }
+
+  /** A step that failed outside an activity (e.g. a domain's child workflow that ended without a report). */
+  fail(step: string, error: unknown, startedAt = new Date().toISOString()): void {
+    this.report.steps.push(this.failedRecord(step, startedAt, error));
   }
 
   private failedRecord(step: string, startedAt: string, error: unknown): StepRecord {

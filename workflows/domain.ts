@@ -24,6 +24,8 @@ export interface DomainRolloutInput {
   writableServers: string[];
   /** False when the management host lacked AzureADHybridAuthenticationManagement before the run: a plan cannot read the object then. */
   moduleReady?: boolean;
+  /** What the domain's preflight found, so this report is the domain's whole report (absent when the rollout kept it). */
+  preflight?: Pick<DomainReport, 'findings' | 'sites' | 'policySources'>;
 }
 
 /**
@@ -39,7 +41,9 @@ export async function domainRollout(input: DomainRolloutInput): Promise<DomainRe
     channel: input.domain.channel,
     taskQueue: input.taskQueue,
     status: 'running',
-    findings: [],
+    findings: [...(input.preflight?.findings ?? [])],
+    ...(input.preflight?.sites ? { sites: input.preflight.sites } : {}),
+    ...(input.preflight?.policySources ? { policySources: input.preflight.policySources } : {}),
     steps: [],
     startedAt: new Date().toISOString(),
   };

@@ -1,6 +1,6 @@
 import { executeChild, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { pictureLines } from '../model/policy-conflicts';
-import type { DriftReport, RolloutReport } from '../model/report-types';
+import { domainPlanSummary } from '../model/domain-summary';
+import { isRolloutRecord, type DriftReport, type RolloutRecord, type RolloutReport } from '../model/report-types';
 import { runSearchAttributes, stateKey } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { readKeyAges } from './drift-key-age';
@@ -30,20 +30,10 @@ export async function driftCheck(input: DriftCheckInput): Promise<DriftReport> {
   return report;
 }
 
-export function driftFrom(plan: RolloutReport, planWorkflowId: string): DriftReport {
-  const domains = plan.domains.map((d) => {
-    // A source that breaks cloud trust on the devices (certificate trust, WHfB off, GPO beside Intune) is drift from the spec.
-    const policy = (d.policySources?.findings ?? []).filter((f) => f.severity === 'blocker').map((f) => `policy sources: ${f.message}`);
-    const changes = [...d.steps.flatMap((step) => step.changes.map((change) => `${step.step}: ${change}`)), ...policy];
-    const failed = d.steps.find((step) => step.status === 'failed');
-    const problem =
-      d.status === 'not-ready'
-        ? d.findings.filter((f) => f.severity === 'blocker').map((f) => f.message).join('; ')
-        : failed
-          ? `${failed.step}: ${failed.error?.type ?? 'failed'}: ${failed.error?.message ?? ''}`
-          : d.status === 'planned' ? undefined : `domain ended ${d.status}`;
-    return { domain: d.domain, status: d.status, changes, ...(problem ? { problem } : {}), ...(d.policySources ? { policySources: pictureLines(d.policySources) } : {}) };
-  });
+export function driftFrom(plan: RolloutReport | RolloutRecord, planWorkflowId: string): DriftReport {
+  const domains = isRolloutRecord(plan)
+    ? plan.domains.map((d) => ({ domain: d.domain, status: d.status, ...(d.plan ?? { changes: [] }) }))
+    : plan.domains.map((d) => ({ domain: d.domain, status: d.status, ...domainPlanSummary(d) }));
   const hostChanges = plan.host.flatMap((step) => step.changes);
   const incomplete = plan.state !== 'completed' || domains.some((d) => d.problem !== undefined);
   const drift = hostChanges.length > 0 || domains.some((d) => d.changes.length > 0);

@@ -1,8 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DomainReport, RolloutReport } from '../model/report-types';
+import type { DomainReport, RolloutRecord, RolloutReport } from '../model/report-types';
 
 /** Live progress of a rollout (per domain: status, current step, timings). */
-export const rolloutProgressQuery = defineQuery<RolloutReport>('rolloutProgress');
+export const rolloutProgressQuery = defineQuery<RolloutReport | RolloutRecord>('rolloutProgress');
 
 /** Approves the gate in front of a ring; rejected when that ring is not waiting for approval. */
 export const approveRingUpdate = defineUpdate<string, [{ ring: string; approver: string; comment?: string }]>('approveRing');

@@ -11,7 +11,7 @@ import { describeFailure } from './domain-steps';
  * Each problem becomes a finding of the domain: a warning, or a blocker when the ring's userReadiness is block.
  * Returns whether a blocker was found. Read-only: plan mode runs it the same way.
  */
-export async function checkRingReadiness(spec: RolloutSpec, ring: RingSpec, entries: DomainReport[]): Promise<{ readiness: DomainReadiness[]; blocked: boolean }> {
+export async function checkRingReadiness(spec: Pick<RolloutSpec, 'tenant' | 'domains'>, ring: RingSpec, entries: DomainReport[]): Promise<{ readiness: DomainReadiness[]; blocked: boolean }> {
   const userGroups = ring.userGroups ?? [];
   const severity = ring.userReadiness === 'block' ? 'blocker' : 'warning';
   const graph = spec.tenant.graph;

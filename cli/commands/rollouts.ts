@@ -1,4 +1,4 @@
-import { startRollout } from '../../client/rollouts';
+import { rolloutResult, startRollout } from '../../client/rollouts';
 import type { CommandSpec } from '../command';
 import { EXIT } from '../exit-codes';
 import { followRolloutLive } from '../live/follow-rollout';
@@ -24,7 +24,7 @@ export const planCommand: CommandSpec = {
     const started = await startRollout(client, spec, 'plan', taskQueue);
     for (const warning of started.warnings) ctx.io.err(`warning: ${warning}`);
     if (!ctx.io.json) ctx.io.err(`${started.started ? 'planning' : 'joined the plan already running as'} ${started.workflowId} …`);
-    const report = await started.handle.result();
+    const report = await rolloutResult(client, started.workflowId);
     if (ctx.io.json) ctx.io.emit(report);
     else ctx.io.out(planView(report, started.workflowId, ctx.io.style).join('\n'));
     return rolloutExitCode(report);

@@ -90,7 +90,7 @@ describe('resume after crashes (real server, worker process, lab estate)', () =>
     const atKill = { ...(await lab.store.read()).mutations };
 
     workers.push(startWorker(server.address, taskQueue, lab.file, dataDir));
-    const report = await started.handle.result();
+    const report = await started.report();
     expect(report.state).toBe('completed');
     expect(report.domains.find((d) => d.domain === 'corp.contoso.com')!.status).toBe('succeeded');
     const mutations = (await lab.store.read()).mutations;

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
-      await started.handle.result();
+      await started.report();
       save(`${mode}-rollout`, started.workflowId);
       save(`${mode}-domain`, `${started.workflowId}/domain/corp.contoso.com`);
     }

@@ -26,7 +26,7 @@ describe('the host preflight in the rollout report: real Temporal server, real w
   test('review row 25: mismatched Microsoft.Graph module versions on the management host are a finding of the plan', async () => {
     const spec = readLabDefaultSpec();
     spec.name = `lab-${randomUUID().slice(0, 8)}`;
-    const report = await (await startRollout(lab.context.env.client, spec, 'plan', lab.taskQueue)).handle.result();
+    const report = await (await startRollout(lab.context.env.client, spec, 'plan', lab.taskQueue)).report();
     expect(report.conflicts).toContainEqual({ severity: 'warning', code: 'graph-module-version-mismatch', target: 'mgmt01', message: expect.stringContaining('Assembly with same name is already loaded') });
     expect(renderMarkdown(report)).toContain('Microsoft.Graph modules of different versions on mgmt01');
   });

@@ -68,14 +68,14 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
 
   test('an object another tenant created is refused with the reason (nothing written); kerberosTakeOver takes it over', async () => {
     await reset((estate) => seedCorp(estate, { tenantId: OTHER_TENANT }, false));
-    const refused = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).handle.result();
+    const refused = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).report();
     const step = corpOf(refused).steps.find((s) => s.step === 'kerberos-object')!;
     expect(step.status).toBe('failed');
     expect(step.error?.type).toBe('AccessDenied');
     expect(step.error?.message).toContain('exists in AD but this tenant has no KerberosDomain for it: another tenant created it');
     expect(Object.keys((await lab.store.read()).mutations).filter((key) => key.startsWith('kerberos'))).toEqual([]);
 
-    const taken = await (await startRollout(client(), variant((s) => void (s.domains[0].kerberosTakeOver = true)), 'apply', lab.taskQueue)).handle.result();
+    const taken = await (await startRollout(client(), variant((s) => void (s.domains[0].kerberosTakeOver = true)), 'apply', lab.taskQueue)).report();
     expect(corpOf(taken).steps.map((s) => [s.step, s.status]).slice(0, 3)).toEqual([
       ['kerberos-object', 'ok'],
       ['kerberos-verify', 'ok'],
@@ -87,7 +87,7 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
 
   test('after creation a failed health rule (krbtgt_AzureAD without AES) fails the domain with a precise finding', async () => {
     await reset((estate) => seedCorp(estate, { supportedEncryptionTypes: 0x4 }, true));
-    const report = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).handle.result();
+    const report = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).report();
     const corp = corpOf(report);
     expect(corp.status).toBe('failed');
     const health = corp.steps.find((s) => s.step === 'kerberos-health')!;
@@ -116,7 +116,7 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
   test('a domain already rolled out to another tenant: an apply is refused unless force, a plan warns', async () => {
     await reset();
     const first = variant();
-    const done = await (await startRollout(client(), first, 'apply', lab.taskQueue)).handle.result();
+    const done = await (await startRollout(client(), first, 'apply', lab.taskQueue)).report();
     expect(corpOf(done).status).toBe('succeeded');
 
     const otherTenant = variant((s) => void (s.tenant.id = OTHER_TENANT));

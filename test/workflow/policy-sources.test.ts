@@ -63,7 +63,7 @@ describe('the policy picture in a plan: real scripts against a lab estate with t
       x.tenant.graph = { clientId: CLIENT_ID, certificateThumbprint: THUMBPRINT };
     });
     const started = await startRollout(lab.context.env.client, s, 'plan', lab.taskQueue);
-    const report = await started.handle.result();
+    const report = await started.report();
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     const picture = corp.policySources!;
     expect(picture.read).toEqual({ gpo: { status: 'read' }, intune: { status: 'read' } });
@@ -98,7 +98,7 @@ describe('the policy picture in a plan: real scripts against a lab estate with t
       x.domains[0] = { name: 'corp.contoso.com', channel: 'intune', intune: { group: 'WHfB pilot devices', profile: 'cloudtrust profile', delivery: 'settings-catalog' }, sampleDevices: [] };
     });
     const started = await startRollout(lab.context.env.client, s, 'plan', lab.taskQueue);
-    const report = await started.handle.result();
+    const report = await started.report();
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.policySources!.read.intune).toEqual({ status: 'not-read', note: 'the spec names no Graph app (tenant.graph)' });
     expect(corp.policySources!.read.gpo).toEqual({ status: 'read' });

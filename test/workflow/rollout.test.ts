@@ -53,14 +53,14 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
       const progress = await rolloutProgress(client(), started.workflowId);
       if (progress.state === 'waiting-approval') await started.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'broad', approver: 'tester' }] });
     }
-    return started.handle.result();
+    return started.report();
   }
 
   test('plan mode reports the intended changes per domain and step, and changes nothing', async () => {
     await resetEstate();
     const spec = variant(() => undefined);
     const started = await startRollout(client(), spec, 'plan', lab.taskQueue);
-    const report = await started.handle.result();
+    const report = await started.report();
     expect(report.state).toBe('completed');
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('planned');
@@ -124,7 +124,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     await waitUntil(() => rolloutProgress(client(), first.workflowId), (r) => r.state === 'waiting-approval', { timeoutMs: 90_000 });
     expect(await updateRejection(first.handle.executeUpdate(approveRingUpdate, { args: [{ ring: 'pilot', approver: 'x' }] }))).toMatch(/ring pilot is not waiting for approval/);
     await first.handle.executeUpdate(cancelRolloutUpdate, { args: [{ by: 'tester', reason: 'test over' }] });
-    const report = await first.handle.result();
+    const report = await first.report();
     expect(report.state).toBe('cancelled');
     expect(report.rings.find((r) => r.name === 'broad')!.status).toBe('skipped');
   }, 240_000);
@@ -134,7 +134,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const spec = variant((s) => {
       s.rings[1].approval = { required: true, timeout: '2s' };
     });
-    const report = await (await startRollout(client(), spec, 'apply', lab.taskQueue)).handle.result();
+    const report = await (await startRollout(client(), spec, 'apply', lab.taskQueue)).report();
     expect(report.state).toBe('halted');
     expect(report.haltReason).toBe('ring broad was not approved within 2s');
   });
@@ -204,7 +204,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
 
     const accepted = await child.executeUpdate(kerberosOperatorDoneUpdate, { args: [{ by: 'operator', getOutput: pasted.replace('120001', '120000') }] });
     expect(accepted).toMatch(/^accepted/);
-    const report = await started.handle.result();
+    const report = await started.report();
     expect(report.domains[0].status).toBe('succeeded');
     expect(report.domains[0].steps[0]).toMatchObject({ step: 'kerberos-object', status: 'ok', changes: ['created by operator (operator-assisted)'] });
     expect((await lab.store.read()).mutations['kerberos:corp.contoso.com']).toBeUndefined();
@@ -225,7 +225,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(held.state).toBe('paused');
     expect(held.domains[0].status).toBe('pending');
     await started.handle.executeUpdate(resumeRolloutUpdate, { args: [{ by: 'tester' }] });
-    expect((await started.handle.result()).domains[0].status).toBe('succeeded');
+    expect((await started.report()).domains[0].status).toBe('succeeded');
 
     const listed = await waitUntil(
       async () => {

@@ -45,7 +45,7 @@ describe('rollout: user readiness per ring, before the ring changes anything', (
 
   test('plan: the report lists who will fail and why, against the policy the object will get', async () => {
     const started = await startRollout(client(), variant(() => undefined), 'plan', lab.taskQueue);
-    const report = await started.handle.result();
+    const report = await started.report();
     expect(report.state).toBe('completed');
     const [readiness] = report.rings[0].readiness!;
     expect(readiness).toMatchObject({ domain: 'corp.contoso.com', totalUsers: 4, checked: 4, ready: 1, failingCount: 3, entraChecked: false });
@@ -70,7 +70,7 @@ describe('rollout: user readiness per ring, before the ring changes anything', (
   test('apply with userReadiness block: the rollout halts before the pilot ring changes anything', async () => {
     const spec = variant((s) => void (s.rings[0].userReadiness = 'block'));
     const started = await startRollout(client(), spec, 'apply', lab.taskQueue);
-    const report = await started.handle.result();
+    const report = await started.report();
     expect(report.state).toBe('halted');
     expect(report.haltReason).toMatch(/^ring pilot: users of WHfB-Pilot-Users cannot use cloud Kerberos trust and the ring's userReadiness is block/);
     expect(report.rings.map((r) => r.status)).toEqual(['halted', 'skipped']);
