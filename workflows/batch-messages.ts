@@ -17,7 +17,7 @@ export interface BatchReadiness {
 /** What the rollout asks of a batch: check the ring's users, run the domains, or end without running them. */
 export type BatchCommand =
   | { kind: 'readiness' }
-  | { kind: 'run'; moduleReady?: boolean; failuresBefore: number }
+  | { kind: 'run'; moduleReady?: boolean; failuresBefore: number; paused: boolean }
   | { kind: 'skip' };
 
 /** A batch's answer: the summary of every domain, and the whole report of each domain that has no domain child to hold it. */

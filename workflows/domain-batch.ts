@@ -88,6 +88,7 @@ export async function domainBatch(input: DomainBatchInput): Promise<BatchResult>
       await rollout.signal(batchReadinessSignal, { batch, blocked: checked.blocked });
       continue;
     }
+    paused = command.paused;
     await runDomains(ready, command);
     break;
   }

@@ -116,8 +116,7 @@ export class BatchedDomains implements DomainWork {
       if (this.run.cancelled || ringReport.failures > ring.failureBudget) return;
       this.running = batch;
       batch.ref.status = 'running';
-      await this.command(batch, { kind: 'run', failuresBefore: ringReport.failures, ...(this.moduleReady === undefined ? {} : { moduleReady: this.moduleReady }) });
-      if (this.run.paused) await batch.handle?.signal(batchPauseSignal, { paused: true });
+      await this.command(batch, { kind: 'run', failuresBefore: ringReport.failures, paused: this.run.paused, ...(this.moduleReady === undefined ? {} : { moduleReady: this.moduleReady }) });
       await condition(() => batch.result !== undefined || batch.failure !== undefined);
       this.running = undefined;
       ringReport.failures += batch.result?.failures ?? batch.names.length;
