@@ -27,9 +27,10 @@ export async function wholeReport(client: Client, report: RolloutReport | Rollou
   const domains = await mapLimit(report.domains, READS_AT_ONCE, async (own) => {
     // A running batch knows more than the rollout's record (which it updates once the batch ends).
     const summary = own.status === 'pending' || own.status === 'running' ? (live.get(own.domain) ?? own) : own;
-    return (await readDomain(client, summary)) ?? details.get(summary.domain) ?? placeholder(summary);
+    const ring = report.batches[summary.batch]?.ring ?? '';
+    return (await readDomain(client, report.workflowId, summary, ring)) ?? details.get(summary.domain) ?? placeholder(summary, ring);
   });
-  const { layout: _layout, batches: _batches, ...rest } = report;
+  const { layout: _layout, batches: _batches, workflowId: _workflowId, ...rest } = report;
   return { ...rest, rings: report.rings.map((ring) => (readiness.has(ring.name) ? { ...ring, readiness: readiness.get(ring.name) } : ring)), domains };
 }
 
@@ -38,17 +39,17 @@ async function readBatch(client: Client, workflowId: string, closed: boolean): P
   return (closed ? handle.result() : handle.query(batchProgressQuery)).catch(() => undefined) as Promise<BatchResult | undefined>;
 }
 
-async function readDomain(client: Client, summary: DomainSummary): Promise<DomainReport | undefined> {
-  if (!summary.workflowId) return undefined;
-  const handle = client.workflow.getHandle(summary.workflowId);
+async function readDomain(client: Client, rolloutId: string, summary: DomainSummary, ring: string): Promise<DomainReport | undefined> {
+  if (!summary.child) return undefined;
+  const handle = client.workflow.getHandle(`${rolloutId}/domain/${summary.domain}`);
   const running = summary.status === 'running' || summary.status === 'waiting-operator';
   const report = (await (running ? handle.query(domainProgressQuery) : handle.result()).catch(() => undefined)) as DomainReport | undefined;
-  return report && { ...report, ring: summary.ring };
+  return report && { ...report, ring };
 }
 
 /** A domain whose report cannot be read (its batch has not preflighted it yet): what the summary says. */
-function placeholder(summary: DomainSummary): DomainReport {
-  return { domain: summary.domain, ring: summary.ring, channel: summary.channel, taskQueue: summary.taskQueue, status: summary.status, findings: [], steps: [], ...(summary.startedAt ? { startedAt: summary.startedAt } : {}), ...(summary.finishedAt ? { finishedAt: summary.finishedAt } : {}) };
+function placeholder(summary: DomainSummary, ring: string): DomainReport {
+  return { domain: summary.domain, ring, channel: summary.channel, taskQueue: summary.taskQueue, status: summary.status, findings: [], steps: [], ...(summary.startedAt ? { startedAt: summary.startedAt } : {}), ...(summary.finishedAt ? { finishedAt: summary.finishedAt } : {}) };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {

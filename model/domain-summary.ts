@@ -30,19 +30,51 @@ export function domainPlanSummary(d: DomainReport): DomainPlanSummary {
   return { changes, ...(problem ? { problem } : {}), ...(d.policySources ? { policySources: pictureLines(d.policySources) } : {}) };
 }
 
+/** Characters of plan text (changes and problem) a rollout's record keeps over all its domains: see MAX_DOMAINS. */
+export const PLAN_TEXT_BUDGET = 500_000;
+const MIN_PLAN_TEXT = 160;
+
+/** The plan text each domain's summary may keep in a rollout of this many domains. */
+export function planTextPerDomain(domains: number): number {
+  return Math.max(MIN_PLAN_TEXT, Math.floor(PLAN_TEXT_BUDGET / Math.max(1, domains)));
+}
+
+/**
+ * A domain's plan as a summary keeps it, within `budget` characters: the problem, then the changes in order while
+ * they fit (the first one shortened if it alone does not), the rest counted. A policy source that breaks cloud trust
+ * is among the changes already; the picture itself is in the domain's report.
+ */
+export function boundedPlanSummary(d: DomainReport, budget: number): DomainPlanSummary {
+  const full = domainPlanSummary(d);
+  const problem = full.problem === undefined ? undefined : shorten(full.problem, Math.max(MIN_PLAN_TEXT / 2, Math.floor(budget / 3)));
+  let left = budget - (problem?.length ?? 0);
+  const changes: string[] = [];
+  for (const line of full.changes) {
+    const kept = changes.length === 0 ? shorten(line, Math.max(MIN_PLAN_TEXT / 2, left)) : line;
+    if (changes.length > 0 && kept.length > left) break;
+    changes.push(kept);
+    left -= kept.length;
+  }
+  const more = full.changes.length - changes.length;
+  return { changes, ...(more > 0 ? { moreChanges: more } : {}), ...(problem ? { problem } : {}) };
+}
+
+function shorten(line: string, characters: number): string {
+  return line.length <= characters ? line : `${line.slice(0, characters - 1)}…`;
+}
+
 /** A domain's summary for the parent of a batched rollout. */
-export function summarize(report: DomainReport, where: { batch: string; workflowId?: string; planOnly: boolean }): DomainSummary {
+export function summarize(report: DomainReport, where: { batch: number; child: boolean; planOnly: boolean; planText: number }): DomainSummary {
   return {
     domain: report.domain,
-    ring: report.ring,
     channel: report.channel,
     taskQueue: report.taskQueue,
     status: report.status,
     ...(report.step ? { step: report.step } : {}),
     counts: domainCounts(report),
     batch: where.batch,
-    ...(where.workflowId ? { workflowId: where.workflowId } : {}),
-    ...(where.planOnly ? { plan: domainPlanSummary(report) } : {}),
+    ...(where.child ? { child: true } : {}),
+    ...(where.planOnly ? { plan: boundedPlanSummary(report, where.planText) } : {}),
     ...(report.startedAt ? { startedAt: report.startedAt } : {}),
     ...(report.finishedAt ? { finishedAt: report.finishedAt } : {}),
   };

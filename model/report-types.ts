@@ -94,16 +94,15 @@ export interface DomainCounts {
  */
 export interface DomainSummary {
   domain: string;
-  ring: string;
   channel: 'gpo' | 'intune';
   taskQueue: string;
   status: DomainStatus;
   step?: string;
   counts: DomainCounts;
-  /** The batch workflow that holds the domain (its preflight, and its report when no domain child ran). */
-  batch: string;
-  /** The domain child's workflow id, once one started. */
-  workflowId?: string;
+  /** Which of the rollout's batches holds the domain (its preflight, and its report when no domain child ran); the batch names the ring. */
+  batch: number;
+  /** A domain child (`<rollout id>/domain/<domain>`) started and holds the domain's report. */
+  child?: true;
   plan?: DomainPlanSummary;
   startedAt?: string;
   finishedAt?: string;
@@ -112,6 +111,8 @@ export interface DomainSummary {
 /** What a plan found for one domain, in the words of a drift report. */
 export interface DomainPlanSummary {
   changes: string[];
+  /** Planned changes beyond those listed (a summary lists a few; the domain's report has them all). */
+  moreChanges?: number;
   problem?: string;
   policySources?: string[];
 }
@@ -130,6 +131,8 @@ export interface BatchRef {
  */
 export interface RolloutRecord extends Omit<RolloutReport, 'domains'> {
   layout: 'batched';
+  /** The rollout's workflow id: its batches and domain children are named after it. */
+  workflowId: string;
   batches: BatchRef[];
   domains: DomainSummary[];
 }
@@ -185,6 +188,8 @@ export interface DriftReport {
     domain: string;
     status: DomainStatus;
     changes: string[];
+    /** Changes beyond those listed: a rollout of many domains keeps a few per domain; its plan report has them all. */
+    moreChanges?: number;
     problem?: string;
     /** The policy picture now, one line per source and value ("UseCloudTrustForOnPremAuth: GPO X (device) = 1"). */
     policySources?: string[];

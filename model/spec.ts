@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_DOMAINS } from './limits';
 import { CLOUD_OF_ENVIRONMENT } from './cloud';
 import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
@@ -138,8 +139,7 @@ export const rolloutSpecSchema = z
       })
       .strict(),
     cloudSignIn: cloudSignInSchema,
-    // The rollout's history and result grow with its domains: measured fine at 200, over Temporal's limits near 850.
-    domains: z.array(domainSpecSchema).min(1).max(500, 'at most 500 domains per rollout: split a larger estate into several specs'),
+    domains: z.array(domainSpecSchema).min(1).max(MAX_DOMAINS, `at most ${MAX_DOMAINS} domains per rollout (Temporal's 2 MB payload limit bounds the rollout's record): split a larger estate into several specs`),
     rings: z.array(ringSpecSchema).min(1),
     options: z
       .object({

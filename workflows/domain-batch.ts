@@ -20,6 +20,8 @@ export interface DomainBatchInput {
   rollout: string;
   mode: 'plan' | 'apply';
   ring: RingSpec;
+  /** The batch's place among the rollout's batches. */
+  index: number;
   domains: DomainSpec[];
   /** Per domain, in the same order: the task queue of the workers that reach its DCs. */
   taskQueues: string[];
@@ -30,6 +32,8 @@ export interface DomainBatchInput {
   intune: ScanOutcome<IntuneScanFacts>;
   tenantFindings: Finding[];
   preflightConcurrency: number;
+  /** Characters of plan text each domain's summary may keep (model/domain-summary.ts). */
+  planText: number;
 }
 
 /**
@@ -56,7 +60,7 @@ export async function domainBatch(input: DomainBatchInput): Promise<BatchResult>
 
   const result = (): BatchResult => ({
     batch,
-    domains: entries.map((entry) => summaries.get(entry.domain) ?? summarize(entry, { batch, workflowId: children.get(entry.domain), planOnly })),
+    domains: entries.map((entry) => summaries.get(entry.domain) ?? summarize(entry, { batch: input.index, child: children.has(entry.domain), planOnly, planText: input.planText })),
     details: entries.filter((entry) => !summaries.has(entry.domain)),
     ...(readiness ? { readiness } : {}),
     failures,
@@ -75,7 +79,7 @@ export async function domainBatch(input: DomainBatchInput): Promise<BatchResult>
     addTenantBlockers(entry, input.tenantFindings);
     preflighted.set(entry.domain, markNotReady(entry, found));
   });
-  await rollout.signal(batchPreflightedSignal, { batch, domains: entries.map((entry) => summarize(entry, { batch, planOnly })) });
+  await rollout.signal(batchPreflightedSignal, { batch, domains: entries.map((entry) => summarize(entry, { batch: input.index, child: false, planOnly, planText: input.planText })) });
 
   for (;;) {
     await condition(() => commands.length > 0);
@@ -129,7 +133,7 @@ export async function domainBatch(input: DomainBatchInput): Promise<BatchResult>
         running.add(workflowId);
         try {
           const report = await child.result();
-          summaries.set(entry.domain, summarize(report, { batch, workflowId, planOnly }));
+          summaries.set(entry.domain, summarize(report, { batch: input.index, child: true, planOnly, planText: input.planText }));
           if (report.status === 'failed') failures += 1;
         } catch (error) {
           entry.status = 'failed';

@@ -1,4 +1,5 @@
 import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { planTextPerDomain } from '../model/domain-summary';
 import type { BatchRef, DomainSummary, RolloutRecord } from '../model/report-types';
 import type { RingSpec } from '../model/spec';
 import { batchCommandSignal, batchPauseSignal, batchPreflightedSignal, batchReadinessSignal, batchStopSignal, type BatchCommand, type BatchResult } from './batch-messages';
@@ -17,6 +18,7 @@ export const DOMAINS_PER_BATCH = 250;
 
 interface Batch {
   ref: BatchRef;
+  index: number;
   ring: RingSpec;
   names: string[];
   handle?: ChildWorkflowHandle<typeof domainBatch>;
@@ -46,9 +48,9 @@ export class BatchedDomains implements DomainWork {
       for (let start = 0, k = 1; start < ring.domains.length; start += DOMAINS_PER_BATCH, k += 1) {
         const names = ring.domains.slice(start, start + DOMAINS_PER_BATCH).map((name) => domainSpec(run.spec, name).name);
         const ref: BatchRef = { workflowId: `${rolloutId}/batch/${ring.name}/${k}`, ring: ring.name, domains: names.length, status: 'preflight' };
-        this.batches.push({ ref, ring, names, preflighted: false });
-        this.record.batches.push(ref);
-        for (const name of names) this.place.set(name, this.record.domains.push(this.pending(name, ring.name, ref.workflowId)) - 1);
+        const index = this.record.batches.push(ref) - 1;
+        this.batches.push({ ref, index, ring, names, preflighted: false });
+        for (const name of names) this.place.set(name, this.record.domains.push(this.pending(name, index)) - 1);
       }
     }
     setHandler(batchPreflightedSignal, ({ batch, domains }) => {
@@ -84,6 +86,7 @@ export class BatchedDomains implements DomainWork {
             rollout: spec.name,
             mode: input.mode,
             ring: batch.ring,
+            index: batch.index,
             domains,
             taskQueues: domains.map((d) => this.run.taskQueueOf(d.name)),
             tenant: spec.tenant,
@@ -92,6 +95,7 @@ export class BatchedDomains implements DomainWork {
             intune: tenant.intune,
             tenantFindings: tenant.findings,
             preflightConcurrency,
+            planText: planTextPerDomain(spec.domains.length),
           },
         ],
       });
@@ -156,7 +160,7 @@ export class BatchedDomains implements DomainWork {
     batch.ref.status = 'failed';
     this.record.conflicts.push({ severity: 'blocker', code: 'batch-failed', target: batch.ref.workflowId, message: `batch ${batch.ref.workflowId} of ring ${batch.ring.name} failed: ${batch.failure}` });
     for (const summary of this.record.domains) {
-      if (summary.batch === batch.ref.workflowId && (summary.status === 'pending' || summary.status === 'running')) summary.status = 'failed';
+      if (summary.batch === batch.index && (summary.status === 'pending' || summary.status === 'running')) summary.status = 'failed';
     }
   }
 
@@ -175,8 +179,8 @@ export class BatchedDomains implements DomainWork {
     return this.batches.filter((b) => b.ring.name === ring.name);
   }
 
-  private pending(name: string, ring: string, batch: string): DomainSummary {
+  private pending(name: string, batch: number): DomainSummary {
     const domain = domainSpec(this.run.spec, name);
-    return { domain: domain.name, ring, channel: domain.channel, taskQueue: this.run.taskQueueOf(domain.name), status: 'pending', counts: { steps: 0, changed: 0, failed: 0, blockers: 0, warnings: 0 }, batch };
+    return { domain: domain.name, channel: domain.channel, taskQueue: this.run.taskQueueOf(domain.name), status: 'pending', counts: { steps: 0, changed: 0, failed: 0, blockers: 0, warnings: 0 }, batch };
   }
 }

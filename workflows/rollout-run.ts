@@ -56,7 +56,7 @@ export class RolloutRun {
       conflicts: [],
       rings: this.spec.rings.map((ring) => ({ name: ring.name, status: 'pending' as const, failures: 0, failureBudget: ring.failureBudget })),
     };
-    this.report = layout === 'batched' ? { ...base, layout, batches: [], domains: [] } : { ...base, domains: this.spec.rings.flatMap((ring) => ring.domains.map((name) => this.pendingDomain(ring.name, name))) };
+    this.report = layout === 'batched' ? { ...base, layout, workflowId: workflowInfo().workflowId, batches: [], domains: [] } : { ...base, domains: this.spec.rings.flatMap((ring) => ring.domains.map((name) => this.pendingDomain(ring.name, name))) };
     this.host = new StepRecorder({ steps: this.report.host }, this.planOnly, () => undefined);
   }
 

@@ -84,8 +84,10 @@ export function driftView(report: DriftReport, id: string, style: Style): string
   const lines = [`drift check ${style.bold(report.name)} ${style.dim(`(${id})`)}  ${paintStatus(style, report.verdict)}  ${style.dim(`checked ${report.checkedAt}`)}`];
   for (const change of report.hostChanges) lines.push(`  ${style.yellow('~')} management host: ${change}`);
   for (const d of report.domains) {
-    lines.push(`  ${d.domain}  ${d.changes.length > 0 ? style.yellow(`${d.changes.length} change${d.changes.length === 1 ? '' : 's'}`) : d.problem ? paintStatus(style, d.status) : style.green('in sync')}`);
+    const count = d.changes.length + (d.moreChanges ?? 0);
+    lines.push(`  ${d.domain}  ${count > 0 ? style.yellow(`${count} change${count === 1 ? '' : 's'}`) : d.problem ? paintStatus(style, d.status) : style.green('in sync')}`);
     for (const change of d.changes) lines.push(`    ${style.yellow('~')} ${change}`);
+    if (d.moreChanges) lines.push(`    ${style.yellow('~')} … ${d.moreChanges} more in the full plan`);
     if (d.problem) lines.push(`    ${style.red('✗')} ${d.problem}`);
     for (const source of d.policySources ?? []) lines.push(`    ${style.dim(`policy ${source}`)}`);
     lines.push(...keyNotes(d, style, '    '));

@@ -11,6 +11,7 @@ import { projectRoot } from '../../activities/bridge/paths';
 import { secretStoreFromEnv } from '../../activities/secrets';
 import { startRollout } from '../../client/rollouts';
 import { startDriftCheck, startRollback, startRotateKeys } from '../../client/runbooks';
+import { isRolloutRecord } from '../../model/report-types';
 import { domainKey, kindKey, specKey, stateKey, tenantKey } from '../../model/search-attributes';
 import { parseSpec } from '../../model/spec-file';
 import { createCloudtrustWorker } from '../../worker/create-worker';
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
       await started.report();
       save(`${mode}-rollout`, started.workflowId);
       save(`${mode}-domain`, `${started.workflowId}/domain/corp.contoso.com`);
+      // From rollout-batches on, the rollout's domains are held by batch children.
+      const own = await started.handle.result();
+      if (isRolloutRecord(own)) save(`${mode}-batch`, own.batches[own.domains.find((d) => d.domain === 'corp.contoso.com')!.batch].workflowId);
     }
     // The runbooks on the rolled-out estate: a forced rotation (the key is minutes old), a drift check, a rollback.
     const rotation = await startRotateKeys(env.client, { spec, mode: 'apply', force: true }, taskQueue);
