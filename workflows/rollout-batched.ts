@@ -45,8 +45,10 @@ export class BatchedDomains implements DomainWork {
     this.record = run.report as RolloutRecord;
     const rolloutId = workflowInfo().workflowId;
     for (const ring of run.spec.rings) {
-      for (let start = 0, k = 1; start < ring.domains.length; start += DOMAINS_PER_BATCH, k += 1) {
-        const names = ring.domains.slice(start, start + DOMAINS_PER_BATCH).map((name) => domainSpec(run.spec, name).name);
+      // Batches of equal size: none much smaller than the others, so each keeps its share of the concurrency busy.
+      const size = Math.ceil(ring.domains.length / Math.ceil(ring.domains.length / DOMAINS_PER_BATCH));
+      for (let start = 0, k = 1; start < ring.domains.length; start += size, k += 1) {
+        const names = ring.domains.slice(start, start + size).map((name) => domainSpec(run.spec, name).name);
         const ref: BatchRef = { workflowId: `${rolloutId}/batch/${ring.name}/${k}`, ring: ring.name, domains: names.length, status: 'preflight' };
         const index = this.record.batches.push(ref) - 1;
         this.batches.push({ ref, index, ring, names, preflighted: false });
@@ -74,8 +76,10 @@ export class BatchedDomains implements DomainWork {
     const { spec, input } = this.run;
     const tenant = await readTenantPolicy(spec, this.run.defaultQueue);
     this.record.conflicts.push(...tenant.findings);
-    const preflightConcurrency = Math.max(1, Math.floor(spec.options.preflightConcurrency / this.batches.length));
+    const total = this.batches.reduce((sum, b) => sum + b.names.length, 0);
     for (const batch of this.batches) {
+      // The batches preflight at once: each gets its share of preflightConcurrency, by its number of domains.
+      const preflightConcurrency = Math.max(1, Math.round((spec.options.preflightConcurrency * batch.names.length) / total));
       const domains = batch.names.map((name) => domainSpec(spec, name));
       batch.handle = await startChild(domainBatch, {
         workflowId: batch.ref.workflowId,
