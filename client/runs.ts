@@ -94,7 +94,10 @@ export async function runReport(client: Client, id: string, described?: RunSumma
   const run = described ?? (await describeRun(client, id));
   const handle = client.workflow.getHandle(id);
   try {
-    if (run.status === 'COMPLETED') return { run, kind: run.kind, report: await handle.result() } as RunReport & { run: RunSummary };
+    if (run.status === 'COMPLETED') {
+      const report: unknown = await handle.result();
+      return { run, kind: run.kind, report } as RunReport & { run: RunSummary };
+    }
     if (run.status !== 'RUNNING') throw new TriggerError('not-found', `${id} ended ${run.status.toLowerCase()} and left no report`, 'see its history in the Temporal Web UI');
     switch (run.kind) {
       case 'rollout':

@@ -181,7 +181,10 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
       ringReport.status = 'waiting-approval';
       setState('waiting-approval');
       const timeout = ring.approval.timeout ? msToNumber(ring.approval.timeout as Duration) : undefined;
-      const decided = timeout === undefined ? (await condition(() => approvals.has(ring.name) || cancelled !== undefined), true) : await condition(() => approvals.has(ring.name) || cancelled !== undefined, timeout);
+      const decided =
+        timeout === undefined
+          ? (await condition(() => approvals.has(ring.name) || cancelled !== undefined), true)
+          : await condition(() => approvals.has(ring.name) || cancelled !== undefined, timeout);
       if (!decided) {
         ringReport.status = 'halted';
         return halt(`ring ${ring.name} was not approved within ${ring.approval.timeout}`);
@@ -243,7 +246,7 @@ export async function rollout(input: RolloutInput): Promise<RolloutReport> {
         } catch (error) {
           const failure = describeFailure(error);
           entry.status = 'failed';
-          entry.steps.push({ step: 'domain-workflow', status: 'failed', changed: false, planOnly, changes: [], warnings: [], error: failure, startedAt: entry.startedAt!, finishedAt: new Date().toISOString() });
+          entry.steps.push({ step: 'domain-workflow', status: 'failed', changed: false, planOnly, changes: [], warnings: [], error: failure, startedAt: entry.startedAt, finishedAt: new Date().toISOString() });
         }
         children.delete(entry.domain);
         if (entry.status === 'failed') ringReport.failures += 1;
