@@ -28,7 +28,7 @@ export function secretStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Secret
       let source: string;
       if (env[variable] !== undefined) {
         source = variable;
-        candidate = parseJson(env[variable]!, source);
+        candidate = parseJson(env[variable], source);
       } else if (env.CLOUDTRUST_SECRETS_FILE) {
         source = `${env.CLOUDTRUST_SECRETS_FILE} (CLOUDTRUST_SECRETS_FILE)`;
         const text = await readFile(env.CLOUDTRUST_SECRETS_FILE, 'utf8').catch((error: Error) => {

@@ -53,7 +53,7 @@ export interface HookDefinition {
 /** The body a delivery may carry: a ticket or change reference, recorded in the response and the log. */
 export const hookDeliverySchema = z
   .object({
-    reference: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:#\/-]{0,127}$/, 'must be a ticket reference of letters, digits and _ . : # / - (at most 128)').optional(),
+    reference: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:#/-]{0,127}$/, 'must be a ticket reference of letters, digits and _ . : # / - (at most 128)').optional(),
   })
   .strict();
 

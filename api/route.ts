@@ -38,7 +38,7 @@ export interface ApiContext {
   hookDeliveries: HookDeliveries;
   log: CloudtrustLogger;
   /** The OpenAPI document of this API (built from the route table). */
-  openApi(): Record<string, unknown>;
+  openApi: () => Record<string, unknown>;
 }
 
 export interface RouteResult {
@@ -104,7 +104,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, Q extends z.Zo
     params?: P;
     query?: Q;
     body?: B;
-    handle(call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>, context: ApiContext): Promise<RouteResult>;
+    handle: (call: RouteCall<z.output<P>, z.output<Q>, z.output<B>>, context: ApiContext) => Promise<RouteResult>;
   },
 ): ApiRoute {
   const { handle, ...shape } = route;

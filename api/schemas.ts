@@ -8,7 +8,7 @@ import { HOOK_ACTIONS, hookNameSchema } from './hooks';
 /** Request and response schemas of the API. Requests are validated with them; the OpenAPI document is built from them. */
 
 const specNameSchema = z.string().regex(ID_NAME_PATTERN, 'must be a spec name (lower-case letters, digits and dashes)');
-const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._\/-]{0,254}$/, 'must be a run id such as cloudtrust:contoso-wave1');
+const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._/-]{0,254}$/, 'must be a run id such as cloudtrust:contoso-wave1');
 /** Free text that ends up in a report: one line, no control characters. */
 const noteSchema = z.string().min(1).max(500).regex(/^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$/, 'must be one line of text without control characters');
 const modeSchema = z.enum(['plan', 'apply']);

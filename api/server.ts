@@ -184,7 +184,7 @@ function registerRoute(app: FastifyInstance, route: ApiRoute, tokens: TokenStore
 
 let cachedVersion: string | undefined;
 function packageVersion(): string {
-  cachedVersion ??= String(JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version);
+  cachedVersion ??= String((JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version);
   return cachedVersion;
 }
 

@@ -44,7 +44,10 @@ export async function watchRun<R>(
     (error: unknown) => (closed.outcome = { ok: false, error }),
   );
   for (;;) {
-    const report = closed.outcome ? undefined : await query().catch((error: unknown) => (closed.outcome ? undefined : Promise.reject(error)));
+    const report = closed.outcome ? undefined : await query().catch((error: unknown) => {
+      if (closed.outcome) return undefined;
+      throw error;
+    });
     if (report === undefined) {
       // The workflow closed: its result is the final report, and a closed workflow is not queried.
       const outcome = closed.outcome!;

@@ -10,7 +10,7 @@ import { helpFor } from './help';
 import { resolveInvocation, scanGlobalFlags } from './invocation';
 import { createIo } from './io';
 
-const version = () => String(JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version);
+const version = () => String((JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version);
 
 async function main(argv: string[]): Promise<number> {
   const flags = scanGlobalFlags(argv);

@@ -236,7 +236,7 @@ function findingsOf(sources: PolicySource[], input: PictureInput): Finding[] {
     for (const v of source.values.filter((x) => x.setting === 'UseCertificateForOnPremAuth' && x.enabled === true)) {
       findings.push({ severity: 'blocker', code: 'policy-certificate-trust', target: source.name, message: `${sourceLabel(source)} enables UseCertificateForOnPremAuth in ${v.scope} scope ${where}: certificate trust takes precedence over cloud Kerberos trust` });
     }
-    for (const v of source.values.filter((x) => x.setting === 'UseCloudTrustForOnPremAuth' && x.scope === 'user')) {
+    for (const _value of source.values.filter((x) => x.setting === 'UseCloudTrustForOnPremAuth' && x.scope === 'user')) {
       findings.push({ severity: 'warning', code: 'policy-device-setting-in-user-scope', target: source.name, message: `${sourceLabel(source)} sets UseCloudTrustForOnPremAuth in user scope ${where}: it is a device setting, ineffective there (windows-itpro-docs #11440)` });
     }
     if (source.kind !== 'enrollment' && !source.ours && source.values.some((x) => x.setting === 'UsePassportForWork' && x.enabled === false)) {

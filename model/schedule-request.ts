@@ -26,7 +26,7 @@ export function intervalMs(interval: string): number {
 export const cronSchema = z
   .string()
   .max(100)
-  .regex(/^[0-9*,\/-]+( [0-9*,\/-]+){4}$/, 'must be five cron fields such as "0 3 * * 1" (digits, * , - / only)');
+  .regex(/^[0-9*,/-]+( [0-9*,/-]+){4}$/, 'must be five cron fields such as "0 3 * * 1" (digits, * , - / only)');
 
 export const scheduleRequestSchema = z
   .object({

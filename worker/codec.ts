@@ -66,7 +66,7 @@ export class EncryptionCodec implements PayloadCodec {
         );
       }
       const plaintext = decrypt(Buffer.from(payload.data ?? []), key, keyId);
-      return temporal.api.common.v1.Payload.decode(plaintext) as Payload;
+      return temporal.api.common.v1.Payload.decode(plaintext);
     });
   }
 }

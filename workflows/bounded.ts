@@ -2,7 +2,7 @@ import { condition } from '@temporalio/workflow';
 
 /** Runs `task` over `items` with at most `limit` at once (deterministic: starts in item order). */
 export async function boundedAll<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>, canStart: () => boolean = () => true): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let running = 0;
   const started: Promise<void>[] = [];
   for (let index = 0; index < items.length; index += 1) {

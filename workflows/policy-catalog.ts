@@ -33,7 +33,11 @@ export async function applyCatalogPolicy(acts: Acts, input: DomainRolloutInput, 
  * What is wrong with the settings-catalog policy as Graph returns it: missing, cloud trust not set, WHfB switched
  * off, or not assigned (to `groupId` when given, else to any group).
  */
-export function catalogProblems(name: string, read: { policy: { settings: { settingDefinitionId: string; value: string | null }[] } | null; assignments: { targetType: string; groupId: string | null }[] }, groupId?: string): string[] {
+export function catalogProblems(
+  name: string,
+  read: { policy: { settings: { settingDefinitionId: string; value: string | null }[] } | null; assignments: { targetType: string; groupId: string | null }[] },
+  groupId?: string,
+): string[] {
   if (!read.policy) return [`settings-catalog policy ${name} not found`];
   const problems: string[] = [];
   const value = (id: string) => read.policy!.settings.find((s) => s.settingDefinitionId === id)?.value;

@@ -30,14 +30,23 @@ export async function checkRingReadiness(spec: Pick<RolloutSpec, 'tenant' | 'dom
           deniedSids: policy.denied.map((p) => p.sid),
           deniedNames: policy.denied.map((p) => p.name),
           domainCredentialRef,
-          ...(graph ? { graph: { tenantId: spec.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) } } : {}),
+          ...(graph
+            ? { graph: { tenantId: spec.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) } }
+            : {}),
         })
       ).result;
       readiness.groups = checked.groups.map((g) => {
         const prp = policy.groups.find((p) => p.name === g.name);
         return { ...g, deniedVia: prp?.deniedVia ?? null, deniedUsers: prp?.deniedUsers ?? 0 };
       });
-      Object.assign(readiness, { totalUsers: checked.totalUsers, checked: checked.checked, ready: checked.ready, failingCount: checked.failingCount, failing: checked.failing, entraChecked: checked.entraChecked });
+      Object.assign(readiness, {
+        totalUsers: checked.totalUsers,
+        checked: checked.checked,
+        ready: checked.ready,
+        failingCount: checked.failingCount,
+        failing: checked.failing,
+        entraChecked: checked.entraChecked,
+      });
       if (!policy.present) entry.findings.push({ severity: 'warning', code: 'replication-policy-default', message: `ring ${ring.name}: the AzureADKerberos object does not exist yet: users were checked against the default password replication policy it will get` });
     } catch (error) {
       const failure = describeFailure(error);

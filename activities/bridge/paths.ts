@@ -9,7 +9,7 @@ export function projectRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'cloudtrust') return (cachedRoot = dir);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'cloudtrust') return (cachedRoot = dir);
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find the cloudtrust project root above ${__dirname}`);
     dir = parent;

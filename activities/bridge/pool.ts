@@ -192,7 +192,11 @@ class ProcessSet {
   private async spawn(): Promise<PowerShellSession> {
     this.starting += 1;
     try {
-      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, { timeoutMs: this.options.startTimeoutMs ?? 60_000, modules: this.modules, imports: this.options.imports });
+      const session = await PowerShellSession.start(this.options.executable, this.options.scripts, {
+        timeoutMs: this.options.startTimeoutMs ?? 60_000,
+        modules: this.modules,
+        imports: this.options.imports,
+      });
       try {
         checkEdition(session, this.options.executable);
       } catch (error) {

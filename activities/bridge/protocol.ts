@@ -94,7 +94,7 @@ export function extractEnvelope(consoleOutput: string, callId: string): unknown 
     try {
       return JSON.parse(json);
     } catch (error) {
-      throw new Error(`the envelope of call ${callId} is not valid JSON: ${(error as Error).message}`);
+      throw new Error(`the envelope of call ${callId} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
   }
   return undefined;

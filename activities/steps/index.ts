@@ -10,4 +10,14 @@ import { userReadinessSteps } from './user-readiness';
 import { kerberosHealthStep } from './kerberos-health';
 
 /** Every step the host may run; the dispatcher is initialised with exactly these scripts. */
-export const allSteps: readonly StepContract[] = [echoStep, domainInventoryStep, ...hostSteps, ...kerberosSteps, kerberosHealthStep, ...gpoSteps, ...intuneSteps, ...intuneCatalogSteps, ...userReadinessSteps];
+export const allSteps: readonly StepContract[] = [
+  echoStep,
+  domainInventoryStep,
+  ...hostSteps,
+  ...kerberosSteps,
+  kerberosHealthStep,
+  ...gpoSteps,
+  ...intuneSteps,
+  ...intuneCatalogSteps,
+  ...userReadinessSteps,
+];

@@ -2,7 +2,6 @@ import { startRollout } from '../../client/rollouts';
 import { controlRollout, describeRun, hasReport, listRuns, noReportReason, runReport, type RolloutControl } from '../../client/runs';
 import { startMigrateIntune, startRollback, startRotateKeys } from '../../client/runbooks';
 import { renderHtml, renderMarkdown } from '../../model/report-render';
-import type { RolloutReport } from '../../model/report-types';
 import { ApiError } from '../errors';
 import { grants } from '../scopes';
 import { defineRoute, type ApiRoute, type ResponseDoc, type RouteCall } from '../route';
@@ -119,7 +118,7 @@ const runReportRoute = defineRoute({
     if (kind !== 'rollout' && kind !== 'plan') {
       throw new ApiError(400, 'invalid-input', `${params.id} is a ${kind} run: only rollouts and plans render as ${query.format}`, { hint: 'ask for format=json' });
     }
-    const rollout = report as RolloutReport;
+    const rollout = report;
     return query.format === 'md'
       ? { status: 200, body: renderMarkdown(rollout), contentType: 'text/markdown; charset=utf-8' }
       : { status: 200, body: renderHtml(rollout), contentType: 'text/html; charset=utf-8' };
@@ -138,7 +137,7 @@ function controlRoute(action: RolloutControl['action'], summary: string, body: t
     body,
     responses: { 200: { description: "the rollout's answer", schema: controlResultSchema }, 400: invalid, 404: unknownRun, 409: refused },
     async handle(call, { client }) {
-      const result = await controlRollout(client, call.params.id, toControl((call.body ?? {}) as Record<string, string | undefined>, caller(call)));
+      const result = await controlRollout(client, call.params.id, toControl(call.body ?? {}, caller(call)));
       return { status: 200, body: { id: call.params.id, action, result } };
     },
   });

@@ -235,7 +235,19 @@ export const labTenantSchema = z.object({
   environment: z.enum(['Global', 'USGov', 'USGovDoD', 'China']).default('Global'),
   verifiedDomains: z.array(z.string()),
   intuneLicensed: z.boolean().default(true),
-  groups: z.array(z.object({ id: z.guid(), displayName: z.string(), mailNickname: z.string(), securityEnabled: z.boolean().default(true), members: z.array(z.string()).default([]), mailEnabled: z.boolean().optional(), description: z.string().nullable().optional() })).default([]),
+  groups: z
+    .array(
+      z.object({
+        id: z.guid(),
+        displayName: z.string(),
+        mailNickname: z.string(),
+        securityEnabled: z.boolean().default(true),
+        members: z.array(z.string()).default([]),
+        mailEnabled: z.boolean().optional(),
+        description: z.string().nullable().optional(),
+      }),
+    )
+    .default([]),
   deviceConfigurations: z.array(labDeviceConfigurationSchema).default([]),
   admins: z.array(labAdminSchema).default([]),
   applications: z.array(labApplicationSchema).default([]),

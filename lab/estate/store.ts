@@ -18,7 +18,7 @@ export class EstateStore {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      throw new Error(`lab estate ${this.file}: ${(error as Error).message}`);
+      throw new Error(`lab estate ${this.file}: ${(error as Error).message}`, { cause: error });
     }
     return parseEstate(text, this.file);
   }
@@ -45,7 +45,7 @@ export function parseEstate(text: string, where: string): LabEstate {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`lab estate ${where}: ${(error as Error).message}`);
+    throw new Error(`lab estate ${where}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = labEstateSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`lab estate ${where} is invalid:\n  ${describeIssues(parsed.error).join('\n  ')}`);

@@ -6,7 +6,7 @@ import type { LabEstate } from '../estate/schema';
 import { EstateStore } from '../estate/store';
 import { loadCatalog, type Catalog } from '../windows/catalog';
 import { commandSimulation, nativeSimulation } from '../windows/commands';
-import type { CommandCall, LabObject } from '../windows/commands/types';
+import type { CommandCall } from '../windows/commands/types';
 import { createContext, LabCommandError, type CallRecorder, type ErrorSpec } from './context';
 import { decodeParameter } from './wire';
 
@@ -119,7 +119,13 @@ export class LabService {
     const parameters = Object.fromEntries(Object.entries(request.parameters ?? {}).map(([k, v]) => [k, decodeParameter(v)]));
     const computer = request.computer ?? null;
     const recorder: CallRecorder = { warnings: [], errors: [] };
-    const answer = (output: unknown[], error: ErrorSpec | null = null, exitCode?: number): Answer => ({ output, warnings: recorder.warnings, errors: recorder.errors, error, ...(exitCode === undefined ? {} : { exitCode }) });
+    const answer = (output: unknown[], error: ErrorSpec | null = null, exitCode?: number): Answer => ({
+      output,
+      warnings: recorder.warnings,
+      errors: recorder.errors,
+      error,
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
     this.calls.set(request.command, (this.calls.get(request.command) ?? 0) + 1);
     const declared = this.catalog.command(request.command);
     // The estate as the call's last update wrote it, for afterChange (no second read of the file).
@@ -172,7 +178,7 @@ export class LabService {
       };
       const output = (await simulation(call, context)) ?? [];
       if (written && this.options.afterChange) this.options.afterChange(written);
-      return answer(output as Array<LabObject | string | number | boolean>);
+      return answer(output);
     } catch (error) {
       if (error instanceof LabCommandError) return answer([], error.spec);
       return answer([], defect(`${request.command}: ${(error as Error).message}`));

@@ -34,7 +34,7 @@ export function encodeValue(catalog: Catalog, declared: string, value: unknown, 
     case 'hashtable':
     case 'dictionary':
       expect(typeof value === 'object' && !Array.isArray(value), value, type, where);
-      return { $t: type, v: encodeLoose(value as Record<string, unknown>) };
+      return { $t: type, v: encodeLoose(value) };
     case 'object':
       return encodeLoose(value);
     case 'object[]':

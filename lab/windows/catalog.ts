@@ -133,7 +133,7 @@ export function loadCatalog(dir = catalogDir()): Catalog {
     try {
       raw = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
+      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
     const parsed = moduleSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`${where} is not a valid catalog module:\n  ${describeIssues(parsed.error).join('\n  ')}`);

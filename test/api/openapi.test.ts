@@ -11,7 +11,12 @@ type Operation = { operationId: string; description: string; security: Array<Rec
 /** Routes that need no Temporal call: documentation and refusals. The client is lazy and never connects. */
 describe('OpenAPI document and docs page', () => {
   let api: RunningApi;
-  let document: { openapi: string; info: { description: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
+  let document: {
+    openapi: string;
+    info: { description: string };
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  };
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cloudtrust-openapi-'));

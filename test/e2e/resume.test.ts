@@ -45,7 +45,7 @@ function startWorker(address: string, taskQueue: string, estateFile: string, dat
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr!.on('data', () => undefined);
+  child.stderr.on('data', () => undefined);
   return child;
 }
 

@@ -131,7 +131,7 @@ function runExporter(repoRoot: string, pwsh: string, files: string[]): string {
     });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`${pwsh} -File ${EXPORTER} failed${stderr ? `:\n${stderr}` : `: ${String(error)}`}`);
+    throw new Error(`${pwsh} -File ${EXPORTER} failed${stderr ? `:\n${stderr}` : `: ${String(error)}`}`, { cause: error });
   }
 }
 

@@ -157,9 +157,9 @@ describe('clients.sample against the lab', () => {
 
   test('the sampleClients activity assesses every device in its user session', async () => {
     const activities = createIntuneActivities({ pool, secrets: noSecrets });
-    const out = (await new MockActivityEnvironment().run(() =>
+    const out: Awaited<ReturnType<typeof activities.sampleClients>> = await new MockActivityEnvironment().run(() =>
       activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT', 'PC-NEW', 'PC-OLD', 'PC-WORKGROUP', 'PC-NOBODY', 'PC-OFF'], tenantId: TENANT_ID, collect: 'user-session-task' }),
-    )) as Awaited<ReturnType<typeof activities.sampleClients>>;
+    );
     expect(out.result.devices.map((d) => [d.name, d.assessment])).toEqual([
       ['PC-CLOUD', 'cloud-kerberos-trust'],
       ['PC-KEY', 'key-trust-fallback'],
@@ -184,7 +184,7 @@ describe('clients.sample against the lab', () => {
 
   test('without collect (inputs recorded before it existed) the activity samples over remoting: the events decide', async () => {
     const activities = createIntuneActivities({ pool, secrets: noSecrets });
-    const out = (await new MockActivityEnvironment().run(() => activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT'], tenantId: TENANT_ID }))) as Awaited<ReturnType<typeof activities.sampleClients>>;
+    const out: Awaited<ReturnType<typeof activities.sampleClients>> = await new MockActivityEnvironment().run(() => activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT'], tenantId: TENANT_ID }));
     expect(out.result.devices.map((d) => [d.collectedAs, d.assessment])).toEqual([
       ['remoting-account', 'cloud-kerberos-trust'],
       ['remoting-account', 'key-trust-fallback'],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { resolveExecutable } from '../../activities/bridge/executable';
 import { PowerShellPool } from '../../activities/bridge/pool';
 import { runStep } from '../../activities/bridge/run-step';
-import { hostScripts, type StepContract } from '../../activities/steps/contract';
+import { hostScripts } from '../../activities/steps/contract';
 import { ensureKerberosServerStep, getKerberosServerStep, kerberosSteps, removeKerberosServerStep, rotateKerberosKeyStep } from '../../activities/steps/kerberos';
 import type { LabEstate } from '../../lab/estate/schema';
 import { prepareLabSession } from '../../lab/runtime';
@@ -60,7 +60,7 @@ describe('review row 4: the Kerberos module needs Windows PowerShell 5.1', () =>
 
   test('review row 4: a Kerberos step in the PowerShell 7 set fails as the module does there; routed by its edition it runs in the 5.1 set', async () => {
     // The contract as it was (no edition): the single pool ran it in the main executable, here PowerShell 7.
-    const failure = await bridgeFailure(runStep(pool, { ...getKerberosServerStep, edition: 'any' } as StepContract, signIn));
+    const failure = await bridgeFailure(runStep(pool, { ...getKerberosServerStep, edition: 'any' }, signIn));
     expect(failure.kind).toBe('Unsupported');
     expect(failure.retryable).toBe(false);
     expect(failure.errors[0]).toMatchObject({

@@ -18,7 +18,7 @@ describe('steps inside a Temporal activity context', () => {
     const env = new MockActivityEnvironment();
     const beats: unknown[] = [];
     env.on('heartbeat', (details) => beats.push(details));
-    const out = (await env.run(() => runStepActivity(pool, fixtures.slow, { milliseconds: 700 }, { heartbeatEveryMs: 100 }))) as { result: { sleptMs: number } };
+    const out: { result: { sleptMs: number } } = await env.run(() => runStepActivity(pool, fixtures.slow, { milliseconds: 700 }, { heartbeatEveryMs: 100 }));
     expect(out.result.sleptMs).toBe(700);
     expect(beats.length).toBeGreaterThanOrEqual(4);
     expect(beats[0]).toEqual({ scriptId: 'fixture.slow', elapsedMs: expect.any(Number) });

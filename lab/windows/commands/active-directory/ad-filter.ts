@@ -107,8 +107,8 @@ export function parseAdFilter(filter: string): AdFilterNode {
   };
   const expression = (): AdFilterNode => {
     let left = component();
-    while (peek() && /^-(and|or)$/i.test(peek()!.text)) {
-      const kind = peek()!.text.toLowerCase() === '-and' ? 'and' : 'or';
+    while (peek() && /^-(and|or)$/i.test(peek().text)) {
+      const kind = peek().text.toLowerCase() === '-and' ? 'and' : 'or';
       index += 1;
       left = { kind, left, right: component() };
     }

@@ -79,7 +79,7 @@ export function parseLdapFilter(text: string): Node {
 function unescape(value: string, fail: (why: string) => never): string {
   return value.replace(/\\(..)?/g, (_whole, hex: string | undefined) => {
     if (!hex || !/^[0-9A-Fa-f]{2}$/.test(hex)) fail('bad escape');
-    return String.fromCharCode(parseInt(hex!, 16));
+    return String.fromCharCode(parseInt(hex, 16));
   });
 }
 

@@ -67,7 +67,7 @@ export function targetFromJson(target: unknown): LabAssignment {
 export function assignmentsFromBody(body: unknown, assignmentType: string): LabAssignment[] {
   const invalid = () => badRequest('ModelValidationFailure', 'Property assignments in payload has a value that does not match schema.');
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid();
-  for (const key of Object.keys(body as Json)) {
+  for (const key of Object.keys(body)) {
     if (key !== 'assignments') throw badRequest('ModelValidationFailure', `The parameter '${key}' in the request payload is not a valid parameter for the operation 'assign'.`);
   }
   const items = (body as Json).assignments;

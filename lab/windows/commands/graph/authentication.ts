@@ -107,7 +107,7 @@ async function connectWithCertificate(call: CommandCall, lab: CommandContext): P
   }
   const scope = call.get<string>('ContextScope');
   setConnection(call.process, {
-    environment: known!,
+    environment: known,
     tenantId: estate.tenant.id.toLowerCase(),
     clientId: application.appId,
     appName: application.displayName,

@@ -94,7 +94,7 @@ export function requestBody(call: CommandCall, typeName: string, notBody: string
 }
 
 function isModel(value: unknown): value is { type: string; props: Json } {
-  return value !== null && typeof value === 'object' && 'props' in (value as Json) && 'type' in (value as Json) && Object.keys(value as Json).length === 2;
+  return value !== null && typeof value === 'object' && 'props' in (value as Json) && 'type' in (value as Json) && Object.keys(value).length === 2;
 }
 
 /** Parameter values as JSON: model objects passed back in become their members (camelCase). */
@@ -147,13 +147,13 @@ export function identityOf(call: CommandCall, keys: string[]): string {
   const wanted = keys.map((k) => k.toLowerCase());
   const key = source && typeof source === 'object' ? Object.keys(source).find((k) => wanted.includes(k.toLowerCase())) : undefined;
   if (key === undefined || typeof source![key] !== 'string') throw notSimulated(`${call.command} -InputObject without ${keys[0]}`);
-  return source![key] as string;
+  return source![key];
 }
 
 export interface GraphCall {
   call: CommandCall;
   lab: CommandContext;
-  request(path: string, version?: 'v1.0' | 'beta'): GraphRequest;
+  request: (path: string, version?: 'v1.0' | 'beta') => GraphRequest;
 }
 
 /**

@@ -40,7 +40,7 @@ function eventData(definition: EventDefinition, fill: Record<string, string | nu
   const fields: Array<[string, string]> = [];
   for (const [name, placeholder] of Object.entries(definition.eventData ?? {})) {
     if (placeholder === null) fields.push([name, '']);
-    else if (fill[placeholder] !== null && fill[placeholder] !== undefined) fields.push([name, fill[placeholder] as string]);
+    else if (fill[placeholder] !== null && fill[placeholder] !== undefined) fields.push([name, fill[placeholder]]);
   }
   return fields;
 }
@@ -48,7 +48,19 @@ function eventData(definition: EventDefinition, fill: Record<string, string | nu
 const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
 
 /** EventRecord.ToXml(): the event in the event schema, attribute values in single quotes as Windows writes them. */
-function eventXml(record: { id: number; level: number; recordId: number; provider: string; providerId: string; time: Date; activityId: string; processId: number; threadId: number; computer: string; data: Array<[string, string]> }): string {
+function eventXml(record: {
+  id: number;
+  level: number;
+  recordId: number;
+  provider: string;
+  providerId: string;
+  time: Date;
+  activityId: string;
+  processId: number;
+  threadId: number;
+  computer: string;
+  data: Array<[string, string]>;
+}): string {
   const data = record.data.map(([name, value]) => (value === '' ? `<Data Name='${xmlEscape(name)}'></Data>` : `<Data Name='${xmlEscape(name)}'>${xmlEscape(value)}</Data>`)).join('');
   return (
     `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='${xmlEscape(record.provider)}' Guid='{${record.providerId}}'/>` +

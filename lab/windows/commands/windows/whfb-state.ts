@@ -229,7 +229,20 @@ export function whfbState(estate: LabEstate, computer: LabComputer, session: Dsr
     return session === 'remoting' ? asRemotingAccount(state) : state;
   }
   if (computer.kind === 'controller') {
-    return { build: computer.controller.currentBuild, azureAdJoined: false, domainNetBios: computer.domain.netBiosName, tenant: null, deviceId: null, azureAdPrt: false, ngcKeyId: null, onPremTgt: null, cloudTgt: null, prerequisite: null, events: [], upn: null };
+    return {
+      build: computer.controller.currentBuild,
+      azureAdJoined: false,
+      domainNetBios: computer.domain.netBiosName,
+      tenant: null,
+      deviceId: null,
+      azureAdPrt: false,
+      ngcKeyId: null,
+      onPremTgt: null,
+      cloudTgt: null,
+      prerequisite: null,
+      events: [],
+      upn: null,
+    };
   }
   throw new Error('the management host has no simulated Windows Hello for Business state');
 }
