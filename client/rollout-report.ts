@@ -49,11 +49,12 @@ async function readDomain(client: Client, rolloutId: string, summary: DomainSumm
 
 /** A domain whose report cannot be read (its batch has not preflighted it yet): what the summary says. */
 function placeholder(summary: DomainSummary, ring: string): DomainReport {
-  return { domain: summary.domain, ring, channel: summary.channel, taskQueue: summary.taskQueue, status: summary.status, findings: [], steps: [], ...(summary.startedAt ? { startedAt: summary.startedAt } : {}), ...(summary.finishedAt ? { finishedAt: summary.finishedAt } : {}) };
+  const { domain, channel, taskQueue, status, startedAt, finishedAt } = summary;
+  return { domain, ring, channel, taskQueue, status, findings: [], steps: [], ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}) };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

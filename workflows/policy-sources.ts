@@ -19,7 +19,8 @@ export interface TenantPolicy {
  */
 export async function scanPolicySources(spec: RolloutSpec, report: RolloutReport, defaultQueue: string): Promise<Finding[]> {
   const tenant = await readTenantPolicy(spec, defaultQueue);
-  await boundedAll(report.domains, spec.options.preflightConcurrency, (entry) => readDomainPolicySources(spec.domains.find((d) => d.name.toLowerCase() === entry.domain.toLowerCase()), entry, tenant.intune));
+  const domainOf = (name: string) => spec.domains.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  await boundedAll(report.domains, spec.options.preflightConcurrency, (entry) => readDomainPolicySources(domainOf(entry.domain), entry, tenant.intune));
   for (const entry of report.domains) addTenantBlockers(entry, tenant.findings);
   return tenant.findings;
 }

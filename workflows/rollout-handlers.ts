@@ -5,7 +5,9 @@ import type { RolloutRun } from './rollout-run';
 /** The rollout's query and updates; each acts on the run's state. */
 export function installRolloutHandlers(run: RolloutRun): void {
   setHandler(rolloutProgressQuery, () => run.report);
-  setHandler(approveRingUpdate, ({ ring, approver, comment }) => run.approve(ring, approver, comment), { validator: ({ ring }) => run.validateApproval(ring) });
+  setHandler(approveRingUpdate, ({ ring, approver, comment }) => run.approve(ring, approver, comment), {
+    validator: ({ ring }: { ring: string }) => run.validateApproval(ring),
+  });
   setHandler(pauseRolloutUpdate, ({ by }) => run.pause(by), { validator: (_request) => refuseWhenFinished(run) });
   setHandler(resumeRolloutUpdate, ({ by }) => run.resume(by), {
     validator: (_request) => {

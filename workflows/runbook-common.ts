@@ -1,7 +1,7 @@
 import { ApplicationFailure, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { tenantCloud, type TenantCloud } from '../model/cloud';
 import { operatorCommand } from '../model/operator-command';
-import type { DomainReport, RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
+import type { RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
 import type { DomainSpec, RolloutSpec } from '../model/spec';
 import { stepActivities } from './activity-options';
@@ -75,8 +75,7 @@ export async function runRunbook(
     const entry = report.domains[index];
     entry.status = 'running';
     entry.startedAt = new Date().toISOString();
-    // StepRecorder only reads and writes `step` and `steps`, which a runbook entry shares with a rollout's domain report.
-    const steps = new StepRecorder(entry as unknown as DomainReport, planOnly, () => undefined);
+    const steps = new StepRecorder(entry, planOnly, () => undefined);
     try {
       entry.status = await perDomain({ domain, entry, steps, acts: stepActivities(entry.taskQueue), planOnly });
     } catch (error) {

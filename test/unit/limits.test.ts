@@ -39,7 +39,8 @@ describe(`limits: ${MAX_DOMAINS} domains per rollout`, () => {
   });
 
   test(`the record of a ${MAX_DOMAINS}-domain plan, every domain at its largest, fits in one Temporal payload`, () => {
-    const domains = Array.from({ length: MAX_DOMAINS }, (_, i) => summarize(worstPlannedDomain(i), { batch: Math.floor(i / 250), child: true, planOnly: true, planText: planTextPerDomain(MAX_DOMAINS) }));
+    const where = (i: number) => ({ batch: Math.floor(i / 250), child: true, planOnly: true, planText: planTextPerDomain(MAX_DOMAINS) });
+    const domains = Array.from({ length: MAX_DOMAINS }, (_, i) => summarize(worstPlannedDomain(i), where(i)));
     const record: RolloutRecord = { name: 'n'.repeat(63), tenant: '00000000-0000-0000-0000-000000000000', mode: 'plan', specDigest: 'f'.repeat(64), state: 'completed', startedAt: '', host: [], conflicts: [], rings: [], layout: 'batched', workflowId: `cloudtrust-plan:${'n'.repeat(63)}:0123456789ab`, batches: [], domains };
     const bytes = Buffer.byteLength(JSON.stringify(record));
     // 64 KiB stay free for the payload's encoding (metadata, the codec's nonce and tag) and the record's own fields.
@@ -47,7 +48,10 @@ describe(`limits: ${MAX_DOMAINS} domains per rollout`, () => {
   });
 
   test(`a spec of ${MAX_DOMAINS} domains validates and fits in the rollout's input; one more is refused with the reason`, () => {
-    const domain = (i: number) => ({ name: `d${i}.corp.contoso.com`, channel: 'gpo', gpo: { targets: [`OU=Workstations,DC=d${i},DC=corp,DC=contoso,DC=com`], computerGroup: 'WHfB-Devices' }, domainCredential: { secret: 'ad-admin' } });
+    const domain = (i: number) => ({
+      name: `d${i}.corp.contoso.com`,
+      channel: 'gpo',
+      gpo: { targets: [`OU=Workstations,DC=d${i},DC=corp,DC=contoso,DC=com`], computerGroup: 'WHfB-Devices' }, domainCredential: { secret: 'ad-admin' } });
     const spec = (n: number) => ({
       name: 'estate',
       tenant: { id: '00000000-0000-0000-0000-000000000001' },
