@@ -136,7 +136,8 @@ async function runOnce(domains: number): Promise<ScaleResult> {
     const { client, pool, server } = lab;
     const memory = new MemorySampler(() => childPids().filter((pid) => pid !== server.pid));
     try {
-      const worker = await createCloudtrustWorker({ connection: lab.connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool, secrets: secretStoreFromEnv(lab.env), dataConverter: lab.dataConverter });
+      const secrets = secretStoreFromEnv(lab.env);
+      const worker = await createCloudtrustWorker({ connection: lab.connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool, secrets, dataConverter: lab.dataConverter });
       const setupMs = Date.now() - setupStarted;
       memory.startPhase();
       const cpuBefore = { worker: process.cpuUsage(), pwsh: sum(pool.pids().map(cpuSeconds)), devServer: cpuSeconds(server.pid) };

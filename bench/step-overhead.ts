@@ -40,7 +40,8 @@ export interface OverheadResult {
 }
 
 export async function measureStepOverhead(lab: BenchLab, calls: number): Promise<OverheadResult> {
-  const cloudtrust = await createCloudtrustWorker({ connection: lab.connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool: lab.pool, secrets: secretStoreFromEnv(lab.env), dataConverter: lab.dataConverter });
+  const secrets = secretStoreFromEnv(lab.env);
+  const cloudtrust = await createCloudtrustWorker({ connection: lab.connection, namespace: NAMESPACE, taskQueue: TASK_QUEUE, pool: lab.pool, secrets, dataConverter: lab.dataConverter });
   const bench = await Worker.create({
     connection: lab.connection,
     namespace: NAMESPACE,
