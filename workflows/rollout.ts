@@ -22,7 +22,7 @@ import { boundedAll } from './bounded';
 import { domainRollout } from './domain';
 import { describeFailure } from './domain-steps';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate, rolloutProgressQuery, stopDomainSignal } from './messages';
-import { scanPolicyConflicts } from './policy-channel';
+import { scanPolicyConflicts } from './policy-conflicts-v1';
 import { scanPolicySources } from './policy-sources';
 import { checkRingReadiness } from './user-readiness';
 
