@@ -54,52 +54,69 @@ const pinComplexitySchema = z
     path: ['minimumLength'],
   });
 
-export const domainSpecSchema = z
-  .object({
-    name: dnsNameSchema,
-    channel: z.enum(['gpo', 'intune']),
-    gpo: z
-      .object({
-        name: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust'),
-        targets: z.array(distinguishedName).min(1),
-        computerGroup: objectName,
-      })
-      .strict()
-      .optional(),
-    intune: z
-      .object({
-        group: objectName,
-        /** The policy's name: the settings-catalog policy, or the custom OMA-URI profile. */
-        profile: objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust'),
-        /** How the policy reaches the devices: a settings-catalog policy (Microsoft's primary path) or a custom OMA-URI profile. */
-        delivery: z.enum(INTUNE_DELIVERIES).default('settings-catalog'),
-      })
-      .strict()
-      .optional(),
-    /** AD admin for this domain, by secret name; absent = the worker's own logon. */
-    domainCredential: z.object({ secret: secretName }).strict().optional(),
-    cloudSignIn: cloudSignInSchema.optional(),
-    /**
-     * Overwrite an Azure AD Kerberos server object of this domain that another tenant created (its AD half exists,
-     * this tenant has no KerberosDomain for it). Absent = refuse: the other tenant's cloud Kerberos trust stops working.
-     */
-    kerberosTakeOver: z.boolean().optional(),
-    /** Devices to sample after the policy is in place. */
-    sampleDevices: z.array(z.string().regex(HOST_NAME_PATTERN, 'must be a device host name')).max(50).default([]),
-    /**
-     * How the sample devices' dsregcmd is read: in the signed-in user's session by a one-shot scheduled task
-     * (user-session-task, the default), from the operator's import of an Intune remediation's output
-     * (remediation-output: the rollout samples nothing), or over remoting (remoting: the remoting account's state).
-     */
-    clientVerification: z.object({ collect: z.enum(['user-session-task', 'remediation-output', 'remoting']).default('user-session-task') }).strict().optional(),
-  })
-  .strict()
-  .superRefine((domain, ctx) => {
-    if (domain.channel === 'gpo' && !domain.gpo) ctx.addIssue({ code: 'custom', message: 'the gpo channel needs a gpo block (targets, computerGroup)', path: ['gpo'] });
-    if (domain.channel === 'intune' && !domain.intune) ctx.addIssue({ code: 'custom', message: 'the intune channel needs an intune block (group)', path: ['intune'] });
-    if (domain.channel === 'gpo' && domain.intune) ctx.addIssue({ code: 'custom', message: 'a gpo-channel domain must not also have an intune block: never both channels for the same devices', path: ['intune'] });
-    if (domain.channel === 'intune' && domain.gpo) ctx.addIssue({ code: 'custom', message: 'an intune-channel domain must not also have a gpo block: never both channels for the same devices', path: ['gpo'] });
-  });
+const policyName = objectName.default('cloudtrust - Windows Hello for Business cloud Kerberos trust');
+/** The error of a channel block left out: what the channel needs, not a type error. */
+const missingBlock = (message: string) => (issue: { input: unknown }) => (issue.input === undefined ? message : undefined);
+const otherChannelsBlock = (message: string) => z.never({ error: `${message}: never both channels for the same devices` }).optional();
+
+const gpoBlockSchema = z
+  .object(
+    {
+      name: policyName,
+      targets: z.array(distinguishedName).min(1),
+      computerGroup: objectName,
+    },
+    { error: missingBlock('the gpo channel needs a gpo block (targets, computerGroup)') },
+  )
+  .strict();
+
+const intuneBlockSchema = z
+  .object(
+    {
+      group: objectName,
+      /** The policy's name: the settings-catalog policy, or the custom OMA-URI profile. */
+      profile: policyName,
+      /** How the policy reaches the devices: a settings-catalog policy (Microsoft's primary path) or a custom OMA-URI profile. */
+      delivery: z.enum(INTUNE_DELIVERIES).default('settings-catalog'),
+    },
+    { error: missingBlock('the intune channel needs an intune block (group)') },
+  )
+  .strict();
+
+/** What every domain has, whatever its channel. */
+const domainFields = {
+  /** AD admin for this domain, by secret name; absent = the worker's own logon. */
+  domainCredential: z.object({ secret: secretName }).strict().optional(),
+  cloudSignIn: cloudSignInSchema.optional(),
+  /**
+   * Overwrite an Azure AD Kerberos server object of this domain that another tenant created (its AD half exists,
+   * this tenant has no KerberosDomain for it). Absent = refuse: the other tenant's cloud Kerberos trust stops working.
+   */
+  kerberosTakeOver: z.boolean().optional(),
+  /** Devices to sample after the policy is in place. */
+  sampleDevices: z.array(z.string().regex(HOST_NAME_PATTERN, 'must be a device host name')).max(50).default([]),
+  /**
+   * How the sample devices' dsregcmd is read: in the signed-in user's session by a one-shot scheduled task
+   * (user-session-task, the default), from the operator's import of an Intune remediation's output
+   * (remediation-output: the rollout samples nothing), or over remoting (remoting: the remoting account's state).
+   */
+  clientVerification: z.object({ collect: z.enum(['user-session-task', 'remediation-output', 'remoting']).default('user-session-task') }).strict().optional(),
+};
+
+/** A domain whose policy is a GPO: the gpo block, never an intune one. */
+const gpoDomainSchema = z
+  .object({ name: dnsNameSchema, channel: z.literal('gpo'), gpo: gpoBlockSchema, intune: otherChannelsBlock('a gpo-channel domain must not also have an intune block'), ...domainFields })
+  .strict();
+
+/** A domain whose policy comes from Intune: the intune block, never a gpo one. */
+const intuneDomainSchema = z
+  .object({ name: dnsNameSchema, channel: z.literal('intune'), gpo: otherChannelsBlock('an intune-channel domain must not also have a gpo block'), intune: intuneBlockSchema, ...domainFields })
+  .strict();
+
+/** One domain of the spec; its `channel` decides which block it has. */
+export const domainSpecSchema = z.discriminatedUnion('channel', [gpoDomainSchema, intuneDomainSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be gpo (Group Policy) or intune' : undefined),
+});
 
 export const ringNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a ring name (letters, digits, _ . -)');
 
@@ -207,5 +224,7 @@ export function addUndeclaredDomainIssues(request: { spec: { domains: Array<{ na
 export type RolloutSpec = z.output<typeof rolloutSpecSchema>;
 export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;
 export type DomainSpec = z.output<typeof domainSpecSchema>;
+export type GpoDomainSpec = z.output<typeof gpoDomainSchema>;
+export type IntuneDomainSpec = z.output<typeof intuneDomainSchema>;
 export type RingSpec = z.output<typeof ringSpecSchema>;
 export type CloudSignIn = z.output<typeof cloudSignInSchema>;

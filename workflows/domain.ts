@@ -4,29 +4,13 @@ import { kerberosHealthFindings, kerberosObjectProblems, kerberosObjectsPresent 
 import { checkPastedKerberosOutput, kerberosMismatches } from '../model/kerberos-output';
 import { operatorCommand } from '../model/operator-command';
 import type { DomainReport } from '../model/report-types';
-import type { CloudSignIn, DomainSpec, RolloutSpec } from '../model/spec';
 import { stepActivities } from './activity-options';
+import { channelFor } from './channels/channel-for';
+import type { DomainRolloutInput } from './domain-input';
 import { DomainStopped, StepRecorder } from './domain-steps';
 import { waitForKeyReplication } from './key-replication';
 import { domainProgressQuery, kerberosOperatorDoneUpdate, stopDomainSignal } from './messages';
-import { applyPolicyChannel, verifyPolicyChannel } from './policy-channel';
-
-export interface DomainRolloutInput {
-  rollout: string;
-  mode: 'plan' | 'apply';
-  ring: string;
-  domain: DomainSpec;
-  tenant: RolloutSpec['tenant'];
-  cloudSignIn: CloudSignIn;
-  options: RolloutSpec['options'];
-  taskQueue: string;
-  /** Writable, reachable DCs found by preflight: where the Kerberos key must replicate. */
-  writableServers: string[];
-  /** False when the management host lacked AzureADHybridAuthenticationManagement before the run: a plan cannot read the object then. */
-  moduleReady?: boolean;
-  /** What the domain's preflight found, so this report is the domain's whole report (absent when the rollout kept it). */
-  preflight?: Pick<DomainReport, 'findings' | 'sites' | 'policySources'>;
-}
+import { verifyPolicy } from './verify-policy';
 
 /**
  * One domain, in the order of Microsoft's guide: the Azure AD Kerberos server object (unattended with a
@@ -56,8 +40,9 @@ export async function domainRollout(input: DomainRolloutInput): Promise<DomainRe
   try {
     const source = await kerberosServerObject(input, report, steps);
     if (!planOnly) await waitForReplication(input, steps, source);
-    await applyPolicyChannel(acts, input, steps);
-    await verifyPolicyChannel(acts, input, steps);
+    const channel = channelFor(input.domain);
+    await channel.ensure(acts, input, steps);
+    await verifyPolicy(channel, acts, input, steps);
     report.status = planOnly ? 'planned' : 'succeeded';
   } catch (error) {
     report.status = error instanceof DomainStopped ? 'stopped' : 'failed';

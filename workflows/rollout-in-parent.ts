@@ -6,7 +6,7 @@ import { domainRollout } from './domain';
 import { preflightEntry, type Preflighted } from './domain-preflight';
 import { StepRecorder } from './domain-steps';
 import { stopDomainSignal } from './messages';
-import { scanPolicyConflicts } from './policy-channel';
+import { scanPolicyConflicts } from './policy-conflicts-v1';
 import { scanPolicySources } from './policy-sources';
 import type { DomainWork, RolloutRun } from './rollout-run';
 import { domainSpec } from './rollout-spec';

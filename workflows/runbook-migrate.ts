@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { intuneDeliveryOf } from '../model/intune-delivery';
 import type { RunbookReport } from '../model/report-types';
-import type { RolloutSpec } from '../model/spec';
-import { catalogProblems } from './policy-catalog';
+import { catalogProblems } from '../model/policy-verification';
+import type { IntuneDomainSpec, RolloutSpec } from '../model/spec';
 import { invalidInput, runRunbook, type RunbookDomain, type RunbookInputBase } from './runbook-common';
 
 export type MigrateIntuneInput = RunbookInputBase;
@@ -30,12 +30,11 @@ export async function migrateIntune(input: MigrateIntuneInput): Promise<RunbookR
     if (intuneDeliveryOf(d.domain.intune) !== 'settings-catalog') {
       throw invalidInput(`${d.domain.name}: the spec says intune.delivery: custom-profile; set it to settings-catalog first, or the next rollout brings the custom profile back`);
     }
-    return migrateDomain(d, spec);
+    return migrateDomain(d, d.domain.intune, spec);
   });
 }
 
-async function migrateDomain(d: RunbookDomain, spec: RolloutSpec): Promise<'planned' | 'succeeded' | 'skipped'> {
-  const intune = d.domain.intune!;
+async function migrateDomain(d: RunbookDomain, intune: IntuneDomainSpec['intune'], spec: RolloutSpec): Promise<'planned' | 'succeeded' | 'skipped'> {
   const graph = graphOf(spec);
   const planOnly = d.planOnly;
   const group = await d.steps.run('intune-group', () => d.acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly: true }));

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse as parseYaml } from 'yaml';
 import { parseSpec, SpecError } from '../../model/spec-file';
 import { rolloutSpecJsonSchema } from '../../model/spec-json-schema';
 
@@ -50,7 +52,7 @@ rings:
         expect.stringMatching(/^tenant\.id: must be the tenant id/),
         expect.stringMatching(/^cloudSignIn/),
         expect.stringMatching(/^domains\[0\]\.gpo: the gpo channel needs a gpo block/),
-        expect.stringMatching(/^domains\[1\]\.gpo\.targets\[0\]: must be a distinguished name/),
+        'domains[1].gpo: an intune-channel domain must not also have a gpo block: never both channels for the same devices',
         expect.stringMatching(/^rings\[0\]\.concurrency: /),
       ]),
     );
@@ -121,6 +123,45 @@ rings:
       'routing.forests.__proto__: __proto__ is a reserved name in JavaScript objects and cannot be a key',
       'routing.domains.constructor: constructor is a reserved name in JavaScript objects and cannot be a key',
     ]));
+  });
+
+  describe('a domain has the block of its channel and not the other one', () => {
+    const spec = (domain: string) => `
+name: x
+tenant: { id: 4f2a9b1c-7d3e-4a5b-9c8d-1e2f3a4b5c6d, graph: { clientId: 9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a, certificateThumbprint: 0123456789ABCDEF0123456789ABCDEF01234567 } }
+cloudSignIn: { secret: k }
+domains:
+  - { name: a.contoso.com, ${domain} }
+rings:
+  - { name: one, domains: [a.contoso.com] }
+`;
+    const gpo = 'gpo: { targets: ["DC=a,DC=contoso,DC=com"], computerGroup: G }';
+    const intune = 'intune: { group: G }';
+    const cases: Array<[string, string, string[]]> = [
+      ['a gpo domain with an intune block', `channel: gpo, ${gpo}, ${intune}`, ['domains[0].intune: a gpo-channel domain must not also have an intune block: never both channels for the same devices']],
+      ['an intune domain with a gpo block', `channel: intune, ${intune}, ${gpo}`, ['domains[0].gpo: an intune-channel domain must not also have a gpo block: never both channels for the same devices']],
+      ['a gpo domain without its block', `channel: gpo, ${intune}`, ['domains[0].gpo: the gpo channel needs a gpo block (targets, computerGroup)', 'domains[0].intune: a gpo-channel domain must not also have an intune block: never both channels for the same devices']],
+      ['an intune domain without its block', 'channel: intune', ['domains[0].intune: the intune channel needs an intune block (group)']],
+      ['an unknown channel', `channel: sccm, ${gpo}`, ['domains[0].channel: must be gpo (Group Policy) or intune']],
+      ['no channel', gpo, ['domains[0].channel: must be gpo (Group Policy) or intune']],
+      ['a gpo block that is not an object', 'channel: gpo, gpo: yes', ['domains[0].gpo: Invalid input: expected object, received string']],
+    ];
+    const schema = new Ajv2020({ validateFormats: false }).compile(JSON.parse(readFileSync(path.join(root, 'schema', 'rollout-spec.schema.json'), 'utf8')));
+    const json = (text: string): unknown => JSON.parse(JSON.stringify(parseYaml(text)));
+
+    test.each(cases)('%s is refused, by path', (_name, domain, problems) => {
+      expect(problemsOf(spec(domain))).toEqual(problems);
+    });
+
+    test.each(cases)('the JSON Schema refuses %s too', (_name, domain) => {
+      expect(schema(json(spec(domain)))).toBe(false);
+    });
+
+    test.each([['gpo', gpo], ['intune', intune]])('the validator and the JSON Schema accept a domain of channel %s with its block', (channel, block) => {
+      const text = spec(`channel: ${channel}, ${block}`);
+      expect(parseSpec(text, 'test.yaml').domains[0].channel).toBe(channel);
+      expect(schema(json(text))).toBe(true);
+    });
   });
 
   test('the published JSON Schema is up to date (npm run schema regenerates it)', () => {

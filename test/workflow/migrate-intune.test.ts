@@ -117,7 +117,7 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
   });
 
   test('a spec that keeps the custom profile is refused', async () => {
-    const custom = { ...spec, domains: spec.domains.map((d) => ({ ...d, intune: { ...d.intune!, delivery: 'custom-profile' as const } })) };
+    const custom = { ...spec, domains: spec.domains.map((d) => (d.channel === 'intune' ? { ...d, intune: { ...d.intune, delivery: 'custom-profile' as const } } : d)) };
     const report = await migrate({ spec: custom, mode: 'plan' }).catch((e: unknown) => e);
     const failure = report instanceof WorkflowFailedError ? report.cause : entry(report as RunbookReport).steps.at(-1)?.error;
     if (failure instanceof ApplicationFailure) expect(failure.type).toBe('InvalidInput');
