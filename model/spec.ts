@@ -172,6 +172,8 @@ export const rolloutSpecSchema = z
         replicationPollInterval: duration.default('30s'),
         /** Key rotation: the double rotation's cooldown and the key age finding (model/key-rotation.ts). */
         keyRotation: keyRotationOptionsSchema.optional(),
+        /** Domains per batch child of a ring (workflows/rollout-batched.ts); absent = 250. Above 500 a batch's history would near Temporal's warning threshold. */
+        domainsPerBatch: z.number().int().min(1).max(500).optional(),
       })
       .strict()
       .default({ requireSecurityDevice: false, moduleMinimumVersion: '2.1.1.0', preflightConcurrency: 5, haltOnPreflightFailure: false, replicationTimeout: '30m', replicationPollInterval: '30s' }),

@@ -10,9 +10,9 @@ import type { DomainWork, RolloutRun } from './rollout-run';
 import { domainSpec } from './rollout-spec';
 
 /**
- * Domains per batch. A batch's history grows by about 20 events per domain (preflight reads, user readiness, its
- * domain child), so 250 keeps it near 5,000 events, half of Temporal's warning threshold. Changing it changes the
- * children a running rollout starts: it needs a patch.
+ * Domains per batch unless the spec says (options.domainsPerBatch). A batch's history grows by about 20 events per
+ * domain (preflight reads, user readiness, its domain child), so 250 keeps it near 5,000 events, half of Temporal's
+ * warning threshold. Changing it changes the children a running rollout starts: it needs a patch.
  */
 export const DOMAINS_PER_BATCH = 250;
 
@@ -46,7 +46,8 @@ export class BatchedDomains implements DomainWork {
     const rolloutId = workflowInfo().workflowId;
     for (const ring of run.spec.rings) {
       // Batches of equal size: none much smaller than the others, so each keeps its share of the concurrency busy.
-      const size = Math.ceil(ring.domains.length / Math.ceil(ring.domains.length / DOMAINS_PER_BATCH));
+      const most = run.spec.options.domainsPerBatch ?? DOMAINS_PER_BATCH;
+      const size = Math.ceil(ring.domains.length / Math.ceil(ring.domains.length / most));
       for (let start = 0, k = 1; start < ring.domains.length; start += size, k += 1) {
         const names = ring.domains.slice(start, start + size).map((name) => domainSpec(run.spec, name).name);
         const ref: BatchRef = { workflowId: `${rolloutId}/batch/${ring.name}/${k}`, ring: ring.name, domains: names.length, status: 'preflight' };
