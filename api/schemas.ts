@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RUN_KINDS } from '../client/runs';
 import { dnsNameSchema, ID_NAME_PATTERN } from '../model/names';
 import { scheduleNameSchema } from '../model/schedule-request';
-import { addUndeclaredDomainIssues, ringNameSchema, rolloutSpecSchema } from '../model/spec';
+import { addRunbookSizeIssues, addUndeclaredDomainIssues, ringNameSchema, rolloutSpecSchema } from '../model/spec';
 import { HOOK_ACTIONS, hookNameSchema } from './hooks';
 
 /** Request and response schemas of the API. Requests are validated with them; the OpenAPI document is built from them. */
@@ -59,7 +59,8 @@ export const rotateKeysBody = z
     double: z.boolean().default(false).describe('rotate twice (retiring the old key too), waiting for replication and options.keyRotation.maxTicketLifetime (at least 24 h unless force) between'),
   })
   .strict()
-  .superRefine(addUndeclaredDomainIssues);
+  .superRefine(addUndeclaredDomainIssues)
+  .superRefine(addRunbookSizeIssues);
 
 export const rollbackBody = z
   .object({
@@ -72,6 +73,7 @@ export const rollbackBody = z
   })
   .strict()
   .superRefine(addUndeclaredDomainIssues)
+  .superRefine(addRunbookSizeIssues)
   .refine((request) => !request.removeKerberosObject || request.confirmRemoval, {
     message: 'removeKerberosObject needs confirmRemoval: removing the object ends cloud Kerberos trust for the domain',
     path: ['confirmRemoval'],
@@ -84,7 +86,8 @@ export const migrateIntuneBody = z
     domains: z.array(dnsNameSchema).min(1).optional(),
   })
   .strict()
-  .superRefine(addUndeclaredDomainIssues);
+  .superRefine(addUndeclaredDomainIssues)
+  .superRefine(addRunbookSizeIssues);
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */

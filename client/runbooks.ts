@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { runbookSizeProblem } from '../model/limits';
 import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { driftCheck } from '../workflows/drift-check';
@@ -90,6 +91,8 @@ async function startRunbookOnce<W extends typeof rotateKeys | typeof rollback | 
   taskQueue: string,
 ): Promise<WorkflowHandle<W>> {
   const spec = input.spec;
+  const tooMany = runbookSizeProblem((input.domains ?? spec.domains).length);
+  if (tooMany) throw new TriggerError('invalid-input', tooMany);
   try {
     return await client.workflow.start(workflow as typeof rotateKeys, {
       taskQueue,

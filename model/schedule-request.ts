@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsNameSchema, ID_NAME_PATTERN } from './names';
-import { addUndeclaredDomainIssues, rolloutSpecSchema } from './spec';
+import { addRunbookSizeIssues, addUndeclaredDomainIssues, rolloutSpecSchema } from './spec';
 
 /** What a schedule runs: the key rotation runbook, or a drift check (the spec in plan mode). */
 export const SCHEDULE_KINDS = ['rotate-keys', 'drift-check'] as const;
@@ -49,6 +49,7 @@ export const scheduleRequestSchema = z
     if (request.kind === 'drift-check' && request.domains !== undefined) ctx.addIssue({ code: 'custom', message: 'domains applies to rotate-keys only', path: ['domains'] });
     if (request.kind === 'drift-check' && request.force) ctx.addIssue({ code: 'custom', message: 'force applies to rotate-keys only', path: ['force'] });
     addUndeclaredDomainIssues(request, ctx);
+    if (request.kind === 'rotate-keys') addRunbookSizeIssues(request, ctx);
   });
 
 export type ScheduleRequest = z.output<typeof scheduleRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_DOMAINS } from './limits';
+import { MAX_DOMAINS, runbookSizeProblem } from './limits';
 import { CLOUD_OF_ENVIRONMENT } from './cloud';
 import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
@@ -214,6 +214,12 @@ export const rolloutSpecSchema = z
       if (!placed.has(d.name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is in no ring`, path: ['domains', i, 'name'] });
     });
   });
+
+/** For runbook requests: the domains they would work through, at most RUNBOOK_MAX_DOMAINS (model/limits.ts). */
+export function addRunbookSizeIssues(request: { spec: { domains: unknown[] }; domains?: string[] }, ctx: z.RefinementCtx): void {
+  const problem = runbookSizeProblem((request.domains ?? request.spec.domains).length);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['domains'] });
+}
 
 /** For requests that name a subset of a spec's domains (key rotation, rollback, schedules): each must be declared. */
 export function addUndeclaredDomainIssues(request: { spec: { domains: Array<{ name: string }> }; domains?: string[] }, ctx: z.RefinementCtx): void {

@@ -1,5 +1,6 @@
 import { ApplicationFailure, isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { tenantCloud, type TenantCloud } from '../model/cloud';
+import { runbookSizeProblem } from '../model/limits';
 import { operatorCommand } from '../model/operator-command';
 import type { RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
@@ -36,6 +37,8 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** The spec's domains in ring order, or the named subset of them (every name must be declared). */
 export function selectDomains(spec: RolloutSpec, names?: string[]): DomainSpec[] {
   const ordered = spec.rings.flatMap((ring) => ring.domains).flatMap((name) => spec.domains.filter((d) => sameName(d.name, name)));
+  const tooMany = runbookSizeProblem((names ?? ordered).length);
+  if (tooMany) throw invalidInput(tooMany);
   if (names === undefined) return ordered;
   if (names.length === 0) throw invalidInput('domains is empty: name at least one domain, or leave it out for all of them');
   const unknown = names.filter((name) => !spec.domains.some((d) => sameName(d.name, name)));

@@ -1,5 +1,6 @@
 import { boundedPlanSummary, planTextPerDomain, summarize } from '../../model/domain-summary';
-import { MAX_DOMAINS, TEMPORAL_PAYLOAD_LIMIT_BYTES } from '../../model/limits';
+import { MAX_DOMAINS, RUNBOOK_MAX_DOMAINS, runbookSizeProblem, TEMPORAL_PAYLOAD_LIMIT_BYTES } from '../../model/limits';
+import { scheduleRequestSchema } from '../../model/schedule-request';
 import type { DomainReport, RolloutRecord } from '../../model/report-types';
 import { validateSpec } from '../../model/spec-file';
 
@@ -63,5 +64,22 @@ describe(`limits: ${MAX_DOMAINS} domains per rollout`, () => {
     expect(valid.domains).toHaveLength(MAX_DOMAINS);
     expect(Buffer.byteLength(JSON.stringify(valid))).toBeLessThan(TEMPORAL_PAYLOAD_LIMIT_BYTES);
     expect(() => validateSpec(spec(MAX_DOMAINS + 1), 'spec')).toThrow(new RegExp(`at most ${MAX_DOMAINS} domains per rollout`));
+  });
+
+  test(`a runbook run takes at most ${RUNBOOK_MAX_DOMAINS} domains; a rotation schedule over more is refused, a drift check schedule is not`, () => {
+    expect(runbookSizeProblem(RUNBOOK_MAX_DOMAINS)).toBeUndefined();
+    expect(runbookSizeProblem(RUNBOOK_MAX_DOMAINS + 1)).toMatch(/at most 250 domains .* this one would take 251: name a part with domains/);
+    const names = Array.from({ length: RUNBOOK_MAX_DOMAINS + 1 }, (_, i) => `d${i}.corp.contoso.com`);
+    const spec = {
+      name: 'estate',
+      tenant: { id: '00000000-0000-0000-0000-000000000001' },
+      cloudSignIn: { secret: 'kerberos-admin' },
+      domains: names.map((name) => ({ name, channel: 'gpo', gpo: { targets: ['DC=corp,DC=contoso,DC=com'], computerGroup: 'WHfB-Devices' } })),
+      rings: [{ name: 'all', domains: names }],
+    };
+    const rotation = scheduleRequestSchema.safeParse({ name: 'weekly', kind: 'rotate-keys', spec, every: '90d' });
+    expect(rotation.success ? [] : rotation.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['domains', expect.stringMatching(/^a runbook run takes at most 250 domains/)]]);
+    expect(scheduleRequestSchema.safeParse({ name: 'weekly', kind: 'rotate-keys', spec, every: '90d', domains: names.slice(0, 10) }).success).toBe(true);
+    expect(scheduleRequestSchema.safeParse({ name: 'daily', kind: 'drift-check', spec, every: '1d' }).success).toBe(true);
   });
 });
