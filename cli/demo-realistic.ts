@@ -6,7 +6,8 @@ import { projectRoot } from '../activities/bridge/paths';
 import { secretStoreFromEnv } from '../activities/secrets';
 import { connectClient } from '../client/connect';
 import { writeReportFiles } from '../client/report-files';
-import type { RolloutReport } from '../model/report-types';
+import { isRolloutRecord, type RolloutReport } from '../model/report-types';
+import type { rollout } from '../workflows/rollout';
 import { taskQueueFor } from '../model/routing';
 import type { RolloutSpec } from '../model/spec';
 import { parseSpec } from '../model/spec-file';
@@ -128,7 +129,9 @@ async function alongside<T>(worker: Worker, work: () => Promise<T>): Promise<T> 
 /** Where the step activities of this rollout were scheduled, counted from the rollout's and its children's histories. */
 async function activitiesPerQueue(client: Client, report: RolloutReport): Promise<Map<string, number>> {
   const rolloutId = `cloudtrust:${report.name}`;
-  const workflowIds = [rolloutId, ...report.domains.filter((d) => d.startedAt).map((d) => `${rolloutId}/domain/${d.domain}`)];
+  const own = await client.workflow.getHandle<typeof rollout>(rolloutId).result();
+  const batches = isRolloutRecord(own) ? own.batches.map((b) => b.workflowId) : [];
+  const workflowIds = [rolloutId, ...batches, ...report.domains.filter((d) => d.startedAt).map((d) => `${rolloutId}/domain/${d.domain}`)];
   const counts = new Map<string, number>();
   for (const workflowId of workflowIds) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
