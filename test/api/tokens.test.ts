@@ -18,7 +18,7 @@ describe('API token store', () => {
     expect(token).toMatch(/^ct_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(token.startsWith(`ct_${record.id}_`)).toBe(true);
     expect(record).toEqual({ id: record.id, name: 'ci-pipeline', scopes: ['read', 'operate'], sha256: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String) });
-    expect(JSON.stringify(record)).not.toContain(token.split('_')[2]);
+    expect(JSON.stringify(record)).not.toContain(token.slice(`ct_${record.id}_`.length));
 
     const file = path.join(dir, TOKENS_FILE_NAME);
     expect(statSync(file).mode & 0o777).toBe(0o600);
