@@ -8,10 +8,10 @@ import { gpoEnsureFilteringStep, gpoEnsureLinksStep, gpoEnsurePolicyStep, gpoRol
  */
 export function createGpoActivities(deps: ActivityDependencies) {
   return {
-    scanGpoPassport: stepActivity(deps, gpoScanPassportStep),
-    ensureGpoPolicy: stepActivity(deps, gpoEnsurePolicyStep),
-    ensureGpoLinks: stepActivity(deps, gpoEnsureLinksStep),
-    ensureGpoFiltering: stepActivity(deps, gpoEnsureFilteringStep),
-    rollbackGpoPolicy: stepActivity(deps, gpoRollbackStep),
+    gpoScanPassport: stepActivity(deps, gpoScanPassportStep),
+    gpoEnsurePolicy: stepActivity(deps, gpoEnsurePolicyStep),
+    gpoEnsureLinks: stepActivity(deps, gpoEnsureLinksStep),
+    gpoEnsureFiltering: stepActivity(deps, gpoEnsureFilteringStep),
+    gpoRollbackPolicy: stepActivity(deps, gpoRollbackStep),
   };
 }

@@ -14,9 +14,9 @@ export interface InventoryForestInput {
 /** Activities of the host steps: the management host's module, and forest discovery. */
 export function createHostActivities(deps: ActivityDependencies) {
   return {
-    checkHostModule: stepActivity(deps, hostModuleStep),
-    ensureHostModule: stepActivity(deps, ensureHostModuleStep),
-    async inventoryForest(input: InventoryForestInput) {
+    hostReadModule: stepActivity(deps, hostModuleStep),
+    hostEnsureModule: stepActivity(deps, ensureHostModuleStep),
+    async forestReadInventory(input: InventoryForestInput) {
       const domainCredential = input.domainCredentialRef ? await deps.secrets.credential(input.domainCredentialRef) : undefined;
       return runStepActivity(deps.pool, forestInventoryStep, { forest: input.forest, server: input.server, domainCredential });
     },

@@ -35,19 +35,19 @@ export interface SampleClientsInput {
  */
 export function createIntuneActivities(deps: ActivityDependencies) {
   return {
-    readIntuneTenant: stepActivity(deps, intuneTenantStep),
-    scanIntunePassport: stepActivity(deps, intuneScanPassportStep),
-    ensureIntuneGroup: stepActivity(deps, intuneEnsureGroupStep),
-    ensureIntuneProfile: stepActivity(deps, intuneEnsureProfileStep),
-    ensureIntuneAssignment: stepActivity(deps, intuneEnsureAssignmentStep),
-    rollbackIntunePolicy: stepActivity(deps, intuneRollbackStep),
-    readIntuneCatalogPolicy: stepActivity(deps, intuneCatalogReadStep),
-    ensureIntuneCatalogPolicy: stepActivity(deps, intuneEnsureCatalogPolicyStep),
-    ensureIntuneCatalogAssignment: stepActivity(deps, intuneEnsureCatalogAssignmentStep),
-    rollbackIntuneCatalogPolicy: stepActivity(deps, intuneCatalogRollbackStep),
+    intuneReadTenant: stepActivity(deps, intuneTenantStep),
+    intuneScanPassport: stepActivity(deps, intuneScanPassportStep),
+    intuneEnsureGroup: stepActivity(deps, intuneEnsureGroupStep),
+    intuneEnsureProfile: stepActivity(deps, intuneEnsureProfileStep),
+    intuneEnsureAssignment: stepActivity(deps, intuneEnsureAssignmentStep),
+    intuneRollbackProfile: stepActivity(deps, intuneRollbackStep),
+    intuneReadCatalogPolicy: stepActivity(deps, intuneCatalogReadStep),
+    intuneEnsureCatalogPolicy: stepActivity(deps, intuneEnsureCatalogPolicyStep),
+    intuneEnsureCatalogAssignment: stepActivity(deps, intuneEnsureCatalogAssignmentStep),
+    intuneRollbackCatalogPolicy: stepActivity(deps, intuneCatalogRollbackStep),
 
     /** Samples the named devices and assesses each (model/client-assessment.ts): cloud Kerberos trust, key trust fallback, certificate trust, not provisioned, not eligible, unreachable. */
-    async sampleClients(input: SampleClientsInput): Promise<StepOutcome<{ devices: SampledClient[] }>> {
+    async clientsReadDevices(input: SampleClientsInput): Promise<StepOutcome<{ devices: SampledClient[] }>> {
       const credential = input.credentialRef === undefined ? undefined : await deps.secrets.credential(input.credentialRef);
       const collect = input.collect ?? 'remoting';
       const outcome = await runStepActivity(deps.pool, clientsSampleStep, { computerName: input.computerName, maxEvents: input.maxEvents, collect, credential });

@@ -33,26 +33,26 @@ export function createKerberosActivities(deps: ActivityDependencies) {
   const checkReplication = stepActivity(deps, kerberosReplicationStep);
 
   return {
-    async getKerberosServer(input: KerberosSignIn) {
+    async kerberosReadServer(input: KerberosSignIn) {
       return runStepActivity(deps.pool, getKerberosServerStep, await credentials(input));
     },
-    async ensureKerberosServer(input: KerberosSignIn & { planOnly?: boolean; takeOver?: boolean }) {
+    async kerberosEnsureServer(input: KerberosSignIn & { planOnly?: boolean; takeOver?: boolean }) {
       return runStepActivity(deps.pool, ensureKerberosServerStep, { ...(await credentials(input)), planOnly: input.planOnly, takeOver: input.takeOver });
     },
-    async rotateKerberosKey(input: KerberosSignIn & { requestedAt: string; force?: boolean; planOnly?: boolean }) {
+    async kerberosRotateKey(input: KerberosSignIn & { requestedAt: string; force?: boolean; planOnly?: boolean }) {
       return runStepActivity(deps.pool, rotateKerberosKeyStep, { ...(await credentials(input)), requestedAt: input.requestedAt, force: input.force, planOnly: input.planOnly });
     },
-    async removeKerberosServer(input: KerberosSignIn & { confirmRemoval: true; planOnly?: boolean }) {
+    async kerberosRemoveServer(input: KerberosSignIn & { confirmRemoval: true; planOnly?: boolean }) {
       return runStepActivity(deps.pool, removeKerberosServerStep, { ...(await credentials(input)), confirmRemoval: input.confirmRemoval, planOnly: input.planOnly });
     },
-    async checkKerberosObjectHealth(input: { domain: string; server?: string; domainCredentialRef?: string }) {
+    async kerberosCheckHealth(input: { domain: string; server?: string; domainCredentialRef?: string }) {
       return runStepActivity(deps.pool, kerberosHealthStep, {
         domain: input.domain,
         ...(input.server ? { server: input.server } : {}),
         ...(input.domainCredentialRef ? { domainCredential: await deps.secrets.credential(input.domainCredentialRef) } : {}),
       });
     },
-    async checkKerberosReplication(input: { domain: string; sourceServer: string; servers: string[]; expectedKeyVersion?: number; domainCredentialRef?: string }) {
+    async kerberosCheckReplication(input: { domain: string; sourceServer: string; servers: string[]; expectedKeyVersion?: number; domainCredentialRef?: string }) {
       const expected = input.expectedKeyVersion === undefined ? {} : { expectedKeyVersion: input.expectedKeyVersion };
       if (!input.domainCredentialRef) return checkReplication({ domain: input.domain, sourceServer: input.sourceServer, servers: input.servers, ...expected });
       return runStepActivity(deps.pool, kerberosReplicationStep, {

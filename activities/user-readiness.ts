@@ -18,10 +18,10 @@ export interface GraphSignIn {
 export function createUserReadinessActivities(deps: ActivityDependencies) {
   const credential = async (ref?: string) => (ref ? { domainCredential: await deps.secrets.credential(ref) } : {});
   return {
-    async readKerberosReplicationPolicy(input: { domain: string; userGroups: string[]; domainCredentialRef?: string }) {
+    async kerberosReadReplicationPolicy(input: { domain: string; userGroups: string[]; domainCredentialRef?: string }) {
       return runStepActivity(deps.pool, kerberosReplicationPolicyStep, { domain: input.domain, userGroups: input.userGroups, ...(await credential(input.domainCredentialRef)) });
     },
-    async checkUserReadiness(input: {
+    async usersCheckReadiness(input: {
       domain: string;
       userGroups: string[];
       allowedSids: string[];

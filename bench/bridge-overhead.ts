@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const e = summary(empty);
   const b = summary(bare);
   process.stdout.write(`bridge overhead against ${executable.kind} (${prepared.executable}, PowerShell ${String(host.psVersion)} ${String(host.edition)})\n\n`);
-  process.stdout.write(`diagnostics.echo, warm pool (${warmCalls} calls) against a process per call (${coldCalls} calls: spawn, bootstrap, call, dispose)\n`);
+  process.stdout.write(`diagnostics.check-echo, warm pool (${warmCalls} calls) against a process per call (${coldCalls} calls: spawn, bootstrap, call, dispose)\n`);
   process.stdout.write(line('warm pool', w));
   process.stdout.write(line('process per call', c));
   process.stdout.write(`  process per call / warm pool: median ${(c.median / w.median).toFixed(1)}x, p95 ${(c.p95 / w.p95).toFixed(1)}x (target: at least 20x)\n\n`);

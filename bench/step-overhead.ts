@@ -13,7 +13,7 @@ import type { echoStepCalls, noopCalls } from './overhead-workflows';
 
 /**
  * What one cloudtrust step costs on top of its PowerShell call, against a bare Temporal activity: K sequential calls each of
- * (a) a no-op activity, (b) the diagnostics.echo step through runStepActivity, both scheduled from a workflow and timed
+ * (a) a no-op activity, (b) the diagnostics.check-echo step through runStepActivity, both scheduled from a workflow and timed
  * scheduled → completed from the history, and (c) the same step's pool call without Temporal. A second worker on its own
  * task queue runs the bench-only workflows, beside the cloudtrust worker and on the same PowerShell pool.
  */

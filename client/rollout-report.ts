@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { isRolloutRecord, type DomainReport, type DomainSummary, type RolloutRecord, type RolloutReport } from '../model/report-types';
+import { withCurrentStepNames } from '../model/step-names';
 import type { DomainReadiness } from '../model/user-readiness';
 import { batchProgressQuery, type BatchResult } from '../workflows/batch-messages';
 import { domainProgressQuery } from '../workflows/messages';
@@ -10,10 +11,11 @@ const READS_AT_ONCE = 16;
 /**
  * The whole report of a rollout. A batched rollout keeps only a summary per domain: the report of each domain is
  * read from its domain child (its result, or its live progress while it runs), and from its batch when no child
- * ran (not ready, never started). Reports of rollouts from before batches are whole already.
+ * ran (not ready, never started). Reports of rollouts from before batches are whole already. Record ids read as today's
+ * (model/step-names.ts).
  */
 export async function wholeReport(client: Client, report: RolloutReport | RolloutRecord): Promise<RolloutReport> {
-  if (!isRolloutRecord(report)) return report;
+  if (!isRolloutRecord(report)) return withCurrentStepNames(report);
   const batches = await mapLimit(report.batches, READS_AT_ONCE, (batch) => readBatch(client, batch.workflowId, batch.status === 'completed'));
   const live = new Map<string, DomainSummary>();
   const details = new Map<string, DomainReport>();
@@ -31,7 +33,7 @@ export async function wholeReport(client: Client, report: RolloutReport | Rollou
     return (await readDomain(client, report.workflowId, summary, ring)) ?? details.get(summary.domain) ?? placeholder(summary, ring);
   });
   const { layout: _layout, batches: _batches, workflowId: _workflowId, ...rest } = report;
-  return { ...rest, rings: report.rings.map((ring) => (readiness.has(ring.name) ? { ...ring, readiness: readiness.get(ring.name) } : ring)), domains };
+  return withCurrentStepNames({ ...rest, rings: report.rings.map((ring) => (readiness.has(ring.name) ? { ...ring, readiness: readiness.get(ring.name) } : ring)), domains });
 }
 
 async function readBatch(client: Client, workflowId: string, closed: boolean): Promise<BatchResult | undefined> {

@@ -8,6 +8,7 @@ import { runSearchAttributes } from '../model/search-attributes';
 import type { RolloutSpec } from '../model/spec';
 import { domainProgressQuery, rolloutProgressQuery } from '../workflows/messages';
 import { rollout } from '../workflows/rollout';
+import { withCurrentStepNames } from '../model/step-names';
 
 /** A digest of the validated spec: the same spec always gives the same digest (key order does not matter). */
 export function specDigest(spec: RolloutSpec): string {
@@ -112,7 +113,7 @@ export async function rolloutProgress(client: Client, workflowId: string): Promi
       return live ? { ...live, findings: [...domain.findings, ...live.findings] } : domain;
     }),
   );
-  return report;
+  return withCurrentStepNames(report);
 }
 
 /** The final report of a rollout, whole (see wholeReport). */

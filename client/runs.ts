@@ -3,6 +3,7 @@ import { ServiceError } from '@temporalio/client';
 import { ID_NAME_PATTERN } from '../model/names';
 import type { DriftReport, RolloutRecord, RolloutReport, RunbookReport } from '../model/report-types';
 import { kindKey, specKey, stateKey, tenantKey } from '../model/search-attributes';
+import { withCurrentStepNames } from '../model/step-names';
 import { approveRingUpdate, cancelRolloutUpdate, pauseRolloutUpdate, resumeRolloutUpdate } from '../workflows/messages';
 import { runbookProgressQuery } from '../workflows/runbook-messages';
 import { TriggerError } from './errors';
@@ -90,7 +91,7 @@ export function noReportReason(run: RunSummary): string {
   return run.status === 'RUNNING' ? `its plan runs as ${run.id}/plan; the verdict exists once it has finished` : `it ended ${run.status.toLowerCase()} and left no report: see its history in the Temporal Web UI`;
 }
 
-/** The final report of a finished run, or the live progress of a running one (`run`: when the caller has described it). */
+/** The final report of a finished run, or the live progress of a running one (`run`: when the caller has described it), with today's record ids. */
 export async function runReport(client: Client, id: string, described?: RunSummary): Promise<RunReport & { run: RunSummary }> {
   const run = described ?? (await describeRun(client, id));
   const handle = client.workflow.getHandle(id);
@@ -98,7 +99,7 @@ export async function runReport(client: Client, id: string, described?: RunSumma
     if (run.status === 'COMPLETED') {
       const result = (await handle.result()) as RunReport['report'] | RolloutRecord;
       const report = run.kind === 'rollout' || run.kind === 'plan' ? await wholeReport(client, result as RolloutReport | RolloutRecord) : result;
-      return { run, kind: run.kind, report } as RunReport & { run: RunSummary };
+      return { run, kind: run.kind, report: withCurrentStepNames(report) } as RunReport & { run: RunSummary };
     }
     if (run.status !== 'RUNNING') throw new TriggerError('not-found', `${id} ended ${run.status.toLowerCase()} and left no report`, 'see its history in the Temporal Web UI');
     switch (run.kind) {
@@ -108,7 +109,7 @@ export async function runReport(client: Client, id: string, described?: RunSumma
       case 'rotate-keys':
       case 'rollback':
       case 'migrate-intune':
-        return { run, kind: run.kind, report: await handle.query(runbookProgressQuery) };
+        return { run, kind: run.kind, report: withCurrentStepNames(await handle.query(runbookProgressQuery)) };
       case 'drift-check':
         throw new TriggerError('not-found', `drift check ${id} is still running; its report exists once it has finished`, `its plan runs as ${id}/plan`);
     }

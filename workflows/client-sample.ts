@@ -10,11 +10,11 @@ export async function sampleDevices(acts: Acts, input: DomainRolloutInput, steps
   // Histories from before user-context collection sampled over remoting, with no collect in the input.
   const collect = patched('client-user-context') ? (input.domain.clientVerification?.collect ?? 'user-session-task') : undefined;
   if (collect === 'remediation-output') {
-    steps.note('client-sample', { status: 'skipped', changes: [`collected by the Intune remediation Get-WhfbUserState.ps1: import its exported output with cloudtrust clients import <file> --spec <spec>`] });
+    steps.note('clients.read-devices', { status: 'skipped', changes: [`collected by the Intune remediation Get-WhfbUserState.ps1: import its exported output with cloudtrust clients import <file> --spec <spec>`] });
     return;
   }
-  const sample = await steps.run('client-sample', () =>
-    acts.sampleClients({ computerName: input.domain.sampleDevices, tenantId: input.tenant.id, ...(collect === undefined ? {} : { collect }) }),
+  const sample = await steps.run('clients.read-devices', () =>
+    acts.clientsReadDevices({ computerName: input.domain.sampleDevices, tenantId: input.tenant.id, ...(collect === undefined ? {} : { collect }) }),
   );
   const record = steps.lastRecord()!;
   const tally = new Map<string, number>();

@@ -137,7 +137,7 @@ export async function domainBatch(input: DomainBatchInput): Promise<BatchResult>
           if (report.status === 'failed') failures += 1;
         } catch (error) {
           entry.status = 'failed';
-          new StepRecorder(entry, planOnly, () => undefined).fail('domain-workflow', error, entry.startedAt);
+          new StepRecorder(entry, planOnly, () => undefined).fail('domain.workflow', error, entry.startedAt);
           entry.finishedAt = new Date().toISOString();
           failures += 1;
         }

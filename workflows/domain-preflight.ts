@@ -16,7 +16,7 @@ export interface Preflighted {
 export async function preflightEntry(entry: DomainReport, minimumCapableWritablePerSite: number | undefined, capacity: () => boolean): Promise<Preflighted> {
   const acts = stepActivities(entry.taskQueue);
   try {
-    const inventory = await acts.inventoryDomain({ domain: entry.domain });
+    const inventory = await acts.domainReadInventory({ domain: entry.domain });
     const assessment = assessDomain(inventory.result, { capacity: capacity(), minimumCapableWritablePerSite });
     entry.findings.push(...assessment.findings);
     if (assessment.sites) entry.sites = assessment.sites;

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/workflow';
 import type { StepRecord } from '../model/report-types';
+import type { StepName } from '../model/step-names';
 
 /** The shape every step activity returns (see activities/bridge/run-step.ts). */
 export interface StepOutcomeLike {
@@ -25,7 +26,7 @@ export class StepRecorder {
     private readonly stopRequested: () => string | undefined,
   ) {}
 
-  async run<T extends StepOutcomeLike>(step: string, call: () => Promise<T>): Promise<T> {
+  async run<T extends StepOutcomeLike>(step: StepName, call: () => Promise<T>): Promise<T> {
     const reason = this.stopRequested();
     if (reason) throw new DomainStopped(reason);
     this.report.step = step;
@@ -55,13 +56,13 @@ export class StepRecorder {
   }
 
   /** A step the workflow decides itself (no activity): skipped, or a check that failed. */
-  note(step: string, fields: Partial<StepRecord> & Pick<StepRecord, 'status'>): void {
+  note(step: StepName, fields: Partial<StepRecord> & Pick<StepRecord, 'status'>): void {
     const now = new Date().toISOString();
     this.report.steps.push({ step, changed: false, planOnly: this.planOnly, changes: [], warnings: [], startedAt: now, finishedAt: now, ...fields });
   }
 
   /** A step that failed outside an activity (e.g. a domain's child workflow that ended without a report). */
-  fail(step: string, error: unknown, startedAt = new Date().toISOString()): void {
+  fail(step: StepName, error: unknown, startedAt = new Date().toISOString()): void {
     this.report.steps.push(this.failedRecord(step, startedAt, error));
   }
 

@@ -59,7 +59,7 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
   const signIn = input.cloudSignIn;
 
   if (planOnly && input.moduleReady === false) {
-    steps.note('kerberos-object', {
+    steps.note('kerberos.ensure-server', {
       status: 'ok',
       changed: true,
       changes: [`create or verify the Azure AD Kerberos server object for ${input.domain.name} once the management host has AzureADHybridAuthenticationManagement (the plan cannot read the object before the module is installed)`],
@@ -69,12 +69,12 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
   const cloud = tenantCloud(input.tenant);
   if ('secret' in signIn) {
     const refs = { domain: input.domain.name, cloudCredentialRef: signIn.secret, domainCredentialRef, ...(cloud === 'public' ? {} : { cloud }) };
-    await steps.run('kerberos-object', () => acts.ensureKerberosServer({ ...refs, planOnly, ...(input.domain.kerberosTakeOver ? { takeOver: true } : {}) }));
+    await steps.run('kerberos.ensure-server', () => acts.kerberosEnsureServer({ ...refs, planOnly, ...(input.domain.kerberosTakeOver ? { takeOver: true } : {}) }));
     if (planOnly) {
       if (patched('kerberos-object-health')) await planObjectHealth(input, report, steps);
       return undefined;
     }
-    const state = await steps.run('kerberos-verify', () => acts.getKerberosServer(refs));
+    const state = await steps.run('kerberos.read-server', () => acts.kerberosReadServer(refs));
     const s = state.result;
     const problems = s.id === null ? ['the object does not exist'] : kerberosMismatches(s);
     if (problems.length > 0) {
@@ -93,7 +93,7 @@ async function kerberosServerObject(input: DomainRolloutInput, report: DomainRep
     cloud,
   });
   if (planOnly) {
-    steps.note('kerberos-object', { status: 'skipped', changes: [`an operator runs, interactively on the management host:\n${command}`] });
+    steps.note('kerberos.ensure-server', { status: 'skipped', changes: [`an operator runs, interactively on the management host:\n${command}`] });
     return undefined;
   }
   return operatorAssisted(input, report, steps, command);
@@ -109,7 +109,7 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
   let accepted: { by: string; source?: string; warnings: string[] } | undefined;
   report.status = 'waiting-operator';
   report.operatorCommand = command;
-  report.step = 'kerberos-object';
+  report.step = 'kerberos.operator-confirmed';
   const startedAt = new Date().toISOString();
 
   setHandler(
@@ -126,12 +126,12 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
       }
       const server = source ?? input.writableServers[0];
       if (!server) throw rejection(report, 'no writable DC is known to check the AD half against');
-      const seen = await acts.checkKerberosReplication({ domain: input.domain.name, sourceServer: server, servers: [server], domainCredentialRef: input.domain.domainCredential?.secret });
+      const seen = await acts.kerberosCheckReplication({ domain: input.domain.name, sourceServer: server, servers: [server], domainCredentialRef: input.domain.domainCredential?.secret });
       if (!seen.result.replicas[0]?.computerObjectPresent || seen.result.sourceKeyVersion === null) {
         throw rejection(report, `CN=AzureADKerberos or its krbtgt account is not present on ${server} yet`);
       }
       if (patched('kerberos-object-health')) {
-        const health = await acts.checkKerberosObjectHealth({ domain: input.domain.name, server, domainCredentialRef: input.domain.domainCredential?.secret });
+        const health = await acts.kerberosCheckHealth({ domain: input.domain.name, server, domainCredentialRef: input.domain.domainCredential?.secret });
         const problems = kerberosObjectProblems(health.result);
         if (problems.length > 0) throw rejection(report, problems.join('; '));
       }
@@ -148,7 +148,7 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
   await condition(() => accepted !== undefined);
   report.status = 'running';
   report.operatorRejection = undefined;
-  steps.note('kerberos-object', { status: 'ok', changed: true, changes: [`created by ${accepted!.by} (operator-assisted)`], warnings: accepted!.warnings, startedAt });
+  steps.note('kerberos.operator-confirmed', { status: 'ok', changed: true, changes: [`created by ${accepted!.by} (operator-assisted)`], warnings: accepted!.warnings, startedAt });
   return accepted!.source;
 }
 
@@ -158,8 +158,8 @@ async function operatorAssisted(input: DomainRolloutInput, report: DomainReport,
  */
 async function verifyObjectHealth(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder, server: string | undefined): Promise<void> {
   const acts = stepActivities(input.taskQueue);
-  const health = await steps.run('kerberos-health', () =>
-    acts.checkKerberosObjectHealth({ domain: input.domain.name, ...(server ? { server } : {}), domainCredentialRef: input.domain.domainCredential?.secret }),
+  const health = await steps.run('kerberos.check-health', () =>
+    acts.kerberosCheckHealth({ domain: input.domain.name, ...(server ? { server } : {}), domainCredentialRef: input.domain.domainCredential?.secret }),
   );
   const problems = kerberosObjectProblems(health.result);
   if (problems.length === 0) return;
@@ -174,7 +174,7 @@ async function verifyObjectHealth(input: DomainRolloutInput, report: DomainRepor
  */
 async function planObjectHealth(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder): Promise<void> {
   const acts = stepActivities(input.taskQueue);
-  const health = await steps.run('kerberos-health', () => acts.checkKerberosObjectHealth({ domain: input.domain.name, domainCredentialRef: input.domain.domainCredential?.secret }));
+  const health = await steps.run('kerberos.check-health', () => acts.kerberosCheckHealth({ domain: input.domain.name, domainCredentialRef: input.domain.domainCredential?.secret }));
   if (!kerberosObjectsPresent(health.result)) return;
   const problems = kerberosObjectProblems(health.result);
   if (problems.length === 0) return;
@@ -192,7 +192,7 @@ async function waitForReplication(input: DomainRolloutInput, steps: StepRecorder
   const servers = input.writableServers;
   const sourceServer = source ?? servers[0];
   if (!sourceServer || servers.length === 0) {
-    steps.note('kerberos-replication', { status: 'skipped', warnings: ['no writable DC known; replication not checked'] });
+    steps.note('kerberos.replication-wait', { status: 'skipped', warnings: ['no writable DC known; replication not checked'] });
     return;
   }
   await waitForKeyReplication(stepActivities(input.taskQueue), steps, {

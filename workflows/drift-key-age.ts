@@ -22,7 +22,7 @@ export async function readKeyAges(spec: RolloutSpec, report: DriftReport): Promi
     if (!signIn) return;
     try {
       const acts = stepActivities(taskQueueFor(spec, entry.domain, workflowInfo().taskQueue));
-      const state = (await acts.getKerberosServer(signIn)).result;
+      const state = (await acts.kerberosReadServer(signIn)).result;
       if (state.id === null) return;
       const age = keyAgeOf(state.keyUpdatedOn, Date.now(), maxKeyAge);
       if (age) entry.keyAge = age;

@@ -21,12 +21,12 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
       const acts = stepActivities(spec.routing.default ?? defaultQueue);
       const graph = graphConnection(spec.tenant, spec.tenant.graph);
       if (spec.domains.some((d) => d.channel === 'intune')) {
-        const tenant = await acts.readIntuneTenant(graph);
+        const tenant = await acts.intuneReadTenant(graph);
         if (!tenant.result.intune.usable) {
           tenantFindings.push({ severity: 'blocker', code: 'intune-not-licensed', message: `tenant ${tenant.result.displayName} has no active Intune licence: device configuration profiles cannot be used` });
         }
       }
-      const scan = await acts.scanIntunePassport(graph);
+      const scan = await acts.intuneScanPassport(graph);
       intuneWhfbEverywhere = scan.result.assignedToAll;
       intuneGroups = scan.result.assignedGroupIds;
       for (const conflict of scan.result.conflicts) {
@@ -42,7 +42,7 @@ export async function scanPolicyConflicts(spec: RolloutSpec, report: RolloutRepo
     if (entry.status === 'not-ready') return;
     const acts = stepActivities(entry.taskQueue);
     try {
-      const scan = await acts.scanGpoPassport({ domain: entry.domain });
+      const scan = await acts.gpoScanPassport({ domain: entry.domain });
       for (const gpo of scan.result.certificateTrustGpos) {
         entry.findings.push({ severity: 'blocker', code: 'gpo-certificate-trust', target: gpo.displayName, message: `GPO ${gpo.displayName} sets UseCertificateForOnPremAuth: certificate trust takes precedence over cloud trust` });
       }

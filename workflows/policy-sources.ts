@@ -35,12 +35,12 @@ export async function readTenantPolicy(spec: Pick<RolloutSpec, 'tenant' | 'domai
       const acts = stepActivities(spec.routing.default ?? defaultQueue);
       const connection = { tenantId: spec.tenant.id, clientId: graph.clientId, certificateThumbprint: graph.certificateThumbprint, ...(graph.environment ? { environment: graph.environment } : {}) };
       if (spec.domains.some((d) => d.channel === 'intune')) {
-        const tenant = await acts.readIntuneTenant(connection);
+        const tenant = await acts.intuneReadTenant(connection);
         if (!tenant.result.intune.usable) {
           findings.push({ severity: 'blocker', code: 'intune-not-licensed', message: `tenant ${tenant.result.displayName} has no active Intune licence: device configuration profiles cannot be used` });
         }
       }
-      const scan = await acts.scanIntunePassport(connection);
+      const scan = await acts.intuneScanPassport(connection);
       intune = { status: 'read', facts: scan.result };
     } catch (error) {
       const failure = describeFailure(error);
@@ -67,7 +67,7 @@ export async function readDomainPolicySources(domain: DomainSpec | undefined, en
   }
   const acts = stepActivities(entry.taskQueue);
   try {
-    const scan = await acts.scanGpoPassport({ domain: entry.domain });
+    const scan = await acts.gpoScanPassport({ domain: entry.domain });
     entry.policySources = buildPolicyPicture({ ...input, gpo: { status: 'read', facts: scan.result } });
   } catch (error) {
     const failure = describeFailure(error);

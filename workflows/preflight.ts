@@ -1,11 +1,11 @@
-import { patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { patched } from '@temporalio/workflow';
 import { kerberosHealthFindings, kerberosObjectProblems, kerberosObjectsPresent } from '../model/kerberos-health';
 import { buildPolicyPicture, type PolicyPicture } from '../model/policy-conflicts';
 import { assessDomain, type PreflightAssessment } from '../model/preflight';
+import { namedActivities } from './activity-options';
 import { describeFailure } from './domain-steps';
 
-const { inventoryDomain, scanGpoPassport, checkKerberosObjectHealth } = proxyActivities<Activities>({
+const acts = namedActivities({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: {
@@ -35,13 +35,13 @@ export interface PreflightReport extends PreflightAssessment {
 
 /** Preflight of one domain: read its inventory through PowerShell, then judge it against the documented minimums. */
 export async function preflightDomain(input: PreflightInput): Promise<PreflightReport> {
-  const inventory = await inventoryDomain({ domain: input.domain });
+  const inventory = await acts.domainReadInventory({ domain: input.domain });
   const assessment = assessDomain(inventory.result, { capacity: patched('dc-capacity-readiness'), minimumCapableWritablePerSite: input.minimumCapableDcsPerSite });
   const report: PreflightReport = { ...assessment, forest: inventory.result.domain.forest, warnings: inventory.warnings };
   if (patched('kerberos-object-health')) {
     // An object that exists already (an earlier rollout, another tool) is judged before anything changes.
     try {
-      const health = await checkKerberosObjectHealth({ domain: input.domain });
+      const health = await acts.kerberosCheckHealth({ domain: input.domain });
       if (kerberosObjectsPresent(health.result)) report.findings.push(...kerberosHealthFindings(kerberosObjectProblems(health.result), input.domain, 'warning'));
     } catch (error) {
       report.warnings.push(`the Azure AD Kerberos server objects could not be read: ${error instanceof Error ? error.message : String(error)}`);
@@ -51,7 +51,7 @@ export async function preflightDomain(input: PreflightInput): Promise<PreflightR
   if (patched('policy-conflict-picture')) {
     const base = { domain: input.domain, channel: 'gpo' as const, targets: input.targets ?? [], ours: { gpo: input.gpoName }, intune: { status: 'not-read' as const, note: 'a domain preflight reads no tenant' } };
     try {
-      const scan = await scanGpoPassport({ domain: input.domain });
+      const scan = await acts.gpoScanPassport({ domain: input.domain });
       report.policySources = buildPolicyPicture({ ...base, gpo: { status: 'read', facts: scan.result } });
       report.findings.push(...report.policySources.findings);
       report.warnings.push(...scan.warnings);

@@ -89,7 +89,7 @@ export class DomainsInParent implements DomainWork {
           Object.assign(entry, { ...result, findings: [...entry.findings, ...(result.findings ?? [])], ring: ring.name });
         } catch (error) {
           entry.status = 'failed';
-          new StepRecorder(entry, this.run.planOnly, () => undefined).fail('domain-workflow', error, entry.startedAt);
+          new StepRecorder(entry, this.run.planOnly, () => undefined).fail('domain.workflow', error, entry.startedAt);
         }
         this.children.delete(entry.domain);
         if (entry.status === 'failed') ringReport.failures += 1;

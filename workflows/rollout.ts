@@ -48,14 +48,14 @@ async function managementHost(run: RolloutRun, domains: DomainsInParent | Batche
   try {
     // Added after the v1 histories were recorded: those executions never read the host first.
     if (run.layout === 'batched' || patched('host-preflight')) {
-      const host = await run.host.run('host-preflight', () => acts.checkHostModule({ minimumVersion: spec.options.moduleMinimumVersion }));
+      const host = await run.host.run('host.read-module', () => acts.hostReadModule({ minimumVersion: spec.options.moduleMinimumVersion }));
       domains.setModuleReady(host.result.module.installed && host.result.module.meetsMinimum);
       run.host.lastRecord()!.detail = `${host.result.powerShell.edition} PowerShell ${host.result.powerShell.version} on ${host.result.hostName}; module ${host.result.module.version ?? 'not installed'}`;
       // Absent in results recorded before the host preflight listed findings.
       run.report.conflicts.push(...(host.result.findings ?? []));
       if (!host.result.elevated) run.report.conflicts.push(notElevated(host.result.hostName, planOnly));
     }
-    await run.host.run('host-module', () => acts.ensureHostModule({ minimumVersion: spec.options.moduleMinimumVersion, planOnly }));
+    await run.host.run('host.ensure-module', () => acts.hostEnsureModule({ minimumVersion: spec.options.moduleMinimumVersion, planOnly }));
   } catch {
     const failed = run.host.lastRecord();
     return { halt: `the management host is not ready: ${failed?.error?.message ?? 'unknown failure'}` };

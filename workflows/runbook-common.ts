@@ -5,6 +5,7 @@ import { operatorCommand } from '../model/operator-command';
 import type { RunbookDomainReport, RunbookDomainStatus, RunbookReport } from '../model/report-types';
 import { taskQueueFor } from '../model/routing';
 import type { DomainSpec, RolloutSpec } from '../model/spec';
+import { runbookStepName, type StepName } from '../model/step-names';
 import { stepActivities } from './activity-options';
 import { boundedAll } from './bounded';
 import { describeFailure, StepRecorder } from './domain-steps';
@@ -84,7 +85,7 @@ export async function runRunbook(
     } catch (error) {
       if (isCancellation(error)) throw error;
       entry.status = 'failed';
-      if (entry.steps.at(-1)?.status !== 'failed') steps.note(entry.step ?? runbook, { status: 'failed', error: describeFailure(error) });
+      if (entry.steps.at(-1)?.status !== 'failed') steps.note((entry.step as StepName | undefined) ?? runbookStepName(runbook), { status: 'failed', error: describeFailure(error) });
     }
     entry.finishedAt = new Date().toISOString();
   });
@@ -111,7 +112,7 @@ export function unattendedSignIn(spec: RolloutSpec, domain: DomainSpec): { domai
 }
 
 /** An MFA-protected admin: nothing is tried; the domain reports the exact command an operator runs by hand. */
-export function needsOperator(spec: RolloutSpec, d: RunbookDomain, step: string, action: 'rotate' | 'remove'): RunbookDomainStatus {
+export function needsOperator(spec: RolloutSpec, d: RunbookDomain, step: StepName, action: 'rotate' | 'remove'): RunbookDomainStatus {
   const signIn = d.domain.cloudSignIn ?? spec.cloudSignIn;
   if (!('interactive' in signIn)) throw ApplicationFailure.nonRetryable(`${d.domain.name}: an operator command needs an interactive sign-in`, 'InvalidSpec');
   const command = operatorCommand({

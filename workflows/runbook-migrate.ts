@@ -24,7 +24,7 @@ export async function migrateIntune(input: MigrateIntuneInput): Promise<RunbookR
   const oneAtATime = { ...input, spec: { ...spec, options: { ...spec.options, preflightConcurrency: 1 } } };
   return runRunbook('migrate-intune', oneAtATime, REQUEST, async (d) => {
     if (d.domain.channel !== 'intune') {
-      d.steps.note('migrate-intune', { status: 'skipped', detail: 'a gpo-channel domain has no Intune policy' });
+      d.steps.note('runbook.migrate-intune', { status: 'skipped', detail: 'a gpo-channel domain has no Intune policy' });
       return 'skipped';
     }
     if (intuneDeliveryOf(d.domain.intune) !== 'settings-catalog') {
@@ -37,20 +37,20 @@ export async function migrateIntune(input: MigrateIntuneInput): Promise<RunbookR
 async function migrateDomain(d: RunbookDomain, intune: IntuneDomainSpec['intune'], spec: RolloutSpec): Promise<'planned' | 'succeeded' | 'skipped'> {
   const graph = graphOf(spec);
   const planOnly = d.planOnly;
-  const group = await d.steps.run('intune-group', () => d.acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly: true }));
+  const group = await d.steps.run('intune.ensure-group', () => d.acts.intuneEnsureGroup({ ...graph, displayName: intune.group, planOnly: true }));
   const groupId = group.result.after?.id;
   Object.assign(d.steps.lastRecord()!, { changed: false, changes: [], detail: groupId ? `group ${intune.group} is ${groupId}` : `group ${intune.group} does not exist` });
   if (!groupId) {
-    d.steps.note('intune-catalog-policy', { status: 'skipped', detail: `group ${intune.group} does not exist: nothing is assigned through it; run the rollout instead` });
+    d.steps.note('intune.ensure-catalog-policy', { status: 'skipped', detail: `group ${intune.group} does not exist: nothing is assigned through it; run the rollout instead` });
     return 'skipped';
   }
 
-  await d.steps.run('intune-catalog-policy', () => d.acts.ensureIntuneCatalogPolicy({ ...graph, name: intune.profile, requireSecurityDevice: spec.options.requireSecurityDevice, planOnly }));
-  await d.steps.run('intune-catalog-assignment', () => d.acts.ensureIntuneCatalogAssignment({ ...graph, policyName: intune.profile, groupId, planOnly }));
+  await d.steps.run('intune.ensure-catalog-policy', () => d.acts.intuneEnsureCatalogPolicy({ ...graph, name: intune.profile, requireSecurityDevice: spec.options.requireSecurityDevice, planOnly }));
+  await d.steps.run('intune.ensure-catalog-assignment', () => d.acts.intuneEnsureCatalogAssignment({ ...graph, policyName: intune.profile, groupId, planOnly }));
   if (planOnly) {
-    d.steps.note('verify-policy', { status: 'skipped', detail: 'plan: the catalog policy is read back once it is created and assigned, before the custom profile is touched' });
+    d.steps.note('policy.verify', { status: 'skipped', detail: 'plan: the catalog policy is read back once it is created and assigned, before the custom profile is touched' });
   } else {
-    const read = await d.steps.run('verify-policy', () => d.acts.readIntuneCatalogPolicy({ ...graph, policyName: intune.profile }));
+    const read = await d.steps.run('policy.verify', () => d.acts.intuneReadCatalogPolicy({ ...graph, policyName: intune.profile }));
     const problems = catalogProblems(intune.profile, read.result, groupId);
     if (problems.length > 0) {
       const message = `${problems.join('; ')}: the custom profile stays assigned`;
@@ -59,7 +59,7 @@ async function migrateDomain(d: RunbookDomain, intune: IntuneDomainSpec['intune'
     }
   }
 
-  const unassigned = await d.steps.run('intune-rollback', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, groupId, planOnly }));
+  const unassigned = await d.steps.run('intune.rollback-profile', () => d.acts.intuneRollbackProfile({ ...graph, profileDisplayName: intune.profile, groupId, planOnly }));
   const profile = unassigned.result.before;
   if (!profile) {
     d.steps.lastRecord()!.detail = `no custom profile named ${intune.profile}: nothing to remove`;
@@ -67,9 +67,9 @@ async function migrateDomain(d: RunbookDomain, intune: IntuneDomainSpec['intune'
   }
   const others = profile.assignments.filter((a) => !(a.targetType === 'group' && a.groupId?.toLowerCase() === groupId.toLowerCase()));
   if (others.length > 0) {
-    d.steps.note('intune-profile-remove', { status: 'skipped', detail: `kept: custom profile ${intune.profile} has ${others.length} other assignment(s); it is removed once the last of them is migrated` });
+    d.steps.note('intune.rollback-profile', { status: 'skipped', detail: `kept: custom profile ${intune.profile} has ${others.length} other assignment(s); it is removed once the last of them is migrated` });
   } else {
-    await d.steps.run('intune-profile-remove', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, deleteProfile: true, planOnly }));
+    await d.steps.run('intune.rollback-profile', () => d.acts.intuneRollbackProfile({ ...graph, profileDisplayName: intune.profile, deleteProfile: true, planOnly }));
   }
   return planOnly ? 'planned' : 'succeeded';
 }

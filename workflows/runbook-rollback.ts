@@ -33,12 +33,12 @@ export async function rollback(input: RollbackInput): Promise<RunbookReport> {
     await channelFor(d.domain).rollback(d, spec, policy);
 
     if (!removeObject) {
-      d.steps.note('kerberos-remove', { status: 'skipped', detail: 'kept: removal needs removeKerberosObject and confirmRemoval' });
+      d.steps.note('kerberos.remove-server', { status: 'skipped', detail: 'kept: removal needs removeKerberosObject and confirmRemoval' });
       return d.planOnly ? 'planned' : 'succeeded';
     }
     const signIn = unattendedSignIn(spec, d.domain);
-    if (!signIn) return needsOperator(spec, d, 'kerberos-remove', 'remove');
-    await d.steps.run('kerberos-remove', () => d.acts.removeKerberosServer({ ...signIn, confirmRemoval: true, planOnly: d.planOnly }));
+    if (!signIn) return needsOperator(spec, d, 'kerberos.remove-server', 'remove');
+    await d.steps.run('kerberos.remove-server', () => d.acts.kerberosRemoveServer({ ...signIn, confirmRemoval: true, planOnly: d.planOnly }));
     return d.planOnly ? 'planned' : 'succeeded';
   });
 }

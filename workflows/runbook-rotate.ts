@@ -51,12 +51,12 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
 
   return runRunbook('rotate-keys', input, request, async (d) => {
     const signIn = unattendedSignIn(spec, d.domain);
-    if (!signIn) return needsOperator(spec, d, 'kerberos-rotate', 'rotate');
+    if (!signIn) return needsOperator(spec, d, 'kerberos.rotate-key', 'rotate');
 
     const check = checked ? await checkKey(d, signIn, spec.options) : undefined;
     const reset = check?.findings.find((f) => f.code === RESET_OUTSIDE_MODULE);
     if (reset && !force) {
-      d.steps.note('kerberos-rotate', { status: 'failed', error: { type: 'ResetOutsideModule', message: `not rotated without force: ${reset.message}` } });
+      d.steps.note('kerberos.rotate-key', { status: 'failed', error: { type: 'ResetOutsideModule', message: `not rotated without force: ${reset.message}` } });
       return 'failed';
     }
 
@@ -67,9 +67,9 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
     if (!double || !check) return 'succeeded';
 
     const cooldown = cooldownOf(options, force);
-    d.entry.step = 'kerberos-cooldown';
+    d.entry.step = 'kerberos.cooldown';
     const until = new Date(Date.now() + cooldown.ms).toISOString();
-    d.steps.note('kerberos-cooldown', { status: 'ok', detail: `waiting ${cooldown.duration} until ${until}: ${cooldown.reason}` });
+    d.steps.note('kerberos.cooldown', { status: 'ok', detail: `waiting ${cooldown.duration} until ${until}: ${cooldown.reason}` });
     const wait = d.steps.lastRecord()!;
     await sleep(cooldown.ms);
     Object.assign(wait, { detail: `waited ${cooldown.duration} until ${until}: ${cooldown.reason}`, finishedAt: new Date().toISOString() });
@@ -84,7 +84,7 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
 
 /** One Set-AzureADKerberosServer -RotateServerKey, recorded as kerberos-rotate; keyVersion is the new one when it rotated. */
 async function rotateOnce(d: RunbookDomain, signIn: SignIn, requestedAt: string, force: boolean): Promise<{ status: RunbookDomainStatus; keyVersion?: string }> {
-  const outcome = await d.steps.run('kerberos-rotate', () => d.acts.rotateKerberosKey({ ...signIn, requestedAt, force, planOnly: d.planOnly }));
+  const outcome = await d.steps.run('kerberos.rotate-key', () => d.acts.kerberosRotateKey({ ...signIn, requestedAt, force, planOnly: d.planOnly }));
   const record = d.steps.lastRecord()!;
   const { skipped, before, after } = outcome.result;
   if (skipped) {
@@ -105,10 +105,10 @@ async function rotateOnce(d: RunbookDomain, signIn: SignIn, requestedAt: string,
 async function replicated(d: RunbookDomain, check: KeyCheck, keyVersion: string): Promise<void> {
   const expected = Number(keyVersion);
   if (check.writableServers.length === 0 || !Number.isInteger(expected) || expected <= 0) {
-    d.steps.note('kerberos-replication', { status: 'skipped', warnings: [`no writable DC known or no numeric key version (${keyVersion}); replication not checked`] });
+    d.steps.note('kerberos.replication-wait', { status: 'skipped', warnings: [`no writable DC known or no numeric key version (${keyVersion}); replication not checked`] });
     return;
   }
-  d.entry.step = 'kerberos-replication';
+  d.entry.step = 'kerberos.replication-wait';
   await waitForKeyReplication(d.acts, d.steps, {
     domain: d.domain.name,
     sourceServer: check.sourceServer,
@@ -123,12 +123,12 @@ async function replicated(d: RunbookDomain, check: KeyCheck, keyVersion: string)
 /** The plan of what follows a rotation: the replication wait, and for a double rotation the cooldown and the second round. */
 function planWaits(d: RunbookDomain, check: KeyCheck, double: boolean, options: ReturnType<typeof keyRotationOptions>, force: boolean): void {
   const wait = () =>
-    d.steps.note('kerberos-replication', { status: 'ok', detail: `wait (at most ${check.replicationTimeout}) until all ${check.writableServers.length} writable DCs hold the new key version` });
+    d.steps.note('kerberos.replication-wait', { status: 'ok', detail: `wait (at most ${check.replicationTimeout}) until all ${check.writableServers.length} writable DCs hold the new key version` });
   wait();
   if (!double) return;
   const cooldown = cooldownOf(options, force);
-  d.steps.note('kerberos-cooldown', { status: 'ok', changes: [`wait ${cooldown.duration}: ${cooldown.reason}`] });
-  d.steps.note('kerberos-rotate', { status: 'ok', changed: true, changes: [`rotate the Kerberos server key of ${d.domain.name} again: the second rotation retires the key from before the first`] });
+  d.steps.note('kerberos.cooldown', { status: 'ok', changes: [`wait ${cooldown.duration}: ${cooldown.reason}`] });
+  d.steps.note('kerberos.rotate-key', { status: 'ok', changed: true, changes: [`rotate the Kerberos server key of ${d.domain.name} again: the second rotation retires the key from before the first`] });
   wait();
 }
 

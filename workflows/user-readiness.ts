@@ -20,10 +20,10 @@ export async function checkRingReadiness(spec: Pick<RolloutSpec, 'tenant' | 'dom
     const domainCredentialRef = spec.domains.find((d) => d.name.toLowerCase() === entry.domain.toLowerCase())?.domainCredential?.secret;
     const readiness: DomainReadiness = { domain: entry.domain, groups: [], totalUsers: 0, checked: 0, ready: 0, failingCount: 0, failing: [], entraChecked: false };
     try {
-      const policy = (await acts.readKerberosReplicationPolicy({ domain: entry.domain, userGroups, domainCredentialRef })).result;
+      const policy = (await acts.kerberosReadReplicationPolicy({ domain: entry.domain, userGroups, domainCredentialRef })).result;
       readiness.policy = { present: policy.present, allowed: policy.allowed.map((p) => p.name), denied: policy.denied.map((p) => p.name) };
       const checked = (
-        await acts.checkUserReadiness({
+        await acts.usersCheckReadiness({
           domain: entry.domain,
           userGroups,
           allowedSids: policy.allowed.map((p) => p.sid),

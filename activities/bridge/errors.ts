@@ -31,7 +31,7 @@ interface Rule {
 const RULES: Rule[] = [
   // Import-Module of a module the host does not have: ResourceUnavailable by category, but no retry brings it.
   { kind: 'Unsupported', text: /Modules_ModuleNotFound/ },
-  // The NuGet provider feed is retired (Set-HostModule.ps1): ResourceUnavailable by category, but only an offline copy helps.
+  // The NuGet provider feed is retired (host/ensure-module.ps1): ResourceUnavailable by category, but only an offline copy helps.
   { kind: 'Unsupported', text: /\bNuGetProviderFeedRetired\b/ },
   { kind: 'Throttled', categories: ['LimitsExceeded', 'QuotaExceeded'], text: /\b429\b|too many requests|throttl/i },
   { kind: 'AccessDenied', categories: ['PermissionDenied', 'SecurityError', 'AuthenticationError'], text: /insufficient access rights|access is denied|unauthori[sz]ed|AADSTS50076|AADSTS50079|multi-factor|AADSTS50126|user name or password is incorrect|AADSTS90002|AADSTS700016|AADSTS700027/i },

@@ -30,8 +30,8 @@ export const domainInventorySchema = z.object({
 });
 
 export const domainInventoryStep = defineStep({
-  id: 'domain.inventory',
-  script: 'preflight/Get-DomainInventory.ps1',
+  id: 'domain.read-inventory',
+  script: 'domain/read-inventory.ps1',
   description: 'Inventory a domain: sites, domain controllers, OS build and UBR, Kerberos encryption types',
   input: z.object({ domain: dnsNameSchema, domainCredential: credentialSchema.optional() }),
   output: domainInventorySchema,

@@ -4,8 +4,8 @@ import { credentialSchema } from './credential';
 
 /** Returns its input as the script received it: proves values cross the bridge as inert data. */
 export const echoStep = defineStep({
-  id: 'diagnostics.echo',
-  script: 'diagnostics/Invoke-Echo.ps1',
+  id: 'diagnostics.check-echo',
+  script: 'diagnostics/check-echo.ps1',
   description: 'Echo arguments back (bridge self-test)',
   input: z.object({
     text: z.string().max(1_000_000),

@@ -86,7 +86,7 @@ export const gpoPassportScanSchema = z.object({
 
 export const gpoScanPassportStep = defineStep({
   id: 'gpo.scan-passport',
-  script: 'gpo/Get-GpoPassportSettings.ps1',
+  script: 'gpo/scan-passport.ps1',
   description: 'List every GPO of a domain that carries Windows Hello for Business (PassportForWork) settings, with its links and conflicts',
   input: z.object({ domain: dnsNameSchema }),
   output: gpoPassportScanSchema,
@@ -99,7 +99,7 @@ export const gpoPolicyStateSchema = gpoReferenceSchema.extend({ status: z.string
 
 export const gpoEnsurePolicyStep = defineStep({
   id: 'gpo.ensure-policy',
-  script: 'gpo/Set-GpoPassportPolicy.ps1',
+  script: 'gpo/ensure-policy.ps1',
   description: 'Ensure a GPO holds exactly the cloud Kerberos trust computer policy (never UseCertificateForOnPremAuth)',
   input: z.object({
     domain: dnsNameSchema,
@@ -118,7 +118,7 @@ export const gpoLinksStateSchema = z.object({ id: z.string(), links: z.array(gpo
 
 export const gpoEnsureLinksStep = defineStep({
   id: 'gpo.ensure-links',
-  script: 'gpo/Set-GpoPassportLinks.ps1',
+  script: 'gpo/ensure-links.ps1',
   description: 'Ensure the GPO is linked, enabled, to each target OU (other links are left alone)',
   input: z.object({
     domain: dnsNameSchema,
@@ -136,14 +136,14 @@ export const gpoFilteringStateSchema = z.object({ id: z.string(), permissions: z
 
 export const gpoEnsureFilteringStep = defineStep({
   id: 'gpo.ensure-filtering',
-  script: 'gpo/Set-GpoPassportFiltering.ps1',
+  script: 'gpo/ensure-filtering.ps1',
   description: 'Filter the GPO to a computer group: the group gets GpoApply, Authenticated Users keep GpoRead (MS16-072)',
   input: z.object({ domain: dnsNameSchema, gpoName: gpoNameSchema, groupName: groupNameSchema, ...planOnlyInput }),
   output: setResultSchema(gpoFilteringStateSchema),
   timeoutMs: 5 * 60_000,
 });
 
-// ---------------------------------------------------------------- gpo.rollback
+// ---------------------------------------------------------------- gpo.rollback-policy
 
 export const gpoRollbackStateSchema = gpoReferenceSchema.extend({ values: z.array(gpoRegistryValueSchema), links: z.array(gpoLinkSchema) });
 
@@ -153,8 +153,8 @@ export const gpoRollbackStateSchema = gpoReferenceSchema.extend({ values: z.arra
  * cloud trust rather than falling back to key trust. The GPO itself is never deleted.
  */
 export const gpoRollbackStep = defineStep({
-  id: 'gpo.rollback',
-  script: 'gpo/Undo-GpoPassportPolicy.ps1',
+  id: 'gpo.rollback-policy',
+  script: 'gpo/rollback-policy.ps1',
   description: 'Roll the GPO channel back: unlink the GPO from targets, or disable Windows Hello for Business in it (never deletes it)',
   input: z.discriminatedUnion('mode', [
     z.object({ mode: z.literal('unlink'), domain: dnsNameSchema, gpoName: gpoNameSchema, targets: z.array(linkTargetSchema).min(1).max(500), ...planOnlyInput }),

@@ -41,8 +41,8 @@ export const hostModuleSchema = z.object({
 });
 
 export const hostModuleStep = defineStep({
-  id: 'host.module',
-  script: 'host-setup/Get-HostModuleState.ps1',
+  id: 'host.read-module',
+  script: 'host/read-module.ps1',
   description: 'Read the management host: PowerShell edition, AzureADHybridAuthenticationManagement, NuGet provider, PSGallery trust, TLS 1.2, RSAT and Graph modules',
   input: z.object({ minimumVersion: versionSchema.default(DEFAULT_MODULE_MINIMUM_VERSION) }),
   output: hostModuleSchema,
@@ -59,7 +59,7 @@ export const hostModuleStateSchema = z.object({
 
 export const ensureHostModuleStep = defineStep({
   id: 'host.ensure-module',
-  script: 'host-setup/Set-HostModule.ps1',
+  script: 'host/ensure-module.ps1',
   description: 'Ensure AzureADHybridAuthenticationManagement on the management host (TLS 1.2, NuGet, PSGallery trusted, Install-Module -AllowClobber)',
   input: z.object({ minimumVersion: versionSchema.default(DEFAULT_MODULE_MINIMUM_VERSION), ...planOnlyInput }),
   // tlsForced: the script always forces TLS 1.2 for its process before anything touches NuGet or PSGallery.
@@ -76,8 +76,8 @@ export const forestInventorySchema = z.object({
 });
 
 export const forestInventoryStep = defineStep({
-  id: 'forest.inventory',
-  script: 'preflight/Get-ForestInventory.ps1',
+  id: 'forest.read-inventory',
+  script: 'forest/read-inventory.ps1',
   description: 'Inventory a forest: root domain, domains, sites, global catalogs (Get-ADForest)',
   input: z.object({ forest: dnsNameSchema, server: dnsNameSchema.optional(), domainCredential: credentialSchema.optional() }),
   output: forestInventorySchema,

@@ -26,12 +26,12 @@ export const catalogAssignmentSchema = z.object({
   groupAssigned: z.boolean(),
 });
 
-// ---------------------------------------------------------------- intune.catalog-read
+// ---------------------------------------------------------------- intune.read-catalog-policy
 
 export const intuneCatalogReadStep = defineStep({
-  id: 'intune.catalog-read',
+  id: 'intune.read-catalog-policy',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Get-IntuneCatalogPolicy.ps1',
+  script: 'intune/read-catalog-policy.ps1',
   description: 'Read the settings-catalog policy back: its choice settings and its assignments',
   input: z.object({ ...graphConnectionInput, policyName: displayNameSchema(200) }),
   output: z.object({ policy: catalogPolicySchema.nullable(), assignments: z.array(assignmentTargetSchema) }),
@@ -43,7 +43,7 @@ export const intuneCatalogReadStep = defineStep({
 export const intuneEnsureCatalogPolicyStep = defineStep({
   id: 'intune.ensure-catalog-policy',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Set-IntuneCatalogPolicy.ps1',
+  script: 'intune/ensure-catalog-policy.ps1',
   description: 'Ensure the settings-catalog policy with UsePassportForWork (unless the tenant-wide enrollment configuration enables WHfB), UseCloudTrustForOnPremAuth and the asked RequireSecurityDevice exists exactly',
   input: z.object({
     ...graphConnectionInput,
@@ -58,12 +58,12 @@ export const intuneEnsureCatalogPolicyStep = defineStep({
   timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
-// ---------------------------------------------------------------- intune.ensure-catalog-assignment / intune.catalog-rollback
+// ---------------------------------------------------------------- intune.ensure-catalog-assignment / intune.rollback-catalog-policy
 
 export const intuneEnsureCatalogAssignmentStep = defineStep({
   id: 'intune.ensure-catalog-assignment',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Set-IntuneCatalogAssignment.ps1',
+  script: 'intune/ensure-catalog-assignment.ps1',
   description: 'Ensure the settings-catalog policy is assigned to the group, keeping every other assignment (assign replaces the whole set)',
   input: z.object({ ...graphConnectionInput, policyName: displayNameSchema(200), groupId: guidSchema, ...planOnlyInput }),
   output: setResultSchema(catalogAssignmentSchema),
@@ -71,9 +71,9 @@ export const intuneEnsureCatalogAssignmentStep = defineStep({
 });
 
 export const intuneCatalogRollbackStep = defineStep({
-  id: 'intune.catalog-rollback',
+  id: 'intune.rollback-catalog-policy',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Remove-IntuneCatalogPolicy.ps1',
+  script: 'intune/rollback-catalog-policy.ps1',
   description: "Remove the group's assignment from the settings-catalog policy (other assignments stay), or unassign and then delete the policy when asked",
   input: z
     .object({ ...graphConnectionInput, policyName: displayNameSchema(200), groupId: guidSchema.optional(), deletePolicy: z.boolean().default(false), ...planOnlyInput })

@@ -45,7 +45,7 @@ export const displayNameSchema = (max: number) =>
     .regex(/^[^\x00-\x1F\x7F]+$/, 'must not contain control characters')
     .regex(/\S/, 'must not be blank');
 
-// ---------------------------------------------------------------- intune.tenant
+// ---------------------------------------------------------------- intune.read-tenant
 
 export const intuneTenantSchema = z.object({
   tenantId: guidSchema,
@@ -58,9 +58,9 @@ export const intuneTenantSchema = z.object({
 });
 
 export const intuneTenantStep = defineStep({
-  id: 'intune.tenant',
+  id: 'intune.read-tenant',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Get-IntuneTenant.ps1',
+  script: 'intune/read-tenant.ps1',
   description: 'Read the tenant id and whether an active Intune licence makes device configuration usable',
   input: z.object(graphConnectionInput),
   output: intuneTenantSchema,
@@ -125,7 +125,7 @@ export const passportScanSchema = z.object({
 export const intuneScanPassportStep = defineStep({
   id: 'intune.scan-passport',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Get-IntunePassportProfile.ps1',
+  script: 'intune/scan-passport.ps1',
   description: 'Find custom OMA-URI, identity-protection, settings-catalog and account-protection policies with WHfB settings, their assignments, certificate-trust or WHfB-blocked conflicts, and the tenant-wide enrollment state',
   input: z.object(graphConnectionInput),
   output: passportScanSchema,
@@ -145,7 +145,7 @@ export const entraGroupSchema = z.object({
 export const intuneEnsureGroupStep = defineStep({
   id: 'intune.ensure-group',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Set-IntuneTargetGroup.ps1',
+  script: 'intune/ensure-group.ps1',
   description: 'Ensure the Entra security group that receives the cloud-trust profile exists',
   input: z.object({ ...graphConnectionInput, displayName: displayNameSchema(256), ...planOnlyInput }),
   output: setResultSchema(entraGroupSchema),
@@ -167,7 +167,7 @@ export const cloudTrustProfileSchema = z.object({
 export const intuneEnsureProfileStep = defineStep({
   id: 'intune.ensure-profile',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Set-IntuneCloudTrustProfile.ps1',
+  script: 'intune/ensure-profile.ps1',
   description: 'Ensure the custom OMA-URI profile with UsePassportForWork (unless the tenant-wide enrollment configuration enables WHfB), UseCloudTrustForOnPremAuth and the asked PassportForWork options exists exactly',
   input: z
     .object({
@@ -196,7 +196,7 @@ export const intuneEnsureProfileStep = defineStep({
   timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
-// ---------------------------------------------------------------- intune.ensure-assignment / intune.rollback
+// ---------------------------------------------------------------- intune.ensure-assignment / intune.rollback-profile
 
 export const profileAssignmentSchema = z.object({
   profileId: z.string(),
@@ -208,7 +208,7 @@ export const profileAssignmentSchema = z.object({
 export const intuneEnsureAssignmentStep = defineStep({
   id: 'intune.ensure-assignment',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Set-IntuneProfileAssignment.ps1',
+  script: 'intune/ensure-assignment.ps1',
   description: 'Ensure the profile is assigned to the group, keeping every other assignment (assign replaces the whole set)',
   input: z.object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema, ...planOnlyInput }),
   output: setResultSchema(profileAssignmentSchema),
@@ -216,9 +216,9 @@ export const intuneEnsureAssignmentStep = defineStep({
 });
 
 export const intuneRollbackStep = defineStep({
-  id: 'intune.rollback',
+  id: 'intune.rollback-profile',
   warmUpModules: GRAPH_MODULES,
-  script: 'intune/Remove-IntuneCloudTrustPolicy.ps1',
+  script: 'intune/rollback-profile.ps1',
   description: "Remove the group's assignment from the profile (other assignments stay), or delete the profile when asked",
   input: z
     .object({ ...graphConnectionInput, profileDisplayName: displayNameSchema(200), groupId: guidSchema.optional(), deleteProfile: z.boolean().default(false), ...planOnlyInput })
@@ -227,7 +227,7 @@ export const intuneRollbackStep = defineStep({
   timeoutMs: GRAPH_STEP_TIMEOUT_MS,
 });
 
-// ---------------------------------------------------------------- clients.sample
+// ---------------------------------------------------------------- clients.read-devices
 
 export const hostNameSchema = z.string().regex(HOST_NAME_PATTERN, 'must be a computer name or FQDN');
 
@@ -268,8 +268,8 @@ export const clientFactsSchema = z.object({
 });
 
 export const clientsSampleStep = defineStep({
-  id: 'clients.sample',
-  script: 'clients/Get-ClientWhfbState.ps1',
+  id: 'clients.read-devices',
+  script: 'clients/read-devices.ps1',
   description: "Sample clients: dsregcmd /status in the signed-in user's session (or over remoting) and User Device Registration events 358/360/362/300/301",
   input: z.object({
     computerName: z.array(hostNameSchema).min(1).max(500),

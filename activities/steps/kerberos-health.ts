@@ -15,8 +15,8 @@ export const kerberosObjectHealthSchema = z.object({
 export type KerberosObjectHealth = z.infer<typeof kerberosObjectHealthSchema>;
 
 export const kerberosHealthStep = defineStep({
-  id: 'kerberos.health',
-  script: 'kerberos/Get-KerberosObjectHealth.ps1',
+  id: 'kerberos.check-health',
+  script: 'kerberos/check-health.ps1',
   description: 'Read the AD objects of the Azure AD Kerberos server object (serviceConnectionPoint, krbtgt account, AzureADKerberos computer)',
   input: z.object({
     domain: dnsNameSchema,

@@ -62,9 +62,9 @@ const keyStateSchema = z.object({
 });
 
 export const getKerberosServerStep = defineStep({
-  id: 'kerberos.get',
+  id: 'kerberos.read-server',
   edition,
-  script: 'kerberos/Get-KerberosServerState.ps1',
+  script: 'kerberos/read-server.ps1',
   description: 'Read the Azure AD Kerberos server object (both halves)',
   input: z.object(signIn),
   output: kerberosServerStateSchema,
@@ -73,9 +73,9 @@ export const getKerberosServerStep = defineStep({
 });
 
 export const ensureKerberosServerStep = defineStep({
-  id: 'kerberos.ensure',
+  id: 'kerberos.ensure-server',
   edition,
-  script: 'kerberos/Set-KerberosServer.ps1',
+  script: 'kerberos/ensure-server.ps1',
   description: 'Create the Azure AD Kerberos server object, or repair it when its halves disagree',
   /** takeOver: overwrite an object of this domain that another tenant created (refused otherwise). */
   input: z.object({ ...signIn, takeOver: z.boolean().default(false), ...planOnlyInput }),
@@ -85,9 +85,9 @@ export const ensureKerberosServerStep = defineStep({
 });
 
 export const rotateKerberosKeyStep = defineStep({
-  id: 'kerberos.rotate',
+  id: 'kerberos.rotate-key',
   edition,
-  script: 'kerberos/Update-KerberosServerKey.ps1',
+  script: 'kerberos/rotate-key.ps1',
   description: 'Rotate the Azure AD Kerberos server key (once per 24 h unless forced)',
   input: z.object({
     ...signIn,
@@ -107,9 +107,9 @@ export const rotateKerberosKeyStep = defineStep({
 });
 
 export const removeKerberosServerStep = defineStep({
-  id: 'kerberos.remove',
+  id: 'kerberos.remove-server',
   edition,
-  script: 'kerberos/Remove-KerberosServer.ps1',
+  script: 'kerberos/remove-server.ps1',
   description: 'Remove the Azure AD Kerberos server object (only when explicitly confirmed)',
   input: z.object({ ...signIn, confirmRemoval: z.literal(true, { message: 'removal must be confirmed explicitly' }), ...planOnlyInput }),
   output: setResultSchema(z.object({ present: z.boolean() })),
@@ -120,8 +120,8 @@ export const removeKerberosServerStep = defineStep({
 const hostNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'must be a DC host name');
 
 export const kerberosReplicationStep = defineStep({
-  id: 'kerberos.replication',
-  script: 'kerberos/Get-KerberosReplicationState.ps1',
+  id: 'kerberos.check-replication',
+  script: 'kerberos/check-replication.ps1',
   description: 'Check that the Kerberos server key has replicated to each writable DC',
   input: z.object({
     domain: dnsNameSchema,

@@ -11,8 +11,8 @@ const sidSchema = z.string().regex(/^S-1-[0-9-]+$/, 'must be a security identifi
 export const replicationPrincipalSchema = z.object({ name: z.string(), distinguishedName: z.string(), objectClass: z.string(), sid: z.string() });
 
 export const kerberosReplicationPolicyStep = defineStep({
-  id: 'kerberos.replication-policy',
-  script: 'kerberos/Get-KerberosReplicationPolicy.ps1',
+  id: 'kerberos.read-replication-policy',
+  script: 'kerberos/read-replication-policy.ps1',
   description: 'Read the password replication policy of the AzureADKerberos object and which user groups it denies',
   input: z.object({ domain: dnsNameSchema, userGroups: z.array(groupNameSchema).max(50).default([]), domainCredential: domainCredentialSchema.optional() }),
   output: z.object({
@@ -47,8 +47,8 @@ export const readinessUserSchema = z.object({
 });
 
 export const userReadinessStep = defineStep({
-  id: 'users.readiness',
-  script: 'users/Get-UserReadiness.ps1',
+  id: 'users.check-readiness',
+  script: 'users/check-readiness.ps1',
   description: 'Check that the users of the given groups can sign in with cloud Kerberos trust',
   warmUpModules: ['Microsoft.Graph.Authentication'],
   input: z.object({

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { RunbookReport } from '../../model/report-types';
+import { withCurrentStepNames } from '../../model/step-names';
 import { runbookProgressQuery } from '../../workflows/runbook-messages';
 import { watchRun } from '../follow';
 import type { Io } from '../io';
@@ -9,7 +10,7 @@ import { drawProgress, emitProgress, type WatchProgress } from './progress';
 
 /** Follows a runbook (rotate-keys, rollback) until it closes, like followRolloutLive; returns its final report. */
 export async function followRunbookLive(io: Io, client: Client, id: string): Promise<RunbookReport> {
-  const query = () => client.workflow.getHandle(id).query(runbookProgressQuery);
+  const query = async () => withCurrentStepNames(await client.workflow.getHandle(id).query(runbookProgressQuery));
   const never = () => false;
   const watch: WatchProgress<RunbookReport> = (onReport, intervalMs) => watchRun(client, id, query, never, onReport, intervalMs);
   if (io.json) return emitProgress(io, id, watch, (snapshot) => snapshot.state === 'completed');

@@ -75,7 +75,7 @@ describe('the live table on a terminal', () => {
       { name: 'broad', status: 'waiting-approval', failures: 0, failureBudget: 0 },
     ],
     domains: [
-      { domain: 'corp.contoso.com', ring: 'pilot', channel: 'gpo', taskQueue: 'q', status: 'succeeded', step: 'client-sample', findings: [], steps: [], startedAt: '2026-01-01T00:00:01Z', finishedAt: '2026-01-01T00:01:06Z' },
+      { domain: 'corp.contoso.com', ring: 'pilot', channel: 'gpo', taskQueue: 'q', status: 'succeeded', step: 'clients.read-devices', findings: [], steps: [], startedAt: '2026-01-01T00:00:01Z', finishedAt: '2026-01-01T00:01:06Z' },
       { domain: 'emea.corp.contoso.com', ring: 'broad', channel: 'gpo', taskQueue: 'q', status: 'pending', findings: [], steps: [] },
     ],
     ...change,

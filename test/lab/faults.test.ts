@@ -8,7 +8,7 @@ import { labPool } from '../transport/pool-fixture';
 
 const CORP = 'corp.contoso.com';
 const EMEA = 'emea.corp.contoso.com';
-/** The first command domain.inventory calls; each fault targets it by command name (and the domain it names). */
+/** The first command domain.read-inventory calls; each fault targets it by command name (and the domain it names). */
 const COMMAND = 'Get-ADDomain';
 
 /** A lab pool that knows only the script under test. */

@@ -350,7 +350,7 @@ describe('the windows family of the lab (remoting, registry, event log, dsregcmd
     expect(out.result.names).not.toContain('DisplayVersion');
   });
 
-  test('domain.inventory reads each DC over remoting and reports the one it cannot reach', async () => {
+  test('domain.read-inventory reads each DC over remoting and reports the one it cannot reach', async () => {
     const out = await runStep(pool, domainInventoryStep, { domain: 'corp.contoso.com' });
     const byHost = Object.fromEntries(out.result.controllers.map((c) => [c.hostName, c]));
     expect(byHost[CORP_DCS.unreachable]).toMatchObject({ reachable: false, currentBuild: null, ubr: null, error: expect.stringMatching(/WinRM cannot complete the operation/) });

@@ -1,7 +1,7 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'Cloudtrust.Lab.Session'
-    $TestScript = Get-StepScriptPath -RelativePath 'clients/Get-ClientWhfbState.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'clients/read-devices.ps1'
 
     function Get-TestDsregcmd {
         # `dsregcmd /status` of a hybrid-joined device with a cloud Kerberos trust key; PrerequisiteName is the
@@ -76,7 +76,7 @@ For more information, please visit https://www.microsoft.com/aadjerrorcode
     }
 }
 
-Describe 'Get-ClientWhfbState' {
+Describe 'clients/read-devices.ps1' {
     It 'reads the join, tenant, key and ticket state from the sections of dsregcmd /status' {
         Mock Invoke-Command {
             $provisioning = [pscustomobject]@{ Id = 358; TimeCreated = '2026-11-30T08:00:00.0000000Z'; Level = 4; Message = 'Windows Hello for Business provisioning will be launched.' }

@@ -1,9 +1,9 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
-    $TestScript = Get-StepScriptPath -RelativePath 'diagnostics/Invoke-Echo.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'diagnostics/check-echo.ps1'
 }
 
-Describe 'Invoke-Echo' {
+Describe 'diagnostics/check-echo.ps1' {
     It 'returns its text and items as received, code-like text included' {
         $text = '$(whoami); `n'' "quoted"'
 

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'ActiveDirectory', 'GroupPolicy'
     Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.GroupPolicy'
-    $TestScript = Get-StepScriptPath -RelativePath 'gpo/Set-GpoPassportLinks.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'gpo/ensure-links.ps1'
 
     $TestGpoId = [guid]'6AC1786C-016F-11D2-945F-00C04FB984F9'
     $TestDomainDn = 'DC=corp,DC=contoso,DC=com'
@@ -16,7 +16,7 @@ BeforeAll {
     }
 }
 
-Describe 'Set-GpoPassportLinks' {
+Describe 'gpo/ensure-links.ps1' {
     BeforeEach {
         Mock Get-ADDomain { [pscustomobject]@{ DistinguishedName = $TestDomainDn; PDCEmulator = 'dc1.corp.contoso.com' } }
         Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' {

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'ActiveDirectory', 'GroupPolicy'
     Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.GroupPolicy'
-    $TestScript = Get-StepScriptPath -RelativePath 'gpo/Set-GpoPassportPolicy.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'gpo/ensure-policy.ps1'
     $TestGpoId = [guid]'0f7b6a2e-58a4-4e43-a5b2-6a1f4b8e2c11'
     $TestPolicyKey = 'HKLM\SOFTWARE\Policies\Microsoft\PassportForWork'
 
@@ -20,7 +20,7 @@ BeforeAll {
     }
 }
 
-Describe 'Set-GpoPassportPolicy' {
+Describe 'gpo/ensure-policy.ps1' {
     BeforeEach {
         Mock Get-ADDomain { [pscustomobject]@{ DistinguishedName = 'DC=corp,DC=contoso,DC=com'; PDCEmulator = 'dc1.corp.contoso.com' } }
         Mock Get-GPO -ModuleName 'Cloudtrust.GroupPolicy' { [pscustomobject]@{ DisplayName = 'WHfB cloud trust'; Id = $TestGpoId; GpoStatus = 'AllSettingsEnabled' } }

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'Support.ps1')
     Import-StandInModule -Name 'Microsoft.Graph.Authentication', 'Microsoft.Graph.Groups'
     Import-HelperModule -Name 'Cloudtrust.Common', 'Cloudtrust.Graph'
-    $TestScript = Get-StepScriptPath -RelativePath 'intune/Set-IntuneTargetGroup.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'intune/ensure-group.ps1'
     $TestSignIn = @{
         TenantId              = '0b2c7e0e-9a3d-4f55-8c1e-3d4b5a6c7d8e'
         ClientId              = '5d0e4b3c-2a19-4f88-b7e6-1c2d3e4f5a6b'
@@ -10,7 +10,7 @@ BeforeAll {
     }
 }
 
-Describe 'Set-IntuneTargetGroup' {
+Describe 'intune/ensure-group.ps1' {
     BeforeEach {
         Mock Connect-MgGraph -ModuleName 'Cloudtrust.Graph' { }
         Mock Disconnect-MgGraph -ModuleName 'Cloudtrust.Graph' { }

@@ -3,7 +3,7 @@ BeforeAll {
     . (Get-StepScriptPath -RelativePath 'host/Cloudtrust.Host.ps1')
     Import-StandInModule -Name 'AzureADHybridAuthenticationManagement'
     Import-HelperModule -Name 'Cloudtrust.Common'
-    $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Update-KerberosServerKey.ps1'
+    $TestScript = Get-StepScriptPath -RelativePath 'kerberos/rotate-key.ps1'
     $TestCloud = New-TestCredential
 
     function Format-TestInstant {
@@ -22,7 +22,7 @@ BeforeAll {
     }
 }
 
-Describe 'Update-KerberosServerKey' {
+Describe 'kerberos/rotate-key.ps1' {
     BeforeEach {
         # Select-KerberosServerEndpoint (Cloudtrust.Common) reads the module's endpoint first: the public cloud, left as it is.
         Mock Get-AzureADKerberosServerEndpoint -ModuleName 'Cloudtrust.Common' { 'Current Endpoint = 0(Public)' }
@@ -53,13 +53,13 @@ Describe 'Update-KerberosServerKey' {
     It 'rotates once for a requestedAt string sent twice through the dispatcher' {
         $TestFrames = New-Object -TypeName 'System.Collections.Generic.List[object]'
         Mock Write-CloudtrustFrame { $TestFrames.Add($Envelope) }
-        $global:CloudtrustHostState = @{ Scripts = @{ 'kerberos.rotate' = $TestScript } }
+        $global:CloudtrustHostState = @{ Scripts = @{ 'kerberos.rotate-key' = $TestScript } }
         Set-TestKey -UpdatedOn ([datetime]::UtcNow.AddDays(-30))
         $requestedAt = Format-TestInstant -Value ([datetime]::UtcNow.AddMinutes(-1))
         $arguments = ConvertTo-Base64Json -Json ('{{"domain":"corp.contoso.com","cloudCredential":{{"__pscredential":{{"userName":"admin@contoso.example","password":"Pa55-w0rd!"}}}},"requestedAt":"{0}","force":false,"planOnly":false}}' -f $requestedAt)
 
-        Invoke-CloudtrustStep -CallId 'rotate0001' -ScriptId 'kerberos.rotate' -ArgumentsBase64 $arguments
-        Invoke-CloudtrustStep -CallId 'rotate0002' -ScriptId 'kerberos.rotate' -ArgumentsBase64 $arguments
+        Invoke-CloudtrustStep -CallId 'rotate0001' -ScriptId 'kerberos.rotate-key' -ArgumentsBase64 $arguments
+        Invoke-CloudtrustStep -CallId 'rotate0002' -ScriptId 'kerberos.rotate-key' -ArgumentsBase64 $arguments
 
         $TestFrames.Count | Should -Be 2
         $TestFrames[0].ok | Should -BeTrue

@@ -20,9 +20,9 @@ BeforeAll {
     }
 }
 
-Describe 'Set-KerberosServer' {
+Describe 'kerberos/ensure-server.ps1' {
     BeforeAll {
-        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Set-KerberosServer.ps1'
+        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/ensure-server.ps1'
     }
 
     BeforeEach {
@@ -109,9 +109,9 @@ Describe 'Set-KerberosServer' {
     }
 }
 
-Describe 'Remove-KerberosServer' {
+Describe 'kerberos/remove-server.ps1' {
     BeforeAll {
-        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/Remove-KerberosServer.ps1'
+        $TestScript = Get-StepScriptPath -RelativePath 'kerberos/remove-server.ps1'
     }
 
     BeforeEach {

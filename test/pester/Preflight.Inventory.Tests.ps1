@@ -15,9 +15,9 @@ BeforeAll {
     }
 }
 
-Describe 'Get-DomainInventory' {
+Describe 'domain/read-inventory.ps1' {
     BeforeAll {
-        $TestScript = Get-StepScriptPath -RelativePath 'preflight/Get-DomainInventory.ps1'
+        $TestScript = Get-StepScriptPath -RelativePath 'domain/read-inventory.ps1'
     }
 
     BeforeEach {
@@ -78,9 +78,9 @@ Describe 'Get-DomainInventory' {
     }
 }
 
-Describe 'Get-ForestInventory' {
+Describe 'forest/read-inventory.ps1' {
     BeforeAll {
-        $TestScript = Get-StepScriptPath -RelativePath 'preflight/Get-ForestInventory.ps1'
+        $TestScript = Get-StepScriptPath -RelativePath 'forest/read-inventory.ps1'
     }
 
     It 'sorts the names, and keeps a single site or catalog a list' {

@@ -52,7 +52,7 @@ const noSecrets: SecretStore = {
   },
 };
 
-describe('clients.sample against the lab', () => {
+describe('clients.read-devices against the lab', () => {
   let dir: string;
   let file: string;
   let pool: PowerShellPool;
@@ -155,10 +155,10 @@ describe('clients.sample against the lab', () => {
     expect((failure as BridgeError).kind).toBe('InvalidInput');
   });
 
-  test('the sampleClients activity assesses every device in its user session', async () => {
+  test('the clientsReadDevices activity assesses every device in its user session', async () => {
     const activities = createIntuneActivities({ pool, secrets: noSecrets });
-    const out: Awaited<ReturnType<typeof activities.sampleClients>> = await new MockActivityEnvironment().run(() =>
-      activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT', 'PC-NEW', 'PC-OLD', 'PC-WORKGROUP', 'PC-NOBODY', 'PC-OFF'], tenantId: TENANT_ID, collect: 'user-session-task' }),
+    const out: Awaited<ReturnType<typeof activities.clientsReadDevices>> = await new MockActivityEnvironment().run(() =>
+      activities.clientsReadDevices({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT', 'PC-NEW', 'PC-OLD', 'PC-WORKGROUP', 'PC-NOBODY', 'PC-OFF'], tenantId: TENANT_ID, collect: 'user-session-task' }),
     );
     expect(out.result.devices.map((d) => [d.name, d.assessment])).toEqual([
       ['PC-CLOUD', 'cloud-kerberos-trust'],
@@ -184,7 +184,7 @@ describe('clients.sample against the lab', () => {
 
   test('without collect (inputs recorded before it existed) the activity samples over remoting: the events decide', async () => {
     const activities = createIntuneActivities({ pool, secrets: noSecrets });
-    const out: Awaited<ReturnType<typeof activities.sampleClients>> = await new MockActivityEnvironment().run(() => activities.sampleClients({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT'], tenantId: TENANT_ID }));
+    const out: Awaited<ReturnType<typeof activities.clientsReadDevices>> = await new MockActivityEnvironment().run(() => activities.clientsReadDevices({ computerName: ['PC-CLOUD', 'PC-KEY', 'PC-CERT'], tenantId: TENANT_ID }));
     expect(out.result.devices.map((d) => [d.collectedAs, d.assessment])).toEqual([
       ['remoting-account', 'cloud-kerberos-trust'],
       ['remoting-account', 'key-trust-fallback'],
@@ -194,7 +194,7 @@ describe('clients.sample against the lab', () => {
   });
 });
 
-describe('clients.sample against the lab: dead devices and non-English devices', () => {
+describe('clients.read-devices against the lab: dead devices and non-English devices', () => {
   /** Simulated time runs 50 times faster: the default 3-minute OpenTimeout costs 3.6 s, the step's 10 minutes are 12 s. */
   const TIME_SCALE = 50;
   const DEAD = Array.from({ length: 100 }, (_, i) => `PC-DEAD-${String(i + 1).padStart(3, '0')}`);

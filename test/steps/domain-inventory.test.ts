@@ -40,7 +40,7 @@ const estate = {
   faults: [{ command: 'Get-ItemProperty', target: 'dc04.corp.contoso.com', mode: 'permanent' }],
 };
 
-describe('domain.inventory against the lab', () => {
+describe('domain.read-inventory against the lab', () => {
   let dir: string;
   let pool: PowerShellPool;
   let sequential: typeof domainInventoryStep;

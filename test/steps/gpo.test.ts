@@ -460,7 +460,7 @@ describe('Group Policy channel steps against the lab', () => {
     });
   });
 
-  describe('gpo.rollback', () => {
+  describe('gpo.rollback-policy', () => {
     const setUp = async () => {
       await start();
       await runStep(pool, gpoEnsurePolicyStep, { domain: DOMAIN, gpoName: GPO });
@@ -514,13 +514,13 @@ describe('gpo contracts and scripts agree', () => {
 
   test('every parameter pattern of the contracts is the ValidatePattern of the scripts that take it', () => {
     const uses: Array<[string, string]> = [
-      [GPO_NAME_PATTERN, 'gpo/Set-GpoPassportPolicy.ps1'],
-      [GPO_NAME_PATTERN, 'gpo/Set-GpoPassportLinks.ps1'],
-      [GPO_NAME_PATTERN, 'gpo/Set-GpoPassportFiltering.ps1'],
-      [GPO_NAME_PATTERN, 'gpo/Undo-GpoPassportPolicy.ps1'],
-      [LINK_TARGET_PATTERN, 'gpo/Set-GpoPassportLinks.ps1'],
-      [LINK_TARGET_PATTERN, 'gpo/Undo-GpoPassportPolicy.ps1'],
-      [GROUP_NAME_PATTERN, 'gpo/Set-GpoPassportFiltering.ps1'],
+      [GPO_NAME_PATTERN, 'gpo/ensure-policy.ps1'],
+      [GPO_NAME_PATTERN, 'gpo/ensure-links.ps1'],
+      [GPO_NAME_PATTERN, 'gpo/ensure-filtering.ps1'],
+      [GPO_NAME_PATTERN, 'gpo/rollback-policy.ps1'],
+      [LINK_TARGET_PATTERN, 'gpo/ensure-links.ps1'],
+      [LINK_TARGET_PATTERN, 'gpo/rollback-policy.ps1'],
+      [GROUP_NAME_PATTERN, 'gpo/ensure-filtering.ps1'],
     ];
     for (const [pattern, file] of uses) expect(script(file)).toContain(`[ValidatePattern('${pattern}')]`);
   });

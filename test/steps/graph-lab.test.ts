@@ -66,8 +66,8 @@ function testStep(id: string, body: string, input: z.ZodType = z.object({}).pass
   return defineStep({ id, script: path.relative(powershellDir(), file), description: id, input, output: z.unknown(), timeoutMs: 60_000 });
 }
 
-const wrongParameter = editedStep('test.graph-wrong-parameter', 'intune/Get-IntuneTenant.ps1', "Get-MgOrganization -Property 'id'", "Get-MgOrganization -Properties 'id'", intuneTenantStep.input);
-const missingMember = editedStep('test.graph-missing-member', 'intune/Get-IntunePassportProfile.ps1', '$extra = $Configuration.AdditionalProperties', '$extra = $Configuration.OmaSettings', intuneScanPassportStep.input);
+const wrongParameter = editedStep('test.graph-wrong-parameter', 'intune/read-tenant.ps1', "Get-MgOrganization -Property 'id'", "Get-MgOrganization -Properties 'id'", intuneTenantStep.input);
+const missingMember = editedStep('test.graph-missing-member', 'intune/scan-passport.ps1', '$extra = $Configuration.AdditionalProperties', '$extra = $Configuration.OmaSettings', intuneScanPassportStep.input);
 
 const session = testStep(
   'test.graph-session',

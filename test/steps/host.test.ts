@@ -27,7 +27,7 @@ describe('host steps against the lab', () => {
     pool = undefined;
   });
 
-  describe('host.module', () => {
+  describe('host.read-module', () => {
     test('reports a host without the module, NuGet or a trusted PSGallery, and no TLS 1.2 by default', async () => {
       const p = await start();
       const out = await runStep(p, hostModuleStep, {});
@@ -202,7 +202,7 @@ describe('host steps against the lab', () => {
     });
   });
 
-  describe('forest.inventory', () => {
+  describe('forest.read-inventory', () => {
     test('lists the root domain, domains, sites and global catalogs', async () => {
       const p = await start();
       const out = await runStep(p, forestInventoryStep, { forest: 'corp.contoso.com' });

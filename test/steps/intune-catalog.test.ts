@@ -36,8 +36,8 @@ type Json = Record<string, unknown>;
 const scripts = mkdtempSync(path.join(tmpdir(), 'cloudtrust-catalog-scripts-'));
 /** A copy of the reviewed Set script with one edit, as a step of its own. */
 function editedPolicyStep(id: string, from: string, to: string) {
-  const text = readFileSync(path.join(powershellDir(), 'intune/Set-IntuneCatalogPolicy.ps1'), 'utf8');
-  if (!text.includes(from)) throw new Error(`Set-IntuneCatalogPolicy.ps1 no longer contains ${from}`);
+  const text = readFileSync(path.join(powershellDir(), 'intune/ensure-catalog-policy.ps1'), 'utf8');
+  if (!text.includes(from)) throw new Error(`intune/ensure-catalog-policy.ps1 no longer contains ${from}`);
   const file = path.join(scripts, `${id}.ps1`);
   writeFileSync(file, text.replace(from, to));
   return defineStep({ id, script: path.relative(powershellDir(), file), description: id, input: intuneEnsureCatalogPolicyStep.input, output: z.unknown(), timeoutMs: 60_000 });

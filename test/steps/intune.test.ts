@@ -90,7 +90,7 @@ describe('intune steps against the lab', () => {
   });
   beforeEach(() => write(estate()));
 
-  describe('intune.tenant', () => {
+  describe('intune.read-tenant', () => {
     test('reads the tenant GUID and an active Intune plan', async () => {
       const out = await runStep(pool, intuneTenantStep, graph);
       expect(out.changed).toBe(false);
@@ -571,7 +571,7 @@ describe('intune steps against the lab', () => {
     });
   });
 
-  describe('intune.rollback', () => {
+  describe('intune.rollback-profile', () => {
     const profileId = '44444444-0000-4000-8000-000000000001';
     const withProfile = (groupIds: string[]) => estate({ deviceConfigurations: [customProfile(profileId, PROFILE, [bool(`${PASSPORT}/UseCloudTrustForOnPremAuth`, true)], groupIds)] });
 

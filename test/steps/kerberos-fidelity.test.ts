@@ -86,7 +86,7 @@ describe('review row 11: properties the documented table does not list', () => {
   });
   afterAll(() => pool.close());
 
-  test('review row 11: an older module\'s object lacks CloudTrustDisplay; kerberos.get reads it only if present', async () => {
+  test('review row 11: an older module\'s object lacks CloudTrustDisplay; kerberos.read-server reads it only if present', async () => {
     const failure = await bridgeFailure(runStep(pool, asBefore.getReadsEveryProperty, signIn));
     expect(failure.errors[0].fullyQualifiedErrorId).toMatch(/^PropertyNotFoundStrict\b/);
     expect(failure.message).toContain("The property 'CloudTrustDisplay' cannot be found on this object.");
@@ -118,7 +118,7 @@ describe('review row 12: Set-/Remove-AzureADKerberosServer write an object (undo
 });
 
 describe('review row 13: KeyUpdatedOn of either DateTimeKind, on a host east or west of UTC', () => {
-  /** What kerberos.rotate decides: a forced rotation for a fresh request, its retry, an unforced one an instant later. */
+  /** What kerberos.rotate-key decides: a forced rotation for a fresh request, its retry, an unforced one an instant later. */
   async function decisions(pool: PowerShellPool, lab: ReturnType<typeof labEstateFile>, kind: 'Utc' | 'Unspecified', rotate: typeof rotateKerberosKeyStep) {
     await lab.store.update((e) => {
       Object.assign(server(e), { ad: null, cloud: null, keyUpdatedOnKind: kind });

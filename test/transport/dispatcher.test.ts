@@ -69,7 +69,7 @@ describe('review row 21: warm-up imports', () => {
     try {
       expect(session.hostInfo).toMatchObject({ imported: 1 });
       expect(session.hostWarnings).toEqual([expect.stringMatching(/^warm-up import of Cloudtrust\.Not\.There failed: /)]);
-      expect((await session.call('diagnostics.echo', { Text: 'alive' }, { timeoutMs: 10_000 })).envelope.result).toMatchObject({ text: 'alive' });
+      expect((await session.call('diagnostics.check-echo', { Text: 'alive' }, { timeoutMs: 10_000 })).envelope.result).toMatchObject({ text: 'alive' });
     } finally {
       await session.dispose();
     }

@@ -67,7 +67,7 @@ describe('bridge failure containment', () => {
     const failure = await bridgeFailure(runStep(pool, echoStep, { text: 42 as unknown as string }));
     expect(failure.kind).toBe('InvalidInput');
     expect(failure.retryable).toBe(false);
-    expect(failure.message).toMatch(/^diagnostics\.echo: invalid input: text: /);
+    expect(failure.message).toMatch(/^diagnostics\.check-echo: invalid input: text: /);
   });
 
   test('a result that breaks its contract is a precise, non-retryable error', async () => {

@@ -123,7 +123,7 @@ describe('PowerShell logging never sees a call\'s arguments', () => {
     const transcript = transcriptFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
     // Logging works: the command text of this very session is there.
     expect(log).toContain(marker);
-    expect(log).toContain("-ScriptId 'diagnostics.echo'");
+    expect(log).toContain("-ScriptId 'diagnostics.check-echo'");
     expect(transcript).toContain(marker);
     const forbidden = {
       password,

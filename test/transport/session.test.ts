@@ -25,7 +25,7 @@ describe('one session: node-powershell defaults fixed', () => {
     const session = await start();
     try {
       const args = { Text: 'x', Credential: { __pscredential: { userName: 'admin@corp', password: 'S3cret-Pa55' } } };
-      await session.call('diagnostics.echo', args, { timeoutMs: 10_000 });
+      await session.call('diagnostics.check-echo', args, { timeoutMs: 10_000 });
       const history = (session as unknown as { shell: { history: unknown[] } }).shell.history;
       expect(history).toHaveLength(0);
       const outcome = await session.call(fixtures.history.id, {}, { timeoutMs: 10_000 });
@@ -60,8 +60,8 @@ describe('one session: node-powershell defaults fixed', () => {
   });
 
   test('a script whose file changed since review is refused at start', async () => {
-    const tampered = scripts.map((s) => (s.id === 'diagnostics.echo' ? { ...s, sha256: '0'.repeat(64) } : s));
-    await expect(PowerShellSession.start(executable, tampered, { timeoutMs: 60_000 })).rejects.toThrow(/diagnostics\.echo: content differs/);
+    const tampered = scripts.map((s) => (s.id === 'diagnostics.check-echo' ? { ...s, sha256: '0'.repeat(64) } : s));
+    await expect(PowerShellSession.start(executable, tampered, { timeoutMs: 60_000 })).rejects.toThrow(/diagnostics\.check-echo: content differs/);
   });
 
   test('a helper module whose file changed since review is refused at start', async () => {

@@ -17,7 +17,7 @@ function worstPlannedDomain(i: number): DomainReport {
     channel: 'intune',
     taskQueue: `q${'q'.repeat(60)}`,
     status: 'failed',
-    step: 'intune-catalog-assignment',
+    step: 'intune.ensure-catalog-assignment',
     findings: [{ severity: 'blocker', code: 'x', message: longLine('finding') }],
     steps: Array.from({ length: 8 }, (_, k) => ({ step: `step-${k}`, status: k === 7 ? ('failed' as const) : ('ok' as const), changed: true, planOnly: true, changes: [longLine('change'), longLine('change')], warnings: [], ...(k === 7 ? { error: { type: 'VerificationFailed', message: longLine('error') } } : {}), startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() })),
     policySources: { findings: [{ severity: 'blocker', code: 'gpo-certificate-trust', message: longLine('certificate trust') }], settings: [] } as unknown as DomainReport['policySources'],

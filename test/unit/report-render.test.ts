@@ -123,7 +123,7 @@ describe('client verification in the report', () => {
     const r = report();
     r.domains[0].steps = [
       step({
-        step: 'client-sample',
+        step: 'clients.read-devices',
         changed: false,
         clients: [
           { name: 'WS-001', assessment: 'cloud-kerberos-trust', describes: 'signed-in user CORP\\anna', reasons: ['OnPremTgt YES'] },

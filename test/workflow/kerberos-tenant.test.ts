@@ -69,7 +69,7 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
   test('an object another tenant created is refused with the reason (nothing written); kerberosTakeOver takes it over', async () => {
     await reset((estate) => seedCorp(estate, { tenantId: OTHER_TENANT }, false));
     const refused = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).report();
-    const step = corpOf(refused).steps.find((s) => s.step === 'kerberos-object')!;
+    const step = corpOf(refused).steps.find((s) => s.step === 'kerberos.ensure-server')!;
     expect(step.status).toBe('failed');
     expect(step.error?.type).toBe('AccessDenied');
     expect(step.error?.message).toContain('exists in AD but this tenant has no KerberosDomain for it: another tenant created it');
@@ -77,9 +77,9 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
 
     const taken = await (await startRollout(client(), variant((s) => void (s.domains[0].kerberosTakeOver = true)), 'apply', lab.taskQueue)).report();
     expect(corpOf(taken).steps.map((s) => [s.step, s.status]).slice(0, 3)).toEqual([
-      ['kerberos-object', 'ok'],
-      ['kerberos-verify', 'ok'],
-      ['kerberos-health', 'ok'],
+      ['kerberos.ensure-server', 'ok'],
+      ['kerberos.read-server', 'ok'],
+      ['kerberos.check-health', 'ok'],
     ]);
     const estate = await lab.store.read();
     expect(estate.forests[0].domains[0].kerberosServer.ad?.objects?.tenantId).toBe(estate.tenant.id);
@@ -90,7 +90,7 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
     const report = await (await startRollout(client(), variant(), 'apply', lab.taskQueue)).report();
     const corp = corpOf(report);
     expect(corp.status).toBe('failed');
-    const health = corp.steps.find((s) => s.step === 'kerberos-health')!;
+    const health = corp.steps.find((s) => s.step === 'kerberos.check-health')!;
     expect(health.status).toBe('failed');
     expect(health.error).toEqual({ type: 'VerificationFailed', message: `CN=krbtgt_AzureAD,CN=Users,${DN} has msDS-SupportedEncryptionTypes 0x4 without AES256_HMAC_SHA1 (0x10): Entra Kerberos uses AES-256 only` });
     expect(corp.findings).toContainEqual({ severity: 'blocker', code: 'kerberos-object-health', message: health.error!.message, target: CORP });

@@ -80,11 +80,11 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
   test('plan: every step reports what it would do, nothing changes', async () => {
     const plan = await migrate({ spec, mode: 'plan' });
     expect(entry(plan).status).toBe('planned');
-    expect(step(plan, 'intune-catalog-policy')).toMatchObject({ changed: true, changes: [expect.stringMatching(/^create settings-catalog policy/)] });
-    expect(step(plan, 'intune-catalog-assignment')?.changes).toEqual([expect.stringMatching(/\(to be created\) to group/)]);
-    expect(step(plan, 'verify-policy')?.status).toBe('skipped');
-    expect(step(plan, 'intune-rollback')?.changes).toEqual([expect.stringMatching(/^remove the assignment of group/)]);
-    expect(step(plan, 'intune-profile-remove')?.changes).toEqual([expect.stringMatching(/^delete profile/)]);
+    expect(step(plan, 'intune.ensure-catalog-policy')).toMatchObject({ changed: true, changes: [expect.stringMatching(/^create settings-catalog policy/)] });
+    expect(step(plan, 'intune.ensure-catalog-assignment')?.changes).toEqual([expect.stringMatching(/\(to be created\) to group/)]);
+    expect(step(plan, 'policy.verify')?.status).toBe('skipped');
+    expect(step(plan, 'intune.rollback-profile')?.changes).toEqual([expect.stringMatching(/^remove the assignment of group/)]);
+    expect(step(plan, 'intune.rollback-profile')?.changes).toEqual([expect.stringMatching(/^delete profile/)]);
     expect(await applied()).toEqual({ custom: true, catalog: false });
     expect((await lab.store.read()).tenant.configurationPolicies).toEqual([]);
   });
@@ -96,8 +96,8 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     });
     const failed = await migrate({ spec, mode: 'apply' });
     expect(entry(failed).status).toBe('failed');
-    expect(step(failed, 'verify-policy')).toMatchObject({ status: 'ok' });
-    expect(step(failed, 'intune-rollback')?.status).toBe('failed');
+    expect(step(failed, 'policy.verify')).toMatchObject({ status: 'ok' });
+    expect(step(failed, 'intune.rollback-profile')?.status).toBe('failed');
     expect(await applied()).toEqual({ custom: true, catalog: true });
 
     await lab.store.update((estate) => {
@@ -105,10 +105,10 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     });
     const done = await migrate({ spec, mode: 'apply' });
     expect(entry(done).status).toBe('succeeded');
-    expect(step(done, 'intune-catalog-policy')?.changed).toBe(false);
-    expect(step(done, 'intune-catalog-assignment')?.changed).toBe(false);
-    expect(step(done, 'intune-rollback')?.changed).toBe(true);
-    expect(step(done, 'intune-profile-remove')?.changed).toBe(true);
+    expect(step(done, 'intune.ensure-catalog-policy')?.changed).toBe(false);
+    expect(step(done, 'intune.ensure-catalog-assignment')?.changed).toBe(false);
+    expect(step(done, 'intune.rollback-profile')?.changed).toBe(true);
+    expect(step(done, 'intune.rollback-profile')?.changed).toBe(true);
     expect(await applied()).toEqual({ custom: false, catalog: true });
     expect((await lab.store.read()).tenant.deviceConfigurations.filter((c) => c.displayName === POLICY)).toEqual([]);
 
@@ -148,8 +148,8 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
 
   test('rollback unassigns the catalog policy from the group, then removes it', async () => {
     const report = await roll({ spec, mode: 'apply', policy: 'unlink' });
-    expect(step(report, 'intune-catalog-rollback')).toMatchObject({ status: 'ok', changed: true });
-    expect(step(report, 'intune-catalog-remove')).toMatchObject({ status: 'ok', changed: true });
+    expect(step(report, 'intune.rollback-catalog-policy')).toMatchObject({ status: 'ok', changed: true });
+    expect(step(report, 'intune.rollback-catalog-policy')).toMatchObject({ status: 'ok', changed: true });
     expect((await lab.store.read()).tenant.configurationPolicies).toEqual([]);
   });
 
@@ -162,8 +162,8 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
       [CORP, 'succeeded'],
       [EMEA, 'succeeded'],
     ]);
-    expect(entry(report).steps.find((s) => s.step === 'intune-profile-remove')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/1 other assignment/) });
-    expect(report.domains[1].steps.find((s) => s.step === 'intune-profile-remove')).toMatchObject({ status: 'ok', changed: true });
+    expect(entry(report).steps.find((s) => s.step === 'intune.rollback-profile')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/1 other assignment/) });
+    expect(report.domains[1].steps.find((s) => s.step === 'intune.rollback-profile')).toMatchObject({ status: 'ok', changed: true });
     const tenant = (await lab.store.read()).tenant;
     expect(tenant.configurationPolicies.find((p) => p.name === POLICY)!.assignments.map((a) => a.groupId).sort()).toEqual([PILOT_GROUP.id, EMEA_GROUP.id].sort());
     expect(tenant.deviceConfigurations.filter((c) => c.displayName === POLICY)).toEqual([]);

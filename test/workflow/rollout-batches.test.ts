@@ -67,7 +67,7 @@ describe('a rollout that holds its domains in batches (real Temporal, real worke
     ]);
     // The whole report comes from the domain children: steps, preflight findings and site capacity.
     const corp = report.domains[0];
-    expect(corp.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['kerberos-object', 'kerberos-replication', 'gpo-policy', 'gpo-filtering', 'gpo-links', 'verify-policy']));
+    expect(corp.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['kerberos.ensure-server', 'kerberos.replication-wait', 'gpo.ensure-policy', 'gpo.ensure-filtering', 'gpo.ensure-links', 'policy.verify']));
     expect(corp.sites?.map((s) => s.site)).toEqual(['Branch-Lyon', 'HQ']);
     expect(corp.policySources).toBeDefined();
 
@@ -85,8 +85,8 @@ describe('a rollout that holds its domains in batches (real Temporal, real worke
     expect(Date.parse(second.startedAt!)).toBeGreaterThanOrEqual(Date.parse(first.finishedAt!));
 
     // The rollout reads the tenant and the management host; every domain read is in a batch or a domain child.
-    expect(new Set(await activityTypes(started.workflowId))).toEqual(new Set(['checkHostModule', 'ensureHostModule']));
-    expect(await activityTypes(`${started.workflowId}/batch/all/1`)).toEqual(['inventoryDomain', 'scanGpoPassport']);
+    expect(new Set(await activityTypes(started.workflowId))).toEqual(new Set(['hostReadModule', 'hostEnsureModule']));
+    expect(await activityTypes(`${started.workflowId}/batch/all/1`)).toEqual(['domainReadInventory', 'gpoScanPassport']);
   }, 240_000);
 
   test("the ring's failure budget counts across its batches: a failure in the first leaves the second unstarted, its preflight still in the report", async () => {

@@ -65,10 +65,10 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('planned');
     expect(corp.steps.map((s) => [s.step, s.planOnly, s.changed])).toEqual([
-      ['kerberos-object', true, true],
-      ['gpo-policy', true, true],
-      ['gpo-filtering', true, true],
-      ['gpo-links', true, true],
+      ['kerberos.ensure-server', true, true],
+      ['gpo.ensure-policy', true, true],
+      ['gpo.ensure-filtering', true, true],
+      ['gpo.ensure-links', true, true],
     ]);
     // The default estate's host has no Kerberos module yet: the plan installs it, so it cannot read the object.
     expect(corp.steps[0].changes).toEqual([expect.stringMatching(/^create or verify the Azure AD Kerberos server object for corp\.contoso\.com once the management host has AzureADHybridAuthenticationManagement/)]);
@@ -94,7 +94,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const corp = first.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('succeeded');
     // Sampled in each device's signed-in user session (the default collect), a verdict per device in the report.
-    const sample = corp.steps.find((s) => s.step === 'client-sample')!;
+    const sample = corp.steps.find((s) => s.step === 'clients.read-devices')!;
     expect(sample.clients!.map((c) => [c.name, c.assessment, c.describes])).toEqual([
       ['WS-CORP-001', 'cloud-kerberos-trust', 'signed-in user CORP\\user'],
       ['WS-CORP-002', 'cloud-kerberos-trust', 'signed-in user CORP\\user'],
@@ -148,7 +148,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(report.state).toBe('halted');
     expect(report.haltReason).toBe('ring pilot spent its failure budget (1 failed, 0 allowed)');
     const failed = report.domains.find((d) => d.domain === 'corp.contoso.com')!.steps.find((s) => s.status === 'failed')!;
-    expect(failed).toMatchObject({ step: 'gpo-policy', error: { type: 'AccessDenied', message: expect.stringContaining('Access is denied.') } });
+    expect(failed).toMatchObject({ step: 'gpo.ensure-policy', error: { type: 'AccessDenied', message: expect.stringContaining('Access is denied.') } });
   });
 
   test('review row 2: the GPO is filtered before it is linked: a missing computer group fails before any link, and the report lists filtering before linking', async () => {
@@ -160,10 +160,10 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('failed');
     expect(corp.steps.filter((s) => s.step.startsWith('gpo-')).map((s) => [s.step, s.status])).toEqual([
-      ['gpo-policy', 'ok'],
-      ['gpo-filtering', 'failed'],
+      ['gpo.ensure-policy', 'ok'],
+      ['gpo.ensure-filtering', 'failed'],
     ]);
-    expect(corp.steps.find((s) => s.step === 'gpo-filtering')!.error).toMatchObject({ type: 'NotFound' });
+    expect(corp.steps.find((s) => s.step === 'gpo.ensure-filtering')!.error).toMatchObject({ type: 'NotFound' });
     const gpo = (await lab.store.read()).forests.flatMap((f) => f.domains).find((d) => d.dnsName === 'corp.contoso.com')!.gpos.find((g) => g.displayName === spec.domains[0].gpo!.name)!;
     // New-GPO's default filtering (Authenticated Users GpoApply) is still in place, but the GPO applies nowhere.
     expect(gpo.permissions).toContainEqual({ trustee: 'Authenticated Users', trusteeType: 'Group', permission: 'GpoApply' });
@@ -173,8 +173,8 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     fixed.name = `${spec.name}-fixed`;
     fixed.domains[0].gpo!.computerGroup = baseSpec.domains[0].gpo!.computerGroup;
     const markdown = renderMarkdown(await apply(fixed));
-    expect(markdown.indexOf('gpo-filtering')).toBeGreaterThan(0);
-    expect(markdown.indexOf('gpo-filtering')).toBeLessThan(markdown.indexOf('gpo-links'));
+    expect(markdown.indexOf('gpo.ensure-filtering')).toBeGreaterThan(0);
+    expect(markdown.indexOf('gpo.ensure-filtering')).toBeLessThan(markdown.indexOf('gpo.ensure-links'));
   });
 
   test('MFA-protected admin: the domain waits for an operator, rejects a bad confirmation with the reason, then verifies and goes on', async () => {
@@ -206,7 +206,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     expect(accepted).toMatch(/^accepted/);
     const report = await started.report();
     expect(report.domains[0].status).toBe('succeeded');
-    expect(report.domains[0].steps[0]).toMatchObject({ step: 'kerberos-object', status: 'ok', changes: ['created by operator (operator-assisted)'] });
+    expect(report.domains[0].steps[0]).toMatchObject({ step: 'kerberos.operator-confirmed', status: 'ok', changes: ['created by operator (operator-assisted)'] });
     expect((await lab.store.read()).mutations['kerberos:corp.contoso.com']).toBeUndefined();
   });
 

@@ -64,9 +64,9 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     expect(corp.status).toBe('planned');
     expect(corp.keyAge?.ageSeconds).toBeGreaterThanOrEqual(KEY_AGE_DAYS * 86_400 - 60);
     expect(corp.findings?.map((f) => f.code)).toEqual(['key-age']);
-    expect(corp.steps.map((s) => s.step)).toEqual(['kerberos-key-check', 'kerberos-rotate', 'kerberos-replication', 'kerberos-cooldown', 'kerberos-rotate', 'kerberos-replication']);
-    expect(steps(report, 'kerberos-rotate').map((s) => s.changed)).toEqual([true, true]);
-    expect(steps(report, 'kerberos-cooldown')[0].changes[0]).toMatch(/^wait 24h: the module rotates once within 24 hours/);
+    expect(corp.steps.map((s) => s.step)).toEqual(['kerberos.key-check', 'kerberos.rotate-key', 'kerberos.replication-wait', 'kerberos.cooldown', 'kerberos.rotate-key', 'kerberos.replication-wait']);
+    expect(steps(report, 'kerberos.rotate-key').map((s) => s.changed)).toEqual([true, true]);
+    expect(steps(report, 'kerberos.cooldown')[0].changes[0]).toMatch(/^wait 24h: the module rotates once within 24 hours/);
     expect((await lab.store.read()).mutations).toEqual(before);
   }, 60_000);
 
@@ -76,15 +76,15 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     let seenWaiting = false;
     for (let i = 0; i < 100 && !seenWaiting; i += 1) {
       const progress = await handle.query(runbookProgressQuery);
-      seenWaiting = corpEntry(progress).step === 'kerberos-replication';
+      seenWaiting = corpEntry(progress).step === 'kerberos.replication-wait';
       if (!seenWaiting) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(seenWaiting).toBe(true);
     const report = await handle.result();
     expect(corpEntry(report).status).toBe('succeeded');
-    const [rotated] = steps(report, 'kerberos-rotate');
+    const [rotated] = steps(report, 'kerberos.rotate-key');
     const newVersion = /→ (\d+)$/.exec(rotated.detail!)![1];
-    const [replicated] = steps(report, 'kerberos-replication');
+    const [replicated] = steps(report, 'kerberos.replication-wait');
     expect(replicated.status).toBe('ok');
     expect(replicated.detail).toMatch(new RegExp(`^replicated key version ${newVersion} to 3 writable DCs \\((\\d+) checks\\)$`));
     expect(Number(/\((\d+) checks\)/.exec(replicated.detail!)![1])).toBeGreaterThan(1);
@@ -97,7 +97,7 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     await setLag(3600);
     const report = await rotate({ spec: withOptions({ replicationTimeout: '6s' }), mode: 'apply', requestedAt: now(), force: true, domains: [CORP] });
     expect(corpEntry(report).status).toBe('failed');
-    const [replicated] = steps(report, 'kerberos-replication');
+    const [replicated] = steps(report, 'kerberos.replication-wait');
     expect(replicated.status).toBe('failed');
     expect(replicated.error?.type).toBe('ReplicationTimeout');
     expect(replicated.error?.message).toMatch(new RegExp(`^not replicated key version \\d+ within 6s: ${DC03.replace(/\./g, '\\.')} \\(has \\d+\\)$`));
@@ -111,7 +111,7 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     const refused = await rotate({ spec: labSpec, mode: 'apply', requestedAt: now(), domains: [CORP] });
     expect(corpEntry(refused).status).toBe('failed');
     expect(corpEntry(refused).findings?.map((f) => [f.severity, f.code])).toEqual([['blocker', 'reset-outside-module']]);
-    const [notRotated] = steps(refused, 'kerberos-rotate');
+    const [notRotated] = steps(refused, 'kerberos.rotate-key');
     expect(notRotated.error?.type).toBe('ResetOutsideModule');
     expect(notRotated.error?.message).toMatch(/KeyVersion \d+ differs from CloudKeyVersion \d+/);
     expect(notRotated.error?.message).toContain("Set-AzureADKerberosServer -Domain 'corp.contoso.com'");
@@ -131,7 +131,7 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     const handle = await start({ spec, mode: 'apply', requestedAt: now(), force: true, double: true, domains: [CORP] });
     let cooling = false;
     for (let i = 0; i < 300 && !cooling; i += 1) {
-      cooling = corpEntry(await handle.query(runbookProgressQuery)).step === 'kerberos-cooldown';
+      cooling = corpEntry(await handle.query(runbookProgressQuery)).step === 'kerberos.cooldown';
       if (!cooling) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(cooling).toBe(true);
@@ -144,17 +144,17 @@ describe('safer key rotation: real Temporal server, real worker, the real script
     const report = await handle.result();
     expect(corpEntry(report).status).toBe('succeeded');
     expect(corpEntry(report).steps.map((s) => [s.step, s.status])).toEqual([
-      ['kerberos-key-check', 'ok'],
-      ['kerberos-rotate', 'ok'],
-      ['kerberos-replication', 'ok'],
-      ['kerberos-cooldown', 'ok'],
-      ['kerberos-rotate', 'ok'],
-      ['kerberos-replication', 'ok'],
+      ['kerberos.key-check', 'ok'],
+      ['kerberos.rotate-key', 'ok'],
+      ['kerberos.replication-wait', 'ok'],
+      ['kerberos.cooldown', 'ok'],
+      ['kerberos.rotate-key', 'ok'],
+      ['kerberos.replication-wait', 'ok'],
     ]);
-    const [cooldown] = steps(report, 'kerberos-cooldown');
+    const [cooldown] = steps(report, 'kerberos.cooldown');
     expect(cooldown.detail).toMatch(/^waited 15s until .*the maximum ticket lifetime/);
     expect(Date.parse(cooldown.finishedAt) - Date.parse(cooldown.startedAt)).toBeGreaterThanOrEqual(15_000);
-    const [first, second] = steps(report, 'kerberos-rotate');
+    const [first, second] = steps(report, 'kerberos.rotate-key');
     expect(Date.parse(second.startedAt) - Date.parse(first.finishedAt)).toBeGreaterThanOrEqual(15_000);
     const firstVersion = /→ (\d+)$/.exec(first.detail!)![1];
     expect(second.detail).toMatch(new RegExp(`^key version ${firstVersion} → \\d+$`));

@@ -94,10 +94,10 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
       const before = await mutations();
       const report = await (await rotate({ spec: labSpec, mode: 'plan', requestedAt: now(), force: true })).result();
       expect(entry(report, CORP).status).toBe('planned');
-      expect(step(report, CORP, 'kerberos-rotate')).toMatchObject({ status: 'ok', changed: true, planOnly: true });
-      expect(step(report, CORP, 'kerberos-rotate').changes[0]).toMatch(/^rotate the Kerberos server key of corp\.contoso\.com/);
+      expect(step(report, CORP, 'kerberos.rotate-key')).toMatchObject({ status: 'ok', changed: true, planOnly: true });
+      expect(step(report, CORP, 'kerberos.rotate-key').changes[0]).toMatch(/^rotate the Kerberos server key of corp\.contoso\.com/);
       expect(entry(report, EMEA).status).toBe('failed');
-      expect(step(report, EMEA, 'kerberos-rotate').error?.message).toMatch(/does not exist/);
+      expect(step(report, EMEA, 'kerberos.rotate-key').error?.message).toMatch(/does not exist/);
       expect(await mutations()).toEqual(before);
     });
 
@@ -105,8 +105,8 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
       const report = await (await rotate({ spec: labSpec, mode: 'apply', requestedAt: now(), domains: [CORP] })).result();
       expect(report.domains.map((d) => d.domain)).toEqual([CORP]);
       expect(entry(report, CORP).status).toBe('skipped');
-      expect(step(report, CORP, 'kerberos-rotate')).toMatchObject({ status: 'skipped', changed: false, detail: 'key updated less than 24 hours ago' });
-      expect(step(report, CORP, 'kerberos-rotate').warnings.join('\n')).toMatch(/less than 24 hours ago/);
+      expect(step(report, CORP, 'kerberos.rotate-key')).toMatchObject({ status: 'skipped', changed: false, detail: 'key updated less than 24 hours ago' });
+      expect(step(report, CORP, 'kerberos.rotate-key').warnings.join('\n')).toMatch(/less than 24 hours ago/);
       expect((await mutations())[`kerberos-key:${CORP}`]).toBeUndefined();
     });
 
@@ -114,14 +114,14 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
       const input: RotateKeysInput = { spec: labSpec, mode: 'apply', requestedAt: now(), force: true, domains: [CORP] };
       const first = await (await rotate(input)).result();
       expect(entry(first, CORP).status).toBe('succeeded');
-      expect(step(first, CORP, 'kerberos-rotate')).toMatchObject({ status: 'ok', changed: true, planOnly: false });
-      expect(step(first, CORP, 'kerberos-rotate').detail).toMatch(/^key version \d+ → \d+$/);
+      expect(step(first, CORP, 'kerberos.rotate-key')).toMatchObject({ status: 'ok', changed: true, planOnly: false });
+      expect(step(first, CORP, 'kerberos.rotate-key').detail).toMatch(/^key version \d+ → \d+$/);
       expect((await mutations())[`kerberos-key:${CORP}`]).toBe(1);
 
       const again = await rotate(input);
       const second = await again.result();
       expect(entry(second, CORP).status).toBe('succeeded');
-      expect(step(second, CORP, 'kerberos-rotate')).toMatchObject({ status: 'skipped', changed: false, detail: 'already rotated for this request' });
+      expect(step(second, CORP, 'kerberos.rotate-key')).toMatchObject({ status: 'skipped', changed: false, detail: 'already rotated for this request' });
       expect((await mutations())[`kerberos-key:${CORP}`]).toBe(1);
       expect(await again.query(runbookProgressQuery)).toEqual(second);
     });
@@ -153,17 +153,17 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
       const before = await mutations();
       const report = await roll({ spec: labSpec, mode: 'plan', policy: 'disable', removeKerberosObject: true, confirmRemoval: true, domains: [CORP] });
       expect(entry(report, CORP).status).toBe('planned');
-      expect(step(report, CORP, 'gpo-rollback').changes.join('\n')).toMatch(/Enabled = 0/);
-      expect(step(report, CORP, 'kerberos-remove').changes.join('\n')).toMatch(/remove the Azure AD Kerberos server object of corp\.contoso\.com/);
+      expect(step(report, CORP, 'gpo.rollback-policy').changes.join('\n')).toMatch(/Enabled = 0/);
+      expect(step(report, CORP, 'kerberos.remove-server').changes.join('\n')).toMatch(/remove the Azure AD Kerberos server object of corp\.contoso\.com/);
       expect(await mutations()).toEqual(before);
     });
 
     test('disable sets Enabled = 0 in the GPO and keeps the Kerberos object (confirmRemoval alone is not enough)', async () => {
       const report = await roll({ spec: labSpec, mode: 'apply', policy: 'disable', confirmRemoval: true });
       expect(entry(report, CORP).status).toBe('succeeded');
-      expect(step(report, CORP, 'kerberos-remove')).toMatchObject({ status: 'skipped', changed: false });
+      expect(step(report, CORP, 'kerberos.remove-server')).toMatchObject({ status: 'skipped', changed: false });
       expect(entry(report, EMEA).status).toBe('succeeded');
-      expect(step(report, EMEA, 'gpo-rollback').warnings.join('\n')).toMatch(/nothing to roll back/);
+      expect(step(report, EMEA, 'gpo.rollback-policy').warnings.join('\n')).toMatch(/nothing to roll back/);
 
       const domain = await corpDomain();
       const gpo = domain.gpos.find((g) => g.displayName === GPO_NAME)!;
@@ -177,15 +177,15 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
       const input: RollbackInput = { spec: labSpec, mode: 'apply', policy: 'unlink', removeKerberosObject: true, confirmRemoval: true, domains: [CORP] };
       const first = await roll(input);
       expect(entry(first, CORP).status).toBe('succeeded');
-      expect(step(first, CORP, 'kerberos-remove')).toMatchObject({ status: 'ok', changed: true });
+      expect(step(first, CORP, 'kerberos.remove-server')).toMatchObject({ status: 'ok', changed: true });
       const domain = await corpDomain();
       expect(domain.gpos.find((g) => g.displayName === GPO_NAME)!.links).toEqual([]);
       expect(domain.kerberosServer).toMatchObject({ ad: null, cloud: null });
       expect((await mutations())[`kerberos-removed:${CORP}`]).toBe(1);
 
       const second = await roll(input);
-      expect(step(second, CORP, 'gpo-rollback').changed).toBe(false);
-      expect(step(second, CORP, 'kerberos-remove').changed).toBe(false);
+      expect(step(second, CORP, 'gpo.rollback-policy').changed).toBe(false);
+      expect(step(second, CORP, 'kerberos.remove-server').changed).toBe(false);
       expect((await mutations())[`kerberos-removed:${CORP}`]).toBe(1);
     });
 
@@ -197,11 +197,11 @@ describe('runbooks end to end: real Temporal server, real worker, the real scrip
 
       const groupsBefore = (await lab.store.read()).tenant.groups.length;
       const report = await roll({ spec: intuneSpec, mode: 'apply', policy: 'unlink' });
-      expect(step(report, CORP, 'intune-group')).toMatchObject({ status: 'ok', changed: false, detail: `group ${PILOT_GROUP.displayName} is ${PILOT_GROUP.id}` });
-      expect(step(report, CORP, 'intune-rollback')).toMatchObject({ status: 'ok', changed: true });
+      expect(step(report, CORP, 'intune.ensure-group')).toMatchObject({ status: 'ok', changed: false, detail: `group ${PILOT_GROUP.displayName} is ${PILOT_GROUP.id}` });
+      expect(step(report, CORP, 'intune.rollback-profile')).toMatchObject({ status: 'ok', changed: true });
       expect(await assignments()).toEqual([OTHER_GROUP_ID]);
       expect(entry(report, EMEA).status).toBe('succeeded');
-      expect(step(report, EMEA, 'intune-rollback')).toMatchObject({ status: 'skipped', changed: false });
+      expect(step(report, EMEA, 'intune.rollback-profile')).toMatchObject({ status: 'skipped', changed: false });
       expect((await lab.store.read()).tenant.groups.length).toBe(groupsBefore);
     });
   });

@@ -5,15 +5,15 @@ import type { PolicyChannel, ResultOf } from './channel';
 import { characterRule as rule } from './pin-rule';
 
 /** Group Policy: the GPO with the policy, its security filtering to the computer group, its links to the targets. */
-export function gpoChannel(domain: GpoDomainSpec): PolicyChannel<ResultOf<'scanGpoPassport'>> {
+export function gpoChannel(domain: GpoDomainSpec): PolicyChannel<ResultOf<'gpoScanPassport'>> {
   const gpo = domain.gpo;
   const target = { domain: domain.name, gpoName: gpo.name };
-  const channel: PolicyChannel<ResultOf<'scanGpoPassport'>> = {
+  const channel: PolicyChannel<ResultOf<'gpoScanPassport'>> = {
     async ensure(acts, input, steps) {
       const planOnly = input.mode === 'plan';
       const pin = input.options.pinComplexity;
-      await steps.run('gpo-policy', () =>
-        acts.ensureGpoPolicy({
+      await steps.run('gpo.ensure-policy', () =>
+        acts.gpoEnsurePolicy({
           ...target,
           requireSecurityDevice: input.options.requireSecurityDevice,
           pinComplexity: pin && {
@@ -29,8 +29,8 @@ export function gpoChannel(domain: GpoDomainSpec): PolicyChannel<ResultOf<'scanG
           planOnly,
         }),
       );
-      const links = () => steps.run('gpo-links', () => acts.ensureGpoLinks({ ...target, targets: gpo.targets, planOnly }));
-      const filtering = () => steps.run('gpo-filtering', () => acts.ensureGpoFiltering({ ...target, groupName: gpo.computerGroup, planOnly }));
+      const links = () => steps.run('gpo.ensure-links', () => acts.gpoEnsureLinks({ ...target, targets: gpo.targets, planOnly }));
+      const filtering = () => steps.run('gpo.ensure-filtering', () => acts.gpoEnsureFiltering({ ...target, groupName: gpo.computerGroup, planOnly }));
       // A new GPO is linked nowhere and grants Authenticated Users GpoApply: filtered first, then linked, no state of
       // the rollout (a failed or crashed one included) applies it to every computer under the targets.
       if (patched('gpo-filter-before-link')) {
@@ -43,7 +43,7 @@ export function gpoChannel(domain: GpoDomainSpec): PolicyChannel<ResultOf<'scanG
     },
 
     async scan(acts, _input, steps) {
-      return (await steps.run('verify-policy', () => acts.scanGpoPassport({ domain: domain.name }))).result;
+      return (await steps.run('policy.verify', () => acts.gpoScanPassport({ domain: domain.name }))).result;
     },
 
     async verify(acts, input, steps) {
@@ -52,8 +52,8 @@ export function gpoChannel(domain: GpoDomainSpec): PolicyChannel<ResultOf<'scanG
 
     async rollback(d, _spec, policy) {
       const step = { ...target, planOnly: d.planOnly };
-      await d.steps.run('gpo-rollback', () =>
-        d.acts.rollbackGpoPolicy(policy === 'unlink' ? { mode: 'unlink', ...step, targets: gpo.targets } : { mode: 'disable', ...step }),
+      await d.steps.run('gpo.rollback-policy', () =>
+        d.acts.gpoRollbackPolicy(policy === 'unlink' ? { mode: 'unlink', ...step, targets: gpo.targets } : { mode: 'disable', ...step }),
       );
     },
   };

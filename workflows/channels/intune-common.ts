@@ -38,7 +38,7 @@ export const WHFB_ENABLED_BY = {
 } as const;
 
 /**
- * An Intune rollback: the group is looked up read-only (ensureIntuneGroup in plan mode); a group that does not exist
+ * An Intune rollback: the group is looked up read-only (intuneEnsureGroup in plan mode); a group that does not exist
  * has nothing assigned. Otherwise `unassign` takes the policy from the group.
  */
 export async function rollbackIntune(
@@ -49,11 +49,11 @@ export async function rollbackIntune(
   unassign: (graph: ReturnType<typeof rollbackGraphOf>, groupId: string) => Promise<void>,
 ): Promise<void> {
   const graph = rollbackGraphOf(spec);
-  const group = await d.steps.run('intune-group', () => d.acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly: true }));
+  const group = await d.steps.run('intune.ensure-group', () => d.acts.intuneEnsureGroup({ ...graph, displayName: intune.group, planOnly: true }));
   const groupId = group.result.after?.id;
   Object.assign(d.steps.lastRecord()!, { changed: false, changes: [], detail: groupId ? `group ${intune.group} is ${groupId}` : `group ${intune.group} does not exist` });
   if (!groupId) {
-    d.steps.note('intune-rollback', { status: 'skipped', detail: `group ${intune.group} does not exist: the profile is not assigned through it` });
+    d.steps.note('intune.rollback-profile', { status: 'skipped', detail: `group ${intune.group} does not exist: the profile is not assigned through it` });
     return;
   }
   await unassign(graph, groupId);

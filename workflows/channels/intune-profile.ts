@@ -5,16 +5,16 @@ import { graphOf, rollbackIntune, WHFB_ENABLED_BY } from './intune-common';
 import { characterRule as rule } from './pin-rule';
 
 /** Intune through a custom OMA-URI profile: the group, the profile, its assignment to the group. */
-export function intuneProfileChannel(domain: IntuneDomainSpec): PolicyChannel<ResultOf<'scanIntunePassport'>> {
+export function intuneProfileChannel(domain: IntuneDomainSpec): PolicyChannel<ResultOf<'intuneScanPassport'>> {
   const intune = domain.intune;
-  const channel: PolicyChannel<ResultOf<'scanIntunePassport'>> = {
+  const channel: PolicyChannel<ResultOf<'intuneScanPassport'>> = {
     async ensure(acts, input, steps) {
       const planOnly = input.mode === 'plan';
       const pin = input.options.pinComplexity;
       const graph = graphOf(input);
-      const group = await steps.run('intune-group', () => acts.ensureIntuneGroup({ ...graph, displayName: intune.group, planOnly }));
-      const profile = await steps.run('intune-profile', () =>
-        acts.ensureIntuneProfile({
+      const group = await steps.run('intune.ensure-group', () => acts.intuneEnsureGroup({ ...graph, displayName: intune.group, planOnly }));
+      const profile = await steps.run('intune.ensure-profile', () =>
+        acts.intuneEnsureProfile({
           ...graph,
           displayName: intune.profile,
           requireSecurityDevice: input.options.requireSecurityDevice,
@@ -34,14 +34,14 @@ export function intuneProfileChannel(domain: IntuneDomainSpec): PolicyChannel<Re
       if (enabledBy) steps.lastRecord()!.detail = WHFB_ENABLED_BY[enabledBy];
       const groupId = group.result.after?.id;
       if (!groupId) {
-        steps.note('intune-assignment', { status: 'skipped', changes: [`assign ${intune.profile} to ${intune.group} once the group exists`] });
+        steps.note('intune.ensure-assignment', { status: 'skipped', changes: [`assign ${intune.profile} to ${intune.group} once the group exists`] });
         return;
       }
-      await steps.run('intune-assignment', () => acts.ensureIntuneAssignment({ ...graph, profileDisplayName: intune.profile, groupId, planOnly }));
+      await steps.run('intune.ensure-assignment', () => acts.intuneEnsureAssignment({ ...graph, profileDisplayName: intune.profile, groupId, planOnly }));
     },
 
     async scan(acts, input, steps) {
-      return (await steps.run('verify-policy', () => acts.scanIntunePassport(graphOf(input)))).result;
+      return (await steps.run('policy.verify', () => acts.intuneScanPassport(graphOf(input)))).result;
     },
 
     async verify(acts, input, steps) {
@@ -50,7 +50,7 @@ export function intuneProfileChannel(domain: IntuneDomainSpec): PolicyChannel<Re
 
     async rollback(d, spec, policy) {
       await rollbackIntune(d, spec, intune, policy, async (graph, groupId) => {
-        await d.steps.run('intune-rollback', () => d.acts.rollbackIntunePolicy({ ...graph, profileDisplayName: intune.profile, groupId, planOnly: d.planOnly }));
+        await d.steps.run('intune.rollback-profile', () => d.acts.intuneRollbackProfile({ ...graph, profileDisplayName: intune.profile, groupId, planOnly: d.planOnly }));
       });
     },
   };

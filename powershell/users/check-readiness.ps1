@@ -6,7 +6,7 @@
     Reads each group's users (Get-ADGroupMember -Recursive; at most -MaxUsers in all, the rest only counted) and
     each user (Get-ADUser -Properties PasswordExpired, PasswordNeverExpires, pwdLastSet, primaryGroupID,
     tokenGroups). A user is ready when the account is enabled; it is in Domain Users (primary group 513 or a member);
-    the AzureADKerberos password replication policy (the SIDs given, read by kerberos.replication-policy) does not
+    the AzureADKerberos password replication policy (the SIDs given, read by kerberos.read-replication-policy) does not
     deny the user or one of its groups and, when an allowed list is given, allows one of them; the password is
     neither expired nor "must change at next logon" (pwdLastSet 0): an expired password blocks cloud trust sign-in
     until it is reset; and the user is in at most 1,010 groups (the most an Entra Kerberos ticket carries). With a

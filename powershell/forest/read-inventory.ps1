@@ -4,7 +4,7 @@
 .DESCRIPTION
     Get-ADForest -Identity <forest> against -Server (a domain controller or domain of the forest; the forest
     name when not given) returns the forest name, the root domain, the domains, the AD sites and the global
-    catalog servers. Each domain is then inventoried on its own (domain.inventory). Changes nothing.
+    catalog servers. Each domain is then inventoried on its own (domain.read-inventory). Changes nothing.
 #>
 [CmdletBinding()]
 param(
