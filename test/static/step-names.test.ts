@@ -42,15 +42,23 @@ describe('one name per step', () => {
     }
   });
 
+  const historyDir = path.join(repoRoot, 'test', 'histories');
+  const histories = readdirSync(historyDir).filter((f) => f.endsWith('.json') && f !== 'workflow-ids.json');
+  const activityTypes = (files: string[]) =>
+    new Set(files.flatMap((file) => [...readFileSync(path.join(historyDir, file), 'utf8').matchAll(/"activityType":\s*\{\s*"name":\s*"([^"]+)"/g)].map((match) => match[1])));
+
   test('every activity type in a saved history is registered: by its name, or by its old name', () => {
-    const dir = path.join(repoRoot, 'test', 'histories');
-    const types = new Set<string>();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'workflow-ids.json')) {
-      for (const match of readFileSync(path.join(dir, file), 'utf8').matchAll(/"activityType":\s*\{\s*"name":\s*"([^"]+)"/g)) types.add(match[1]);
-    }
+    const types = activityTypes(histories);
     expect(types.size).toBeGreaterThan(10);
     const registered = Object.keys(createActivities(noDeps));
     expect([...types].filter((type) => !registered.includes(type))).toEqual([]);
+  });
+
+  test('runs recorded since one name per step schedule the activities by their names', () => {
+    const recent = histories.filter((f) => f.startsWith('v5-one-name-per-step-'));
+    expect(recent.length).toBeGreaterThanOrEqual(12);
+    const current = Object.keys(createStepActivities(noDeps));
+    expect([...activityTypes(recent)].filter((type) => !current.includes(type))).toEqual([]);
   });
 
   test('the workflow-only names have the same form, name no script and are not step names', () => {
@@ -77,5 +85,12 @@ describe('one name per step', () => {
     }
     expect(used.size).toBeGreaterThan(20);
     expect([...used].filter(([name]) => !known.has(name)).map(([name, file]) => `${file}: ${name}`)).toEqual([]);
+  });
+
+  test('the README lists every step and every workflow-only name, and no other', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Steps\n'), readme.indexOf('## How it is built\n'));
+    const listed = [...section.matchAll(/^\| ((?:`[a-z.-]+`(?:, )?)+) \|/gm)].flatMap((row) => [...row[1].matchAll(/`([a-z.-]+)`/g)].map((m) => m[1]));
+    expect(listed.sort()).toEqual([...ids, ...Object.keys(WORKFLOW_STEP_NAMES)].sort());
   });
 });
