@@ -14,7 +14,7 @@ export interface StepRecord {
   error?: { type: string; message: string };
   /** What a read-only check found (e.g. "replicated to 3 writable DCs"). */
   detail?: string;
-  /** The client-sample step: the verdict per sampled device, with its reasons and whose state it describes. */
+  /** The clients.read-devices step: the verdict per sampled device, with its reasons and whose state it describes. */
   clients?: ClientVerdictRecord[];
   startedAt: string;
   finishedAt: string;

@@ -170,7 +170,7 @@ async function verifyObjectHealth(input: DomainRolloutInput, report: DomainRepor
 
 /**
  * In a plan (and so in a drift check): the objects as they are, when they exist. Each failed rule is reported as a
- * change the estate needs (an apply would fail its kerberos-health check until it is made) and a warning finding.
+ * change the estate needs (an apply would fail its kerberos.check-health step until it is made) and a warning finding.
  */
 async function planObjectHealth(input: DomainRolloutInput, report: DomainReport, steps: StepRecorder): Promise<void> {
   const acts = stepActivities(input.taskQueue);

@@ -16,7 +16,7 @@ export interface KeyCheck {
 /**
  * Before a rotation (read-only): the key as the module reports it, the writable DCs (inventory) and krbtgt_AzureAD's
  * msDS-KeyVersionNumber on each. Sets the domain's keyAge and findings (model/key-rotation.ts keyFindings) and
- * records the step kerberos-key-check. A domain without an object is left to the rotation, which says so.
+ * records the step kerberos.key-check. A domain without an object is left to the rotation, which says so.
  */
 export async function checkKey(d: RunbookDomain, signIn: { domain: string; cloudCredentialRef: string; domainCredentialRef?: string }, options: RolloutSpec['options']): Promise<KeyCheck> {
   d.entry.step = 'kerberos.key-check';

@@ -82,7 +82,7 @@ export async function rotateKeys(input: RotateKeysInput): Promise<RunbookReport>
   });
 }
 
-/** One Set-AzureADKerberosServer -RotateServerKey, recorded as kerberos-rotate; keyVersion is the new one when it rotated. */
+/** One Set-AzureADKerberosServer -RotateServerKey, recorded as kerberos.rotate-key; keyVersion is the new one when it rotated. */
 async function rotateOnce(d: RunbookDomain, signIn: SignIn, requestedAt: string, force: boolean): Promise<{ status: RunbookDomainStatus; keyVersion?: string }> {
   const outcome = await d.steps.run('kerberos.rotate-key', () => d.acts.kerberosRotateKey({ ...signIn, requestedAt, force, planOnly: d.planOnly }));
   const record = d.steps.lastRecord()!;

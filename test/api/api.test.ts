@@ -69,7 +69,7 @@ describe('HTTP API end to end: real Temporal server, real worker, lab estate, re
     const md = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=md`, { token: f.token.read });
     expect(md.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
     expect(md.text).toMatch(new RegExp(`^# cloudtrust plan ${planSpec.name}\n`));
-    expect(md.text).toContain('| kerberos-object | would change |');
+    expect(md.text).toContain('| kerberos.ensure-server | would change |');
     const html = await f.call('GET', `/rollouts/${encodeURIComponent(planId)}/report?format=html`, { token: f.token.read });
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");

@@ -86,8 +86,8 @@ describe('the live table on a terminal', () => {
     expect(lines).toEqual([
       'rollout wave1 (cloudtrust:wave1)  waiting-approval  2m00s',
       'rings: pilot completed · broad waiting-approval',
-      'DOMAIN                 RING   STATUS     STEP           ELAPSED',
-      'corp.contoso.com       pilot  succeeded  client-sample  1m05s',
+      'DOMAIN                 RING   STATUS     STEP                  ELAPSED',
+      'corp.contoso.com       pilot  succeeded  clients.read-devices  1m05s',
       'emea.corp.contoso.com  broad  pending',
       'ring broad waits for approval; from another terminal run:',
       '  cloudtrust approve cloudtrust:wave1 --ring broad',

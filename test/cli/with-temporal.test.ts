@@ -102,7 +102,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`^planning cloudtrust-plan:${ungated}:[0-9a-f]{12} …`));
     expect(result.stdout).toContain('  corp.contoso.com (gpo)  planned  7 changes');
-    expect(result.stdout).toContain('    ~ kerberos-object: create the Azure AD Kerberos server object for corp.contoso.com');
+    expect(result.stdout).toContain('    ~ kerberos.ensure-server: create the Azure AD Kerberos server object for corp.contoso.com');
     expect(result.stdout).toMatch(/emea\.corp\.contoso\.com \(gpo\) {2}not-ready\n {4}✗ site Branch-Lyon has only read-only DCs/);
     expect(result.stdout).toMatch(/Plan: \d+ changes in 1 domain; 1 domain not ready; 0 failed\.\n$/);
   });
@@ -113,7 +113,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`rollout ${ungated}: preflight`);
     expect(lines).toContain(`rollout ${ungated}: completed`);
-    expect(lines.some((l) => /^ {2}corp\.contoso\.com +succeeded +client-sample/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ {2}corp\.contoso\.com +succeeded +clients\.read-devices/.test(l))).toBe(true);
     expect(lines.at(-2)).toBe(`rollout ${ungated} completed: 1 of 2 domains rolled out, 1 not ready`);
     expect(lines.at(-1)).toBe(`report: cloudtrust report cloudtrust:${ungated} --format md`);
   });
@@ -209,7 +209,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
   test('rotate-keys --plan and drift-check wait for their answer', async () => {
     const rotation = await cli('rotate-keys', UNGATED_SPEC, '--plan', '--domain', 'corp.contoso.com');
     expect(rotation.code).toBe(0);
-    expect(rotation.stdout).toMatch(/corp\.contoso\.com +skipped +kerberos-rotate/);
+    expect(rotation.stdout).toMatch(/corp\.contoso\.com +skipped +kerberos\.rotate-key/);
     expect((await cli('rotate-keys', UNGATED_SPEC, '--domain', 'nowhere.contoso.com')).code).toBe(3);
 
     // emea cannot be planned (preflight holds it back), so the check is incomplete: exit 1.
@@ -224,7 +224,7 @@ describe('cloudtrust CLI against a Temporal server and a lab worker', () => {
     const before = (await lab.store.read()).mutations;
     const plan = await cli('rollback', UNGATED_SPEC, '--plan', '--policy', 'disable', '--domain', 'corp.contoso.com');
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/corp\.contoso\.com +planned +gpo-rollback/);
+    expect(plan.stdout).toMatch(/corp\.contoso\.com +planned +gpo\.rollback-policy/);
     expect(plan.stdout).toContain('kept: removal needs removeKerberosObject and confirmRemoval');
     expect((await lab.store.read()).mutations).toEqual(before);
 

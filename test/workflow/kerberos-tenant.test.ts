@@ -109,7 +109,7 @@ describe('Kerberos object health and one tenant per domain in a rollout (real Te
     const drift = await (await startDriftCheck(client(), spec, lab.taskQueue)).result();
     expect(drift.verdict).toBe('drift');
     expect(drift.domains[0].changes).toContainEqual(
-      `kerberos-health: needs repair: the serviceConnectionPoint CN=900274c4-b7d2-43c8-90ee-00a9f650e335,CN=AzureAD,CN=System,${DN} is missing: the tools find the Kerberos server objects through it`,
+      `kerberos.check-health: needs repair: the serviceConnectionPoint CN=900274c4-b7d2-43c8-90ee-00a9f650e335,CN=AzureAD,CN=System,${DN} is missing: the tools find the Kerberos server objects through it`,
     );
   });
 

@@ -67,7 +67,8 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
   const migrate = (input: MigrateIntuneInput) => lab.context.env.client.workflow.execute(migrateIntune, { taskQueue: lab.taskQueue, workflowId: `migrate/${randomUUID()}`, args: [input] });
   const roll = (input: RollbackInput) => lab.context.env.client.workflow.execute(rollback, { taskQueue: lab.taskQueue, workflowId: `rollback/${randomUUID()}`, args: [input] });
   const entry = (report: RunbookReport): RunbookDomainReport => report.domains.find((d) => d.domain === CORP)!;
-  const step = (report: RunbookReport, name: string) => entry(report).steps.find((s) => s.step === name);
+  /** The nth record of a step (a rollback step records the unassignment, then the removal). */
+  const step = (report: RunbookReport, name: string, nth = 0) => entry(report).steps.filter((s) => s.step === name)[nth];
   /** Which of the two delivers the policy to the pilot group now. */
   const applied = async () => {
     const tenant = (await lab.store.read()).tenant;
@@ -84,7 +85,7 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     expect(step(plan, 'intune.ensure-catalog-assignment')?.changes).toEqual([expect.stringMatching(/\(to be created\) to group/)]);
     expect(step(plan, 'policy.verify')?.status).toBe('skipped');
     expect(step(plan, 'intune.rollback-profile')?.changes).toEqual([expect.stringMatching(/^remove the assignment of group/)]);
-    expect(step(plan, 'intune.rollback-profile')?.changes).toEqual([expect.stringMatching(/^delete profile/)]);
+    expect(step(plan, 'intune.rollback-profile', 1)?.changes).toEqual([expect.stringMatching(/^delete profile/)]);
     expect(await applied()).toEqual({ custom: true, catalog: false });
     expect((await lab.store.read()).tenant.configurationPolicies).toEqual([]);
   });
@@ -108,7 +109,7 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
     expect(step(done, 'intune.ensure-catalog-policy')?.changed).toBe(false);
     expect(step(done, 'intune.ensure-catalog-assignment')?.changed).toBe(false);
     expect(step(done, 'intune.rollback-profile')?.changed).toBe(true);
-    expect(step(done, 'intune.rollback-profile')?.changed).toBe(true);
+    expect(step(done, 'intune.rollback-profile', 1)?.changed).toBe(true);
     expect(await applied()).toEqual({ custom: false, catalog: true });
     expect((await lab.store.read()).tenant.deviceConfigurations.filter((c) => c.displayName === POLICY)).toEqual([]);
 
@@ -127,7 +128,7 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
   test('drift check: the migrated catalog policy is in sync; a lost assignment or a changed setting is drift', async () => {
     const intuneDrift = async () => {
       const report = await lab.context.env.client.workflow.execute(driftCheck, { taskQueue: lab.taskQueue, workflowId: `drift/${randomUUID()}`, args: [{ spec, specDigest: 'test' }] });
-      return report.domains.find((d) => d.domain === CORP)!.changes.filter((c) => c.startsWith('intune-'));
+      return report.domains.find((d) => d.domain === CORP)!.changes.filter((c) => c.startsWith('intune.'));
     };
     expect(await intuneDrift()).toEqual([]);
     await lab.store.update((estate) => {
@@ -137,9 +138,9 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
       for (const child of group.groupSettingCollectionValue[0].children) child.choiceSettingValue.value = child.choiceSettingValue.value.replace(/_true$/, '_false');
     });
     expect(await intuneDrift()).toEqual([
-      expect.stringMatching(/^intune-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usepassportforwork = .*_true$/),
-      expect.stringMatching(/^intune-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usecloudtrustforonpremauth = .*_true$/),
-      expect.stringMatching(/^intune-catalog-assignment: assign policy/),
+      expect.stringMatching(/^intune\.ensure-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usepassportforwork = .*_true$/),
+      expect.stringMatching(/^intune\.ensure-catalog-policy: set device_vendor_msft_passportforwork_\{tenantid\}_policies_usecloudtrustforonpremauth = .*_true$/),
+      expect.stringMatching(/^intune\.ensure-catalog-assignment: assign policy/),
     ]);
     const again = await migrate({ spec, mode: 'apply' });
     expect(entry(again).status).toBe('succeeded');
@@ -149,7 +150,7 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
   test('rollback unassigns the catalog policy from the group, then removes it', async () => {
     const report = await roll({ spec, mode: 'apply', policy: 'unlink' });
     expect(step(report, 'intune.rollback-catalog-policy')).toMatchObject({ status: 'ok', changed: true });
-    expect(step(report, 'intune.rollback-catalog-policy')).toMatchObject({ status: 'ok', changed: true });
+    expect(step(report, 'intune.rollback-catalog-policy', 1)).toMatchObject({ status: 'ok', changed: true });
     expect((await lab.store.read()).tenant.configurationPolicies).toEqual([]);
   });
 
@@ -162,8 +163,8 @@ describe('migrate-intune: custom OMA-URI profile -> settings-catalog policy, rea
       [CORP, 'succeeded'],
       [EMEA, 'succeeded'],
     ]);
-    expect(entry(report).steps.find((s) => s.step === 'intune.rollback-profile')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/1 other assignment/) });
-    expect(report.domains[1].steps.find((s) => s.step === 'intune.rollback-profile')).toMatchObject({ status: 'ok', changed: true });
+    expect(entry(report).steps.filter((s) => s.step === 'intune.rollback-profile')[1]).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/1 other assignment/) });
+    expect(report.domains[1].steps.filter((s) => s.step === 'intune.rollback-profile')[1]).toMatchObject({ status: 'ok', changed: true });
     const tenant = (await lab.store.read()).tenant;
     expect(tenant.configurationPolicies.find((p) => p.name === POLICY)!.assignments.map((a) => a.groupId).sort()).toEqual([PILOT_GROUP.id, EMEA_GROUP.id].sort());
     expect(tenant.deviceConfigurations.filter((c) => c.displayName === POLICY)).toEqual([]);

@@ -159,7 +159,7 @@ describe('rollout workflow: real Temporal server, real worker, lab estate', () =
     const report = await apply(spec, false);
     const corp = report.domains.find((d) => d.domain === 'corp.contoso.com')!;
     expect(corp.status).toBe('failed');
-    expect(corp.steps.filter((s) => s.step.startsWith('gpo-')).map((s) => [s.step, s.status])).toEqual([
+    expect(corp.steps.filter((s) => s.step.startsWith('gpo.')).map((s) => [s.step, s.status])).toEqual([
       ['gpo.ensure-policy', 'ok'],
       ['gpo.ensure-filtering', 'failed'],
     ]);
