@@ -20,6 +20,7 @@ import {
   scheduleViewSchema,
   startedRunSchema,
 } from './schemas';
+import { queryParameterOverride } from './query-parameters';
 import { SCOPE_MEANING, SCOPES } from './scopes';
 
 type JsonObject = Record<string, unknown>;
@@ -176,10 +177,11 @@ function authFields(auth: RouteAuth): JsonObject {
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonObject[] {
   if (!schema) return [];
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonObject>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: queryParameterOverride }) as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
-    return { name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest };
+    const style = rest.type === 'array' ? { style: 'form', explode: false } : {};
+    return { name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), ...style, schema: rest };
   });
 }
 
@@ -199,6 +201,7 @@ function responses(route: ApiRoute, name: (schema: z.ZodType, fallback: string) 
       : 'no bearer token, a malformed Authorization header, or an unknown or revoked token';
     standard['403'] = `the token lacks the ${route.auth.scope} scope`;
   }
+  standard['400'] = 'the request is invalid (a query parameter this operation does not take included); every problem is listed by path';
   if (route.body) {
     standard['413'] = `the body is larger than this route accepts (${(route.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024} KiB${route.bodyLimit ? '' : ' unless the server is configured otherwise'})`;
     if (!route.rawBody) standard['415'] = `the body is not ${route.formBody ? 'an HTML form' : 'JSON'} (send Content-Type: ${requestContentType(route)})`;
