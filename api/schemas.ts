@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN_KINDS } from '../client/runs';
 import { dnsNameSchema, ID_NAME_PATTERN } from '../model/names';
+import { NOT_RESERVED_KEY_PATTERN } from '../model/reserved-keys';
 import { scheduleNameSchema } from '../model/schedule-request';
 import { addRunbookSizeIssues, addUndeclaredDomainIssues, ringNameSchema, rolloutSpecSchema } from '../model/spec';
 import { HOOK_ACTIONS, hookNameSchema } from './hooks';
@@ -84,7 +85,7 @@ export const migrateIntuneBody = z
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */
-export const payloadSchema = z.object({ metadata: z.record(z.string().min(1).max(256), base64).optional(), data: base64.optional() }).strict();
+export const payloadSchema = z.object({ metadata: z.record(z.string().min(1).max(256).regex(NOT_RESERVED_KEY_PATTERN, 'must be a metadata key other than __proto__, constructor or prototype'), base64).optional(), data: base64.optional() }).strict();
 export const payloadsBody = z.object({ payloads: z.array(payloadSchema).max(10_000) }).strict();
 
 // Responses (documented; the tests check real responses against them).
