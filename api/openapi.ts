@@ -20,6 +20,8 @@ import {
   scheduleViewSchema,
   startedRunSchema,
 } from './schemas';
+import { describeRules, REQUEST_RULES, SPEC_RULES } from '../model/cross-field-rules';
+import { queryParameterOverride } from './query-parameters';
 import { SCOPE_MEANING, SCOPES } from './scopes';
 
 type JsonObject = Record<string, unknown>;
@@ -82,6 +84,8 @@ Scopes, each including the ones before it: ${SCOPES.map((s) => `${s} (${SCOPE_ME
 
 Errors: every error is JSON {"error": {"code", "message", "hint"?, "problems"?}}; invalid input lists every problem by path (e.g. spec.domains[0].gpo.computerGroup: must be a name of …). 401 means no, a malformed or an unknown or revoked token, or an expired codec session (WWW-Authenticate says which); 403 names the scope needed and the token's scope. ${bodies}; objects refuse unknown properties, and bodies over the route's limit are refused with 413. A 500 whose message says the server lacks a key means a run's history was encrypted with a payload key the API no longer has: add the retired key to CLOUDTRUST_CODEC_OLD_KEYS.
 
+Rules the schemas cannot carry (each relates two fields; a request the schemas accept is refused only by one of them, with a 400 naming the path). In a spec: ${describeRules(SPEC_RULES)} In a request: ${describeRules(REQUEST_RULES)}
+
 Webhooks: POST /hooks/{name} with X-Cloudtrust-Timestamp (unix seconds, within 300 s of the server's clock) and X-Cloudtrust-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">. The key is the value of CLOUDTRUST_HOOK_SECRET_<NAME>, NAME being the hook's secret name upper-cased with . and - as _; it is never in the hooks file. Hooks are declared in CLOUDTRUST_HOOKS_FILE, else hooks.json in the data directory: {"hooks": [{"name", "action": "plan|apply|rotate-keys|drift-check", "spec": "<spec file, relative to the hooks file>", "secret": "<name>"}]}. The spec file is read again on every delivery. A delivery is accepted once: the same timestamp and signature again, while the timestamp is still within the window, is refused with 409 (code replayed), unless the first attempt failed. Signing a delivery from a shell:
 
     ts=$(date +%s); body='{"reference":"CHG0001234"}'
@@ -121,6 +125,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
 
   const { schemas } = z.toJSONSchema(registry, { uri: SCHEMA_REF, io: 'input', unrepresentable: 'any' });
   const components = Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, withoutDialect(schema as JsonObject)]));
+  components.RolloutSpec = { ...components.RolloutSpec, description: `Rules this schema cannot carry: ${describeRules(SPEC_RULES)}` };
 
   return {
     openapi: '3.1.0',
@@ -176,10 +181,11 @@ function authFields(auth: RouteAuth): JsonObject {
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonObject[] {
   if (!schema) return [];
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonObject>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: queryParameterOverride }) as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => {
     const { description, ...rest } = property;
-    return { name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest };
+    const style = rest.type === 'array' ? { style: 'form', explode: false } : {};
+    return { name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), ...style, schema: rest };
   });
 }
 
@@ -199,6 +205,7 @@ function responses(route: ApiRoute, name: (schema: z.ZodType, fallback: string) 
       : 'no bearer token, a malformed Authorization header, or an unknown or revoked token';
     standard['403'] = `the token lacks the ${route.auth.scope} scope`;
   }
+  standard['400'] = 'the request is invalid (a query parameter this operation does not take included); every problem is listed by path';
   if (route.body) {
     standard['413'] = `the body is larger than this route accepts (${(route.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024} KiB${route.bodyLimit ? '' : ' unless the server is configured otherwise'})`;
     if (!route.rawBody) standard['415'] = `the body is not ${route.formBody ? 'an HTML form' : 'JSON'} (send Content-Type: ${requestContentType(route)})`;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { RUN_KINDS } from '../client/runs';
 import { dnsNameSchema, ID_NAME_PATTERN } from '../model/names';
+import { NOT_RESERVED_KEY_PATTERN } from '../model/reserved-keys';
 import { scheduleNameSchema } from '../model/schedule-request';
 import { addRunbookSizeIssues, addUndeclaredDomainIssues, ringNameSchema, rolloutSpecSchema } from '../model/spec';
 import { HOOK_ACTIONS, hookNameSchema } from './hooks';
+import { queryInteger, queryList } from './query-parameters';
 
 /** Request and response schemas of the API. Requests are validated with them; the OpenAPI document is built from them. */
 
@@ -19,19 +21,11 @@ export const hookNameParams = z.object({ name: hookNameSchema }).strict();
 
 export const listRunsQuery = z
   .object({
-    kind: z
-      .string()
-      .max(200)
-      .transform((list) => list.split(','))
-      .pipe(z.array(z.enum(RUN_KINDS, `must be one of ${RUN_KINDS.join(', ')}`)))
+    kind: queryList(RUN_KINDS)
       .optional()
       .describe(`comma-separated kinds: ${RUN_KINDS.join(', ')}`),
     spec: specNameSchema.optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,4}$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().min(1, 'must be at least 1').max(500, 'must be at most 500'))
+    limit: queryInteger(1, 500)
       .optional()
       .describe('at most this many runs, newest first (1–500, default 50)'),
   })
@@ -91,14 +85,14 @@ export const migrateIntuneBody = z
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/\-_]*={0,2}$/, 'must be base64');
 /** A Temporal Payload in the JSON form of the codec server protocol: metadata values and data as base64. */
-export const payloadSchema = z.object({ metadata: z.record(z.string().min(1).max(256), base64).optional(), data: base64.optional() }).strict();
+export const payloadSchema = z.object({ metadata: z.record(z.string().min(1).max(256).regex(NOT_RESERVED_KEY_PATTERN, 'must be a metadata key other than __proto__, constructor or prototype'), base64).optional(), data: base64.optional() }).strict();
 export const payloadsBody = z.object({ payloads: z.array(payloadSchema).max(10_000) }).strict();
 
 // Responses (documented; the tests check real responses against them).
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z.string().describe('invalid-input, unauthenticated, forbidden, not-found, conflict, rejected, replayed, payload-too-large, unsupported-media-type, unavailable or internal'),
+    code: z.string().describe('invalid-input, unauthenticated, forbidden, not-found, method-not-allowed, conflict, rejected, replayed, payload-too-large, unsupported-media-type, unavailable or internal'),
     message: z.string(),
     hint: z.string().optional(),
     problems: z.array(z.string()).optional().describe('every problem by path, e.g. spec.domains[0].name: …'),

@@ -14,6 +14,7 @@ import { HookDeliveries } from './hook-deliveries';
 import { ApiError, errorResponse } from './errors';
 import { reservedKeyProblems } from '../model/reserved-keys';
 import type { HookDefinition } from './hooks';
+import { registerMethodSemantics } from './http-methods';
 import { buildOpenApiDocument } from './openapi';
 import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from './content-types';
 import { DEFAULT_BODY_LIMIT, requestContentType, type ApiContext, type ApiRoute } from './route';
@@ -81,6 +82,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }),
   );
   app.decorateRequest('apiToken', null);
+  registerMethodSemantics(app, ROUTES);
   app.register(cors, {
     origin: options.corsOrigins.length > 0 ? options.corsOrigins : false,
     methods: ['GET', 'POST', 'DELETE'],

@@ -23,3 +23,11 @@ export function reservedKeyProblems(value: unknown, root = ''): string[] {
   visit(value, root, 0);
   return problems;
 }
+
+/** A map key that is none of RESERVED_KEYS: for the key schema of every record a request or spec holds. */
+export const NOT_RESERVED_KEY_PATTERN = new RegExp(`^(?!(?:${RESERVED_KEYS.join('|')})$)`);
+
+/** The same entries in an object without a prototype, so no lookup by key reaches an inherited member. */
+export function withoutPrototype<V>(record: Record<string, V>): Record<string, V> {
+  return Object.assign(Object.create(null) as Record<string, V>, record);
+}

@@ -23,8 +23,10 @@ export function parseSpec(text: string, source = 'spec'): RolloutSpec {
 }
 
 export function validateSpec(value: unknown, source = 'spec'): RolloutSpec {
+  // As the API's JSON parser does: reserved keys are refused before the spec is validated at all.
   const reserved = reservedKeyProblems(value);
+  if (reserved.length > 0) throw new SpecError(source, reserved);
   const parsed = rolloutSpecSchema.safeParse(value);
-  if (!parsed.success || reserved.length > 0) throw new SpecError(source, [...reserved, ...(parsed.success ? [] : describeIssues(parsed.error))]);
+  if (!parsed.success) throw new SpecError(source, describeIssues(parsed.error));
   return parsed.data;
 }

@@ -4,6 +4,8 @@ import { CLOUD_OF_ENVIRONMENT } from './cloud';
 import { keyRotationOptionsSchema } from './key-rotation';
 import { dnsNameSchema, HOST_NAME_PATTERN, ID_NAME_PATTERN } from './names';
 import { INTUNE_DELIVERIES } from './intune-delivery';
+import { withoutPrototype } from './reserved-keys';
+import { gpoTargetOutsideDomain, gpoTargetSchema } from './distinguished-names';
 
 /**
  * The rollout spec: the one input of a rollout. Pure (no Node built-ins) so workflows can import it.
@@ -12,13 +14,6 @@ import { INTUNE_DELIVERIES } from './intune-delivery';
 
 const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a secret name (letters, digits, _ . -), never a value');
 const upn = z.string().max(256).regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, 'must be a user principal name such as admin@contoso.com');
-const distinguishedName = z
-  .string()
-  .max(2048)
-  .regex(
-    /^(?:(?:OU|CN|DC)=[\p{L}\p{N}][\p{L}\p{N} _.()-]*,)*DC=[\p{L}\p{N}][\p{L}\p{N}-]*$/iu,
-    'must be a distinguished name such as OU=Workstations,DC=corp,DC=contoso,DC=com (letters, digits, spaces and _ . ( ) - in names)',
-  );
 /**
  * GPO, group and profile names. Values never reach PowerShell as code, but a name that could read as code (quotes,
  * $, ;, |, backticks, line breaks) is refused anyway: an identity team's object names do not need them.
@@ -63,7 +58,7 @@ const gpoBlockSchema = z
   .object(
     {
       name: policyName,
-      targets: z.array(distinguishedName).min(1),
+      targets: z.array(gpoTargetSchema).min(1),
       computerGroup: objectName,
     },
     { error: missingBlock('the gpo channel needs a gpo block (targets, computerGroup)') },
@@ -187,7 +182,8 @@ export const rolloutSpecSchema = z
         domains: z.record(dnsNameSchema, taskQueue).default({}),
       })
       .strict()
-      .default({ forests: {}, domains: {} }),
+      .prefault({})
+      .transform((routing) => ({ ...routing, forests: withoutPrototype(routing.forests), domains: withoutPrototype(routing.domains) })),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -198,6 +194,12 @@ export const rolloutSpecSchema = z
     const declared = new Map(spec.domains.map((d, i) => [d.name.toLowerCase(), i]));
     spec.domains.forEach((d, i) => {
       if (declared.get(d.name.toLowerCase()) !== i) ctx.addIssue({ code: 'custom', message: `domain ${d.name} is declared twice`, path: ['domains', i, 'name'] });
+      if (d.channel === 'gpo') {
+        d.gpo.targets.forEach((target, t) => {
+          const outside = gpoTargetOutsideDomain(target, d.name);
+          if (outside) ctx.addIssue({ code: 'custom', message: outside, path: ['domains', i, 'gpo', 'targets', t] });
+        });
+      }
       if (d.channel === 'intune' && !spec.tenant.graph) ctx.addIssue({ code: 'custom', message: 'an intune-channel domain needs tenant.graph (clientId, certificateThumbprint)', path: ['domains', i, 'channel'] });
     });
     const placed = new Map<string, string>();

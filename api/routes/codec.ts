@@ -1,5 +1,6 @@
 import type { Payload } from '@temporalio/common';
 import type { z } from 'zod';
+import { withoutPrototype } from '../../model/reserved-keys';
 import { defineRoute, type ApiContext, type ApiRoute } from '../route';
 import { errorSchema, payloadsBody } from '../schemas';
 
@@ -9,7 +10,7 @@ export const CODEC_BODY_LIMIT = 8 * 1024 * 1024;
 type JsonPayload = z.output<typeof payloadsBody>['payloads'][number];
 
 const fromJson = (p: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
+  metadata: withoutPrototype(Object.fromEntries(Object.entries(p.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]))),
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 

@@ -177,7 +177,7 @@ describe('HTTP API against hostile callers: real Temporal server, real worker, l
     }
     const query = await f.call('GET', `/rollouts?spec=${encodeURIComponent("x' OR CloudtrustKind != '")}&limit=1e9`, { token: f.token.read });
     expect(query.status).toBe(400);
-    expect(query.json.error.problems).toEqual(['query.spec: must be a spec name (lower-case letters, digits and dashes)', 'query.limit: must be a whole number']);
+    expect(query.json.error.problems).toEqual(['query.spec: must be a spec name (lower-case letters, digits and dashes)', 'query.limit: must be a whole number from 1 to 500']);
     const id = await f.call('GET', `/rollouts/${encodeURIComponent('$(Stop-Computer)')}`, { token: f.token.read });
     expect(id.status).toBe(400);
     expect(id.json.error.problems).toEqual(['path.id: must be a run id such as cloudtrust:contoso-wave1']);

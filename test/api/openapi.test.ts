@@ -94,6 +94,16 @@ describe('OpenAPI document and docs page', () => {
     });
   });
 
+  test('the rules the schemas cannot carry are in the document, the RolloutSpec schema and /docs', async () => {
+    const { SPEC_RULES, REQUEST_RULES } = await import('../../model/cross-field-rules');
+    const docs = await (await fetch(`${api.url}/docs`)).text();
+    expect(String((document.components.schemas.RolloutSpec as { description?: string }).description)).toContain('exactly one ring');
+    for (const { rule } of [...SPEC_RULES, ...REQUEST_RULES]) {
+      expect(document.info.description.toLowerCase()).toContain(rule.toLowerCase());
+      expect(docs.toLowerCase()).toContain(rule.toLowerCase().replace(/&/g, '&amp;').replace(/"/g, '&quot;'));
+    }
+  });
+
   test('/docs is one self-contained page: no scripts, no external resources; public routes say so', async () => {
     const response = await fetch(`${api.url}/docs`);
     expect(response.status).toBe(200);

@@ -74,7 +74,7 @@ describe(`limits: ${MAX_DOMAINS} domains per rollout`, () => {
       name: 'estate',
       tenant: { id: '00000000-0000-0000-0000-000000000001' },
       cloudSignIn: { secret: 'kerberos-admin' },
-      domains: names.map((name) => ({ name, channel: 'gpo', gpo: { targets: ['DC=corp,DC=contoso,DC=com'], computerGroup: 'WHfB-Devices' } })),
+      domains: names.map((name) => ({ name, channel: 'gpo', gpo: { targets: [`DC=${name.split('.').join(',DC=')}`], computerGroup: 'WHfB-Devices' } })),
       rings: [{ name: 'all', domains: names }],
     };
     const rotation = scheduleRequestSchema.safeParse({ name: 'weekly', kind: 'rotate-keys', spec, every: '90d' });
